@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from yufang.accounts.services import api_token_issue, login_check
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "bearer"
+    expires_at: dt.datetime
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    region: str | None = None
+    grid: str | None = None
+    enterprise_id: int | None = None
+    institution_id: int | None = None
+    department_id: int | None = None
+
+
+@router.post("/token", auth=None, response=TokenOut)
+def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Exchange a username (or phone number) and password for a bearer token."""
+    user = login_check(request, username=payload.username, password=payload.password)
+    key, token = api_token_issue(user=user)
+    return TokenOut(token=key, expires_at=token.expires_at)
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,  # type: ignore[union-attr]
+        role=user.role,  # type: ignore[union-attr]
+        region=user.region.code if user.region else None,  # type: ignore[union-attr]
+        grid=user.grid.code if user.grid else None,  # type: ignore[union-attr]
+        enterprise_id=user.enterprise_id,  # type: ignore[union-attr]
+        institution_id=user.institution_id,  # type: ignore[union-attr]
+        department_id=user.department_id,  # type: ignore[union-attr]
+    )

@@ -1,0 +1,68 @@
+"""The JSON API at /api/v1 (OpenAPI at /api/docs). Session auth for the browser, bearer
+tokens for clients. Each domain mounts its own router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from yufang.accounts.api import router as accounts_router
+from yufang.accounts.services import api_token_user
+from yufang.audit.api import router as audit_router
+from yufang.enterprises.api import router as enterprises_router
+from yufang.grid.api import router as grid_router
+from yufang.hazards.api import router as hazards_router
+from yufang.industries.api import router as industries_router
+from yufang.injuries.api import router as injuries_router
+from yufang.lib.errors import InvalidInput
+from yufang.notifications.api import router as notifications_router
+from yufang.regions.api import router as regions_router
+from yufang.training.api import router as training_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="yufang API",
+    version="1",
+    description="Work-injury prevention programme (工伤预防) platform API.",
+    urls_namespace="api",
+    auth=[django_auth, BearerToken()],
+)
+
+
+@api.exception_handler(InvalidInput)
+def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": [{"loc": ["body", f] if f else ["body"], "msg": str(m), "type": "invalid"}
+                    for f, m in exc.errors.items()]},
+        status=422,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Permission denied"}, status=403)
+
+
+api.add_router("/auth", accounts_router)
+api.add_router("/audit", audit_router)
+api.add_router("/regions", regions_router)
+api.add_router("/industries", industries_router)
+api.add_router("/grids", grid_router)
+api.add_router("/enterprises", enterprises_router)
+api.add_router("/injuries", injuries_router)
+api.add_router("/hazards", hazards_router)
+api.add_router("/training", training_router)
+api.add_router("/notifications", notifications_router)

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from yufang.accounts.scoping import ScopePaths, scope_queryset
+from yufang.enterprises.models import Enterprise, InsuredHeadcount
+
+ENTERPRISE_PATHS = ScopePaths(city="city", county="county", grid="grid", enterprise="pk")
+
+
+@dataclass
+class EnterpriseFilter:
+    """The filters of the enterprise list; the same names in the URL, the API and exports."""
+
+    q: str = ""
+    city: str = ""
+    county: str = ""
+    township: str = ""
+    grid: str = ""
+    industry: str = ""
+    risk_class: int | None = None
+    size: str = ""
+    key_industry: bool | None = None
+
+    @classmethod
+    def from_params(cls, params: Any) -> EnterpriseFilter:
+        def text(name: str) -> str:
+            return (params.get(name) or "").strip()
+
+        risk = text("risk_class")
+        key = text("key_industry")
+        return cls(
+            q=text("q"),
+            city=text("city"),
+            county=text("county"),
+            township=text("township"),
+            grid=text("grid"),
+            industry=text("industry").upper(),
+            risk_class=int(risk) if risk.isdigit() else None,
+            size=text("size"),
+            key_industry={"1": True, "true": True, "0": False, "false": False}.get(key.lower()),
+        )
+
+    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        if self.q:
+            qs = qs.filter(Q(name__icontains=self.q) | Q(credit_code__startswith=self.q.upper()))
+        if self.city:
+            qs = qs.filter(city__code=self.city)
+        if self.county:
+            qs = qs.filter(county__code=self.county)
+        if self.township:
+            qs = qs.filter(township__code=self.township)
+        if self.grid:
+            qs = qs.filter(grid__code=self.grid)
+        if self.industry:
+            if self.industry.isalpha():
+                qs = qs.filter(industry__section=self.industry)
+            else:
+                qs = qs.filter(industry__code__startswith=self.industry)
+        if self.risk_class:
+            qs = qs.filter(risk_class=self.risk_class)
+        if self.size:
+            qs = qs.filter(size=self.size)
+        if self.key_industry is not None:
+            qs = qs.filter(is_key_industry=self.key_industry)
+        return qs
+
+
+def enterprises_visible(user: Any) -> QuerySet[Enterprise]:
+    return scope_queryset(user, Enterprise.objects.all(), ENTERPRISE_PATHS)
+
+
+def enterprise_list(user: Any, filters: EnterpriseFilter | None = None) -> QuerySet[Enterprise]:
+    qs = enterprises_visible(user).select_related("city", "county", "township", "grid", "industry")
+    if filters is not None:
+        qs = filters.apply(qs)
+    return qs.order_by("name", "id")
+
+
+def enterprise_get(user: Any, pk: int) -> Enterprise:
+    """An enterprise the user may see, or 404 (never a hint that it exists elsewhere)."""
+    return get_object_or_404(
+        enterprises_visible(user).select_related("city", "county", "township", "grid", "industry"),
+        pk=pk,
+    )
+
+
+def headcounts_of(enterprise: Enterprise) -> QuerySet[InsuredHeadcount]:
+    return enterprise.headcounts.order_by("-year")
+
+
+EXPORT_COLUMNS = [
+    ("credit_code", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("address", "地址"),
+    ("city", "市"),
+    ("county", "县区代码"),
+    ("county_name", "县区"),
+    ("township", "乡镇街道代码"),
+    ("grid", "网格编码"),
+    ("industry", "行业代码"),
+    ("industry_name", "行业"),
+    ("risk_class", "风险类别"),
+    ("size", "规模"),
+    ("is_key_industry", "重点行业"),
+    ("latitude", "纬度"),
+    ("longitude", "经度"),
+]
+
+
+def enterprise_export_rows(qs: QuerySet[Enterprise]) -> Iterator[list[Any]]:
+    """Rows in the import layout, so an export can be edited and imported again."""
+    for e in qs.iterator(chunk_size=2000):
+        yield [
+            e.credit_code, e.name, e.address, e.city.name, e.county.code, e.county.name,
+            e.township.code if e.township else "", e.grid.code if e.grid else "",
+            e.industry.code, e.industry.name, e.risk_class, e.size,
+            "是" if e.is_key_industry else "否", e.latitude, e.longitude,
+        ]
+
+
+def registry_figures_by_area(user: Any, *, by: str) -> list[dict[str, Any]]:
+    """Enterprises, key-industry enterprises and insured headcount per city or county.
+
+    `by` is "city" or "county"; the latest year with headcounts counts. One query each.
+    """
+    from django.db.models import Count, Max, Sum
+
+    qs = enterprises_visible(user)
+    field = "city" if by == "city" else "county"
+    rows = {
+        r[f"{field}__code"]: r
+        for r in qs.values(f"{field}__code", f"{field}__name").annotate(
+            enterprises=Count("id"), key_enterprises=Count("id", filter=Q(is_key_industry=True))
+        )
+    }
+    latest = InsuredHeadcount.objects.filter(enterprise__in=qs).aggregate(y=Max("year"))["y"]
+    insured: dict[str, int] = {}
+    if latest:
+        insured = {
+            r[f"enterprise__{field}__code"]: r["total"]
+            for r in InsuredHeadcount.objects.filter(enterprise__in=qs, year=latest)
+            .values(f"enterprise__{field}__code")
+            .annotate(total=Sum("insured_headcount"))
+        }
+    return [
+        {
+            "code": code,
+            "name": r[f"{field}__name"],
+            "enterprises": r["enterprises"],
+            "key_enterprises": r["key_enterprises"],
+            "insured": insured.get(code, 0),
+            "year": latest,
+        }
+        for code, r in sorted(rows.items())
+    ]
+
+
+def enterprise_todos(user: Any) -> list[Any]:
+    """What a safety manager should complete in the registry."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from yufang.home.todos import Todo
+
+    if getattr(user, "role", None) != "safety_manager" or not user.enterprise_id:
+        return []
+    enterprise = user.enterprise
+    todos = []
+    last_year = timezone.localdate().year - 1
+    url = reverse("enterprises:detail", args=[enterprise.pk])
+    if not enterprise.headcounts.filter(year=last_year).exists():
+        todos.append(Todo(_("Report the insured headcount for %(year)s.") % {"year": last_year}, url, "warning"))
+    if enterprise.latitude is None:
+        todos.append(Todo(_("Add the enterprise's location (coordinates)."), url, "info"))
+    return todos

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from yufang.enterprises import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.enterprise_list_view, name="list"),
+    path("new/", views.enterprise_new, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("options/<str:kind>/", views.options, name="options"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Institution(models.Model):
+    """A service institution paid from the prevention fee: training, consulting, publicity.
+
+    Procured projects, contracts, acceptance and payments will hang on it.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("training")
+        CONSULTING = "consulting", _("consulting and assessment")
+        PUBLICITY = "publicity", _("publicity")
+        MEDICAL = "medical", _("medical and health")
+        ASSOCIATION = "association", _("industry association")
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    city = models.ForeignKey(
+        "regions.Region", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("service institution")
+        verbose_name_plural = _("service institutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

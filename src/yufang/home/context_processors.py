@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from yufang.accounts.scoping import can_write
+from yufang.home.navigation import NAV
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": [], "can_write": False}
+    items = []
+    for item in NAV:
+        if user.role not in item.roles:  # type: ignore[union-attr]
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # an area not built yet
+        active = request.path == url if item.prefix == "/" else request.path.startswith(item.prefix)
+        items.append({"label": item.label, "url": url, "active": active})
+    return {"nav": items, "can_write": can_write(user)}

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yufang.imports.models import ColumnMapping, ImportJob
+from yufang.imports.registry import Importer, RowError, guess_mapping, importer_for
+from yufang.lib.errors import InvalidInput
+from yufang.lib.spreadsheets import SpreadsheetError, Table, read_table
+
+PREVIEW_ROWS = 20
+logger = logging.getLogger(__name__)
+
+
+class ImportRefused(InvalidInput):
+    """The file was refused as a whole; nothing was stored."""
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+def _importer(kind: str, actor: Any) -> Importer:
+    try:
+        importer = importer_for(kind)
+    except KeyError as exc:
+        raise ImportRefused(_("Unknown kind of import: %(kind)s") % {"kind": kind}) from exc
+    if getattr(actor, "role", None) not in importer.roles:
+        raise PermissionDenied(_("Your role cannot import this kind of file."))
+    return importer
+
+
+def _refuse_size(size: int) -> None:
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            _("The file is %(size)s MB; at most %(max)s MB may be uploaded.")
+            % {"size": round(size / 1048576, 1), "max": settings.IMPORT_MAX_BYTES // 1048576}
+        )
+
+
+def import_read(data: bytes) -> Table:
+    _refuse_size(len(data))
+    try:
+        return read_table(data)
+    except SpreadsheetError as exc:
+        raise ImportRefused(str(exc)) from exc
+
+
+def _records(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
+    return [
+        (number, {target: cells.get(header, "") for target, header in mapping.items()})
+        for number, cells in table.rows
+    ]
+
+
+def _validate(job: ImportJob, importer: Importer, table: Table) -> ImportJob:
+    job.total_rows = len(table.rows)
+    missing = [c for c in importer.columns if c.required and c.name not in job.column_mapping]
+    if missing:
+        job.errors = [
+            RowError(0, c.name, _("No column in the file is mapped to “%(column)s”.") % {"column": c.label}).as_dict()
+            for c in missing
+        ]
+        job.status = ImportJob.Status.INVALID
+        job.result = {"preview": []}
+        return job
+    validated = importer.validate(_records(table, job.column_mapping), user=job.created_by, options=job.options)
+    job.errors = [e.as_dict() for e in validated.errors]
+    skip_invalid = bool(job.options.get("skip_invalid_rows"))
+    job.status = (
+        ImportJob.Status.INVALID
+        if job.errors and (not skip_invalid or not validated.rows)
+        else ImportJob.Status.PREVIEW
+    )
+    job.result = {"preview": validated.preview[:PREVIEW_ROWS], "valid_rows": len(validated.rows)}
+    return job
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    actor: Any,
+    kind: str,
+    upload: UploadedFile,
+    options: dict[str, Any] | None = None,
+    mapping: ColumnMapping | None = None,
+) -> ImportJob:
+    """Store an upload and validate it whole; nothing is imported until it is confirmed."""
+    importer = _importer(kind, actor)
+    _refuse_size(upload.size or 0)
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    table = import_read(data)
+    job = ImportJob(
+        kind=kind,
+        created_by=actor,
+        original_name=(upload.name or "upload")[:255],
+        encoding=table.encoding,
+        options=options or {},
+        column_mapping=(
+            {k: v for k, v in mapping.mapping.items() if v in table.headers}
+            if mapping is not None
+            else guess_mapping(importer.columns, table.headers)
+        ),
+        status=ImportJob.Status.INVALID,
+    )
+    job.file.save(upload.name or "upload", ContentFile(data), save=False)
+    _validate(job, importer, table)
+    job.save()
+    return job
+
+
+def import_job_headers(job: ImportJob) -> list[str]:
+    with job.file.open("rb") as fh:
+        return import_read(fh.read()).headers
+
+
+@transaction.atomic
+def import_job_remap(
+    *, actor: Any, job: ImportJob, mapping: dict[str, str], save_as: str = ""
+) -> ImportJob:
+    """Change which file column feeds which field, validate again, optionally save the mapping."""
+    importer = _importer(job.kind, actor)
+    if job.status not in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW):
+        raise ImportRefused(_("This import has already run."))
+    with job.file.open("rb") as fh:
+        table = import_read(fh.read())
+    known = {c.name for c in importer.columns}
+    job.column_mapping = {k: v for k, v in mapping.items() if k in known and v in table.headers}
+    if save_as.strip():
+        ColumnMapping.objects.update_or_create(
+            kind=job.kind, name=save_as.strip()[:100], created_by=actor,
+            defaults={"mapping": job.column_mapping},
+        )
+    _validate(job, importer, table)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
+    _importer(job.kind, actor)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
+    if job.status != ImportJob.Status.PREVIEW:
+        raise ImportRefused(_("Only a file without errors can be imported."))
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["status"])
+    from yufang.imports.tasks import import_job_run_task
+
+    transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    return job
+
+
+def import_job_run(job_id: int) -> ImportJob:
+    """Validate again (the data may have changed since the preview) and write all rows or none."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job
+    importer = importer_for(job.kind)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    with job.file.open("rb") as fh:
+        table = import_read(fh.read())
+    _validate(job, importer, table)
+    if job.status == ImportJob.Status.INVALID:
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    validated = importer.validate(_records(table, job.column_mapping), user=job.created_by, options=job.options)
+
+    def progress(done: int) -> None:
+        cache.set(_progress_key(job.pk), done, 3600)
+
+    try:
+        with transaction.atomic():
+            counts = importer.apply(validated, user=job.created_by, options=job.options, progress=progress)
+    except Exception as exc:
+        job.status = ImportJob.Status.FAILED
+        job.errors = [RowError(0, "", _("The import failed and nothing was written: %(error)s") % {"error": exc}).as_dict()]
+        job.finished_at = timezone.now()
+        job.save()
+        logger.exception("import %s failed", job.pk)
+        return job
+    job.status = ImportJob.Status.DONE
+    job.processed_rows = len(validated.rows)
+    job.result = {**job.result, **counts}
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(_progress_key(job.pk))
+    return job
+
+
+def import_job_progress(job: ImportJob) -> int:
+    if job.status == ImportJob.Status.RUNNING:
+        return int(cache.get(_progress_key(job.pk), 0))
+    return job.processed_rows

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from yufang.industries import views
+
+app_name = "industries"
+urlpatterns = [
+    path("", views.industry_list, name="list"),
+    path("<str:code>/", views.industry_detail, name="detail"),
+]

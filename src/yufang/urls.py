@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from yufang.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("accounts/", include("yufang.accounts.urls")),
+    path("audit/", include("yufang.audit.urls")),
+    path("regions/", include("yufang.regions.urls")),
+    path("industries/", include("yufang.industries.urls")),
+    path("enterprises/", include("yufang.enterprises.urls")),
+    path("imports/", include("yufang.imports.urls")),
+    path("injuries/", include("yufang.injuries.urls")),
+    path("hazards/", include("yufang.hazards.urls")),
+    path("training/", include("yufang.training.urls")),
+    path("notifications/", include("yufang.notifications.urls")),
+    path("", include("yufang.home.urls")),
+]
