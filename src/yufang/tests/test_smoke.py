@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from yufang.accounts.models import Role
+
+
+@pytest.mark.django_db
+def test_every_role_reaches_its_home_page(client, world):
+    for role, user in world.people.items():
+        client.force_login(user)
+        response = client.get("/")
+        assert response.status_code == 200, role
+        assert "Content-Security-Policy" in response
+        client.logout()
+
+
+def test_reference_data_is_loaded(db):
+    from yufang.regions.models import Region
+
+    assert Region.objects.filter(level=Region.Level.CITY).count() == 16
+    assert Region.objects.filter(level=Region.Level.TOWNSHIP).count() == 1853
+    assert Role.CITY_OFFICIAL == "city"
