@@ -45,8 +45,12 @@ api = NinjaAPI(
 def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": [{"loc": ["body", f] if f else ["body"], "msg": str(m), "type": "invalid"}
-                    for f, m in exc.errors.items()]},
+        {
+            "detail": [
+                {"loc": ["body", f] if f else ["body"], "msg": str(m), "type": "invalid"}
+                for f, m in exc.errors.items()
+            ]
+        },
         status=422,
     )
 

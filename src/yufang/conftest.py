@@ -54,9 +54,13 @@ def world(db: Any) -> World:
     grid = GridFactory(township=region("370211001"))
     other_grid = GridFactory(township=region("370211002"))
     enterprise = EnterpriseFactory(county=region("370211"), township=grid.township, grid=grid)
-    other_enterprise = EnterpriseFactory(county=region("370211"), township=other_grid.township, grid=other_grid)
+    other_enterprise = EnterpriseFactory(
+        county=region("370211"), township=other_grid.township, grid=other_grid
+    )
     jinan_grid = GridFactory(township=region("370102001"))
-    jinan_enterprise = EnterpriseFactory(county=region("370102"), township=jinan_grid.township, grid=jinan_grid)
+    jinan_enterprise = EnterpriseFactory(
+        county=region("370102"), township=jinan_grid.township, grid=jinan_grid
+    )
     people = {
         Role.PROVINCE_OFFICIAL: persona(Role.PROVINCE_OFFICIAL, region=region("370000")),
         Role.CITY_OFFICIAL: persona(Role.CITY_OFFICIAL, region=region("370200")),
@@ -70,16 +74,25 @@ def world(db: Any) -> World:
         Role.ADMIN: persona(Role.ADMIN, is_staff=True, is_superuser=True),
     }
     return World(
-        grid=grid, enterprise=enterprise, other_grid=other_grid, other_enterprise=other_enterprise,
-        jinan_enterprise=jinan_enterprise, people=people,
+        grid=grid,
+        enterprise=enterprise,
+        other_grid=other_grid,
+        other_enterprise=other_enterprise,
+        jinan_enterprise=jinan_enterprise,
+        people=people,
         jinan_city_official=persona(Role.CITY_OFFICIAL, region=region("370100")),
     )
 
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -98,7 +111,9 @@ def browser() -> Any:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield launched
         launched.close()
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from yufang.accounts.http import AuthedRequest
 from yufang.accounts.services import api_token_issue, login_check
 
 router = Router(tags=["auth"])
@@ -17,7 +18,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: dt.datetime
 
 
@@ -42,16 +43,16 @@ def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedRequest) -> MeOut:
     user = request.user
     return MeOut(
         id=user.pk,
         username=user.username,
-        full_name=user.full_name,  # type: ignore[union-attr]
-        role=user.role,  # type: ignore[union-attr]
-        region=user.region.code if user.region else None,  # type: ignore[union-attr]
-        grid=user.grid.code if user.grid else None,  # type: ignore[union-attr]
-        enterprise_id=user.enterprise_id,  # type: ignore[union-attr]
-        institution_id=user.institution_id,  # type: ignore[union-attr]
-        department_id=user.department_id,  # type: ignore[union-attr]
+        full_name=user.full_name,
+        role=user.role,
+        region=user.region.code if user.region else None,
+        grid=user.grid.code if user.grid else None,
+        enterprise_id=user.enterprise_id,
+        institution_id=user.institution_id,
+        department_id=user.department_id,
     )

@@ -5,6 +5,8 @@ Created only by `yufang seed-demo`, never by migrations or in production.
 
 from __future__ import annotations
 
+from typing import Any
+
 from yufang.accounts.models import Role, User
 from yufang.council.models import Department
 from yufang.enterprises.models import Enterprise
@@ -19,10 +21,16 @@ ORDER = 90
 
 def demo_accounts() -> list[tuple[str, str, str]]:
     """(username, role, what it is bound to), for `make demo` to print."""
-    return [(u.username, u.get_role_display(), str(u.region or u.grid or u.enterprise or u.institution
-                                                     or u.department or "")) for u in
-            User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).select_related(
-                "region", "grid", "enterprise", "institution", "department").order_by("id")]
+    return [
+        (
+            u.username,
+            u.get_role_display(),
+            str(u.region or u.grid or u.enterprise or u.institution or u.department or ""),
+        )
+        for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])
+        .select_related("region", "grid", "enterprise", "institution", "department")
+        .order_by("id")
+    ]
 
 
 ACCOUNTS = [
@@ -48,21 +56,30 @@ def seed(ctx: DemoContext) -> None:
         Enterprise.objects.filter(grid=grid, is_key_industry=True).order_by("id").first()
         or Enterprise.objects.filter(grid=grid).order_by("id").first()
     )
-    scopes = {
+    scopes: dict[str, dict[str, Any]] = {
         "province": {"region": province},
         "city": {"region": qingdao},
         "county": {"region": county},
         "gridworker": {"grid": grid},
         "enterprise": {"enterprise": enterprise},
-        "institution": {"institution": Institution.objects.filter(city=qingdao).order_by("id").first()},
-        "liaison": {"department": Department.objects.get(region=qingdao, code=Department.Code.EMERGENCY)},
+        "institution": {
+            "institution": Institution.objects.filter(city=qingdao).order_by("id").first()
+        },
+        "liaison": {
+            "department": Department.objects.get(region=qingdao, code=Department.Code.EMERGENCY)
+        },
         "worker": {"enterprise": enterprise},
         "auditor": {},
         "admin": {},
     }
     for index, (username, role, full_name) in enumerate(ACCOUNTS):
-        user = User(username=username, role=role, full_name=full_name,
-                    phone=f"1380000{index:04d}", **scopes[username])
+        user = User(
+            username=username,
+            role=role,
+            full_name=full_name,
+            phone=f"1380000{index:04d}",
+            **scopes[username],
+        )
         user.set_password(DEMO_PASSWORD)
         user.is_staff = user.is_superuser = role == Role.ADMIN
         user.save()

@@ -13,4 +13,6 @@ class LoginForm(forms.Form):
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or username"), required=False)
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("all roles")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("all roles")), *Role.choices]
+    )

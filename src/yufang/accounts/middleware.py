@@ -30,5 +30,7 @@ class ContentSecurityPolicyMiddleware:
         # The OpenAPI page (Swagger UI) ships its own inline bootstrap script.
         if not request.path.startswith("/api/"):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
+        )
         return response

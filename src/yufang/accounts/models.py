@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,27 +31,45 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.WORKER)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     grid = models.ForeignKey(
-        "grid.Grid", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+        "grid.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     institution = models.ForeignKey(
-        "funds.Institution", verbose_name=_("institution"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "funds.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
-        "council.Department", verbose_name=_("department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "council.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -86,6 +104,9 @@ class LoginFailure(models.Model):
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """A bearer token for API clients. Only its SHA-256 digest is stored."""
@@ -99,6 +120,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} token {self.created_at:%Y-%m-%d}"
 
     @staticmethod
     def digest_of(key: str) -> str:

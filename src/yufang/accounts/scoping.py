@@ -35,7 +35,9 @@ class ScopePaths:
     institution: str | None = None
 
     @classmethod
-    def via_enterprise(cls, prefix: str = "enterprise", *, institution: str | None = None) -> ScopePaths:
+    def via_enterprise(
+        cls, prefix: str = "enterprise", *, institution: str | None = None
+    ) -> ScopePaths:
         return cls(
             city=f"{prefix}__city",
             county=f"{prefix}__county",
@@ -132,7 +134,12 @@ def home_region(user: Any) -> Region | None:
     """The region a user's dashboards are about (None: not a regional role)."""
     if user.role in PROVINCE_WIDE_ROLES or (user.role == Role.AUDITOR and user.region is None):
         return Region.objects.filter(level=Region.Level.PROVINCE).first()
-    if user.role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.AUDITOR, Role.DEPARTMENT_LIAISON):
+    if user.role in (
+        Role.CITY_OFFICIAL,
+        Role.COUNTY_OFFICIAL,
+        Role.AUDITOR,
+        Role.DEPARTMENT_LIAISON,
+    ):
         return _region_of(user)
     return None
 

@@ -18,7 +18,9 @@ def users_visible(user: Any) -> QuerySet[User]:
         return qs
     if user.role == Role.CITY_OFFICIAL:
         r = user.region_id
-        return qs.filter(Q(region_id=r) | Q(region__city_id=r) | Q(grid__city_id=r) | Q(enterprise__city_id=r))
+        return qs.filter(
+            Q(region_id=r) | Q(region__city_id=r) | Q(grid__city_id=r) | Q(enterprise__city_id=r)
+        )
     if user.role == Role.COUNTY_OFFICIAL:
         r = user.region_id
         return qs.filter(Q(region_id=r) | Q(grid__county_id=r) | Q(enterprise__county_id=r))

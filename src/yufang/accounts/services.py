@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import ApiToken, LoginFailure, Role, User
-from yufang.lib.errors import InvalidInput
 from yufang.audit.services import audit_create
+from yufang.lib.errors import InvalidInput
 
 
 class LoginError(InvalidInput):
@@ -90,7 +90,9 @@ def user_create(
     phone: str | None = None,
     **scope: Any,
 ) -> User:
-    user = User(username=username, role=Role(role), full_name=full_name, phone=phone or None, **scope)
+    user = User(
+        username=username, role=Role(role), full_name=full_name, phone=phone or None, **scope
+    )
     user.set_password(password)
     user.is_staff = role == Role.ADMIN
     user.is_superuser = role == Role.ADMIN

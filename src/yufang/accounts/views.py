@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.forms import LoginForm, UserFilterForm
+from yufang.accounts.http import AuthedRequest
 from yufang.accounts.selectors import user_list
 from yufang.accounts.services import LoginError, login_check
 
@@ -20,14 +21,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = login_check(
-                request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+                request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
             )
         except LoginError as exc:
             error = exc.message
         else:
             login(request, user, backend="yufang.accounts.backends.UsernameOrPhoneBackend")
             target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            if not url_has_allowed_host_and_scheme(
+                target, {request.get_host()}, request.is_secure()
+            ):
                 target = reverse("home:index")
             return HttpResponseRedirect(target)
     return render(request, "accounts/login.html", {"form": form, "error": error})
@@ -40,7 +45,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     q = role = ""
     if form.is_valid():

@@ -10,7 +10,9 @@ from yufang.audit.models import AuditEntry
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.ADMIN, Role.PROVINCE_OFFICIAL})
 
 
-def audit_entries(user: Any, *, model: str = "", object_id: str = "", actor: str = "") -> QuerySet[AuditEntry]:
+def audit_entries(
+    user: Any, *, model: str = "", object_id: str = "", actor: str = ""
+) -> QuerySet[AuditEntry]:
     """The audit log is read by auditors, administrators and province officials.
 
     A regional auditor's entries are not filtered by region: changes to records are

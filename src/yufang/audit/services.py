@@ -40,7 +40,9 @@ def _label(instance: models.Model) -> str:
     return instance._meta.label
 
 
-def _entry(actor: Any, action: str, instance: models.Model, changes: dict, reason: str) -> AuditEntry:
+def _entry(
+    actor: Any, action: str, instance: models.Model, changes: dict, reason: str
+) -> AuditEntry:
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

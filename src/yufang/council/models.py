@@ -30,7 +30,9 @@ class Department(models.Model):
         verbose_name_plural = _("member departments")
         ordering = ["region__code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="department_unique_region_code"),
+            models.UniqueConstraint(
+                fields=["region", "code"], name="department_unique_region_code"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,12 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.enterprises.models import Enterprise
-from yufang.enterprises.selectors import EnterpriseFilter, enterprise_get, enterprise_list, headcounts_of
+from yufang.enterprises.selectors import (
+    EnterpriseFilter,
+    enterprise_get,
+    enterprise_list,
+    headcounts_of,
+)
 from yufang.enterprises.services import enterprise_create, enterprise_update, headcount_set
 
 router = Router(tags=["enterprises"])
@@ -103,7 +108,10 @@ class HeadcountOut(Schema):
 
 def _as_input(payload: EnterpriseIn) -> dict[str, Any]:
     data = payload.dict()
-    return {k: ("" if v is None else ("1" if v is True else "0" if v is False else v)) for k, v in data.items()}
+    return {
+        k: ("" if v is None else ("1" if v is True else "0" if v is False else v))
+        for k, v in data.items()
+    }
 
 
 @router.get("", response=list[EnterpriseOut])
@@ -139,5 +147,10 @@ def headcounts(request: HttpRequest, enterprise_id: int):  # type: ignore[no-unt
 @router.put("/{enterprise_id}/headcounts/{year}", response=HeadcountOut)
 def headcount_put(request: HttpRequest, enterprise_id: int, year: int, payload: HeadcountIn):  # type: ignore[no-untyped-def]
     enterprise = enterprise_get(request.user, enterprise_id)
-    return headcount_set(actor=request.user, enterprise=enterprise, year=year,
-                         insured_headcount=payload.insured_headcount, hours_worked=payload.hours_worked)
+    return headcount_set(
+        actor=request.user,
+        enterprise=enterprise,
+        year=year,
+        insured_headcount=payload.insured_headcount,
+        hours_worked=payload.hours_worked,
+    )

@@ -25,25 +25,58 @@ class EnterpriseImporter:
     kind = "enterprises"
     label = _lazy("Enterprises")
     roles = frozenset(
-        {Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.GRID_WORKER, Role.ADMIN}
+        {
+            Role.PROVINCE_OFFICIAL,
+            Role.CITY_OFFICIAL,
+            Role.COUNTY_OFFICIAL,
+            Role.GRID_WORKER,
+            Role.ADMIN,
+        }
     )
     columns = [
-        Column("credit_code", _lazy("unified social credit code"), True,
-               ("统一社会信用代码", "社会信用代码", "信用代码", "uscc")),
-        Column("credit_code_exception", _lazy("reason for accepting a failing credit code"), False,
-               ("校验位例外理由", "信用代码例外理由")),
+        Column(
+            "credit_code",
+            _lazy("unified social credit code"),
+            True,
+            ("统一社会信用代码", "社会信用代码", "信用代码", "uscc"),
+        ),
+        Column(
+            "credit_code_exception",
+            _lazy("reason for accepting a failing credit code"),
+            False,
+            ("校验位例外理由", "信用代码例外理由"),
+        ),
         Column("name", _lazy("name"), True, ("企业名称", "单位名称", "名称", "enterprise")),
         Column("address", _lazy("address"), False, ("地址", "注册地址", "经营地址")),
-        Column("county", _lazy("county code"), True, ("县区代码", "区县代码", "县级代码", "county_code")),
-        Column("township", _lazy("township code"), False, ("乡镇街道代码", "乡镇代码", "township_code")),
+        Column(
+            "county",
+            _lazy("county code"),
+            True,
+            ("县区代码", "区县代码", "县级代码", "county_code"),
+        ),
+        Column(
+            "township", _lazy("township code"), False, ("乡镇街道代码", "乡镇代码", "township_code")
+        ),
         Column("grid", _lazy("grid code"), False, ("网格编码", "网格代码", "grid_code")),
-        Column("industry", _lazy("industry code"), True,
-               ("行业代码", "国民经济行业代码", "industry_code")),
+        Column(
+            "industry",
+            _lazy("industry code"),
+            True,
+            ("行业代码", "国民经济行业代码", "industry_code"),
+        ),
         Column("size", _lazy("size"), True, ("规模", "企业规模")),
-        Column("risk_class_override", _lazy("risk class override"), False,
-               ("风险类别调整", "调整风险类别")),
-        Column("risk_class_override_reason", _lazy("reason for the risk class override"), False,
-               ("风险类别调整理由", "调整理由")),
+        Column(
+            "risk_class_override",
+            _lazy("risk class override"),
+            False,
+            ("风险类别调整", "调整风险类别"),
+        ),
+        Column(
+            "risk_class_override_reason",
+            _lazy("reason for the risk class override"),
+            False,
+            ("风险类别调整理由", "调整理由"),
+        ),
         Column("latitude", _lazy("latitude"), False, ("纬度", "lat")),
         Column("longitude", _lazy("longitude"), False, ("经度", "lng", "lon")),
         Column("is_key_industry", _lazy("key industry"), False, ("重点行业",)),
@@ -66,7 +99,9 @@ class EnterpriseImporter:
             cleaned = enterprise_clean(record, lookups=lookups)
             code = cleaned.values.get("credit_code", "")
             if code and code in seen:
-                cleaned.errors["credit_code"] = _("Same credit code as row %(row)s.") % {"row": seen[code]}
+                cleaned.errors["credit_code"] = _("Same credit code as row %(row)s.") % {
+                    "row": seen[code]
+                }
             elif code:
                 seen[code] = number
             if code in existing and not update_existing:
@@ -88,10 +123,15 @@ class EnterpriseImporter:
             result.rows.append(cleaned)
             if len(result.preview) < 20:
                 result.preview.append(
-                    {"row": number, "credit_code": code, "name": cleaned.values["name"],
-                     "county": record.get("county", ""), "industry": record.get("industry", ""),
-                     "risk_class": cleaned.values.get("risk_class"),
-                     "action": _("update") if existing.get(code) else _("create")}
+                    {
+                        "row": number,
+                        "credit_code": code,
+                        "name": cleaned.values["name"],
+                        "county": record.get("county", ""),
+                        "industry": record.get("industry", ""),
+                        "risk_class": cleaned.values.get("risk_class"),
+                        "action": _("update") if existing.get(code) else _("create"),
+                    }
                 )
         return result
 
@@ -117,8 +157,12 @@ class EnterpriseImporter:
             enterprise.save()
             audit_update(user, enterprise, before, reason="import")
             if r.insured_headcount is not None and r.headcount_year is not None:
-                headcount_set(actor=user, enterprise=enterprise, year=r.headcount_year,
-                              insured_headcount=r.insured_headcount)
+                headcount_set(
+                    actor=user,
+                    enterprise=enterprise,
+                    year=r.headcount_year,
+                    insured_headcount=r.insured_headcount,
+                )
             done += 1
             if done % BATCH == 0:
                 progress(done)

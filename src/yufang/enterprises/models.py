@@ -35,19 +35,32 @@ class Enterprise(models.Model):
         "regions.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
     )
     township = models.ForeignKey(
-        "regions.Region", verbose_name=_("township"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     grid = models.ForeignKey(
-        "grid.Grid", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+        "grid.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     industry = models.ForeignKey(
-        "industries.Industry", verbose_name=_("industry"), on_delete=models.PROTECT,
+        "industries.Industry",
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     risk_class = models.PositiveSmallIntegerField(
-        _("insurance risk class"), null=True, blank=True, db_index=True,
+        _("insurance risk class"),
+        null=True,
+        blank=True,
+        db_index=True,
         validators=[MinValueValidator(1), MaxValueValidator(8)],
     )
     risk_class_is_override = models.BooleanField(_("risk class overridden"), default=False)
@@ -55,8 +68,12 @@ class Enterprise(models.Model):
         _("reason for the risk class override"), max_length=300, blank=True
     )
     size = models.CharField(_("size"), max_length=10, choices=EnterpriseSize.choices)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     is_key_industry = models.BooleanField(_("key industry"), default=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -87,7 +104,10 @@ class InsuredHeadcount(models.Model):
     """Insured workers of an enterprise in a year (the exposure behind injury rates)."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="headcounts"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="headcounts",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     insured_headcount = models.PositiveIntegerField(_("insured headcount"))

@@ -117,10 +117,21 @@ def enterprise_export_rows(qs: QuerySet[Enterprise]) -> Iterator[list[Any]]:
     """Rows in the import layout, so an export can be edited and imported again."""
     for e in qs.iterator(chunk_size=2000):
         yield [
-            e.credit_code, e.name, e.address, e.city.name, e.county.code, e.county.name,
-            e.township.code if e.township else "", e.grid.code if e.grid else "",
-            e.industry.code, e.industry.name, e.risk_class, e.size,
-            "是" if e.is_key_industry else "否", e.latitude, e.longitude,
+            e.credit_code,
+            e.name,
+            e.address,
+            e.city.name,
+            e.county.code,
+            e.county.name,
+            e.township.code if e.township else "",
+            e.grid.code if e.grid else "",
+            e.industry.code,
+            e.industry.name,
+            e.risk_class,
+            e.size,
+            "是" if e.is_key_industry else "否",
+            e.latitude,
+            e.longitude,
         ]
 
 
@@ -176,7 +187,13 @@ def enterprise_todos(user: Any) -> list[Any]:
     last_year = timezone.localdate().year - 1
     url = reverse("enterprises:detail", args=[enterprise.pk])
     if not enterprise.headcounts.filter(year=last_year).exists():
-        todos.append(Todo(_("Report the insured headcount for %(year)s.") % {"year": last_year}, url, "warning"))
+        todos.append(
+            Todo(
+                _("Report the insured headcount for %(year)s.") % {"year": last_year},
+                url,
+                "warning",
+            )
+        )
     if enterprise.latitude is None:
         todos.append(Todo(_("Add the enterprise's location (coordinates)."), url, "info"))
     return todos

@@ -26,8 +26,14 @@ from yufang.regions.models import Region
 # Words people type in spreadsheets for each size, in both languages.
 SIZE_WORDS = {
     **{s.value: s.value for s in EnterpriseSize},
-    "大型": "large", "中型": "medium", "小型": "small", "微型": "micro",
-    "大": "large", "中": "medium", "小": "small", "微": "micro",
+    "大型": "large",
+    "中型": "medium",
+    "小型": "small",
+    "微型": "micro",
+    "大": "large",
+    "中": "medium",
+    "小": "small",
+    "微": "micro",
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "t"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "", "f"}
@@ -82,7 +88,9 @@ def _text(data: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _decimal(data: dict[str, Any], key: str, errors: dict[str, str], low: int, high: int) -> Decimal | None:
+def _decimal(
+    data: dict[str, Any], key: str, errors: dict[str, str], low: int, high: int
+) -> Decimal | None:
     raw = _text(data, key)
     if not raw:
         return None
@@ -198,7 +206,8 @@ def enterprise_clean(data: dict[str, Any], *, lookups: RegistryLookups) -> Enter
             )
         else:
             values.update(
-                risk_class=int(override_raw), risk_class_is_override=True,
+                risk_class=int(override_raw),
+                risk_class_is_override=True,
                 risk_class_override_reason=reason[:300],
             )
     elif industry is not None:
@@ -250,15 +259,21 @@ def _require_scope(actor: Any, values: dict[str, Any], enterprise_id: int | None
 def enterprise_create(*, actor: Any, data: dict[str, Any]) -> Enterprise:
     cleaned = enterprise_clean(data, lookups=RegistryLookups())
     if Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exists():
-        cleaned.errors["credit_code"] = _("An enterprise with this credit code is already registered.")
+        cleaned.errors["credit_code"] = _(
+            "An enterprise with this credit code is already registered."
+        )
     if cleaned.errors:
         raise EnterpriseInvalid(cleaned.errors)
     _require_scope(actor, cleaned.values)
     enterprise = Enterprise.objects.create(**cleaned.values)
     audit_create(actor, enterprise, reason=cleaned.values.get("credit_code_exception", ""))
     if cleaned.insured_headcount is not None and cleaned.headcount_year is not None:
-        headcount_set(actor=actor, enterprise=enterprise, year=cleaned.headcount_year,
-                      insured_headcount=cleaned.insured_headcount)
+        headcount_set(
+            actor=actor,
+            enterprise=enterprise,
+            year=cleaned.headcount_year,
+            insured_headcount=cleaned.insured_headcount,
+        )
     return enterprise
 
 
@@ -267,9 +282,13 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     _require_scope(actor, snapshot(enterprise), enterprise.pk)
     cleaned = enterprise_clean(data, lookups=RegistryLookups())
-    clash = Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exclude(pk=enterprise.pk)
+    clash = Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exclude(
+        pk=enterprise.pk
+    )
     if clash.exists():
-        cleaned.errors["credit_code"] = _("An enterprise with this credit code is already registered.")
+        cleaned.errors["credit_code"] = _(
+            "An enterprise with this credit code is already registered."
+        )
     if cleaned.errors:
         raise EnterpriseInvalid(cleaned.errors)
     _require_scope(actor, cleaned.values, enterprise.pk)
@@ -277,20 +296,35 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     for key, value in cleaned.values.items():
         setattr(enterprise, key, value)
     enterprise.save()
-    audit_update(actor, enterprise, before, reason=cleaned.values.get("risk_class_override_reason", ""))
+    audit_update(
+        actor, enterprise, before, reason=cleaned.values.get("risk_class_override_reason", "")
+    )
     if cleaned.insured_headcount is not None and cleaned.headcount_year is not None:
-        headcount_set(actor=actor, enterprise=enterprise, year=cleaned.headcount_year,
-                      insured_headcount=cleaned.insured_headcount)
+        headcount_set(
+            actor=actor,
+            enterprise=enterprise,
+            year=cleaned.headcount_year,
+            insured_headcount=cleaned.insured_headcount,
+        )
     return enterprise
 
 
 @transaction.atomic
 def headcount_set(
-    *, actor: Any, enterprise: Enterprise, year: int, insured_headcount: int,
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    year: int,
+    insured_headcount: int,
     hours_worked: Decimal | None = None,
 ) -> InsuredHeadcount:
-    if not may_write_at(actor, city_id=enterprise.city_id, county_id=enterprise.county_id,
-                        grid_id=enterprise.grid_id, enterprise_id=enterprise.pk):
+    if not may_write_at(
+        actor,
+        city_id=enterprise.city_id,
+        county_id=enterprise.county_id,
+        grid_id=enterprise.grid_id,
+        enterprise_id=enterprise.pk,
+    ):
         raise PermissionDenied(_("You may not change this enterprise."))
     if insured_headcount < 0:
         raise EnterpriseInvalid(_("The insured headcount cannot be negative."), "insured_headcount")
@@ -301,7 +335,9 @@ def headcount_set(
     current = InsuredHeadcount.objects.filter(enterprise=enterprise, year=year).first()
     if current is None:
         current = InsuredHeadcount.objects.create(
-            enterprise=enterprise, year=year, insured_headcount=insured_headcount,
+            enterprise=enterprise,
+            year=year,
+            insured_headcount=insured_headcount,
             hours_worked=hours_worked,
         )
         audit_create(actor, current)
@@ -322,7 +358,9 @@ def enterprises_create_many(*, actor: Any, rows: list[EnterpriseFields]) -> list
     )
     audit_create_many(actor, enterprises, reason="import")
     headcounts = [
-        InsuredHeadcount(enterprise=e, year=row.headcount_year, insured_headcount=row.insured_headcount)
+        InsuredHeadcount(
+            enterprise=e, year=row.headcount_year, insured_headcount=row.insured_headcount
+        )
         for e, row in zip(enterprises, rows, strict=True)
         if row.insured_headcount is not None and row.headcount_year is not None
     ]

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import may_write_at, regions_visible
 from yufang.audit.selectors import audit_entries
@@ -23,51 +24,78 @@ from yufang.enterprises.selectors import (
     enterprise_list,
     headcounts_of,
 )
-from yufang.enterprises.services import EnterpriseInvalid, enterprise_create, enterprise_update, headcount_set
+from yufang.enterprises.services import (
+    EnterpriseInvalid,
+    enterprise_create,
+    enterprise_update,
+    headcount_set,
+)
 from yufang.grid.selectors import grids_visible
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
 
-CREATORS = (Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.GRID_WORKER, Role.ADMIN)
+CREATORS = (
+    Role.PROVINCE_OFFICIAL,
+    Role.CITY_OFFICIAL,
+    Role.COUNTY_OFFICIAL,
+    Role.GRID_WORKER,
+    Role.ADMIN,
+)
 
 
 @login_required
-def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+def enterprise_list_view(request: AuthedRequest) -> HttpResponse:
     filters = EnterpriseFilter.from_params(request.GET)
     qs = enterprise_list(request.user, filters)
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
         return spreadsheet_response(
-            _("enterprises"), [label for _name, label in EXPORT_COLUMNS], enterprise_export_rows(qs), kind=export
+            _("enterprises"),
+            [label for _name, label in EXPORT_COLUMNS],
+            enterprise_export_rows(qs),
+            kind=export,
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     visible = regions_visible(request.user)
-    return render(request, "enterprises/list.html", {
-        "page_obj": page,
-        "filters": filters,
-        "cities": visible.filter(level=Region.Level.CITY),
-        "counties": visible.filter(level=Region.Level.COUNTY, **({"city__code": filters.city} if filters.city else {})),
-        "sizes": EnterpriseSize.choices,
-        "risk_classes": range(1, 9),
-        "may_create": request.user.role in CREATORS,  # type: ignore[union-attr]
-    })
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "cities": visible.filter(level=Region.Level.CITY),
+            "counties": visible.filter(
+                level=Region.Level.COUNTY, **({"city__code": filters.city} if filters.city else {})
+            ),
+            "sizes": EnterpriseSize.choices,
+            "risk_classes": range(1, 9),
+            "may_create": request.user.role in CREATORS,
+        },
+    )
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     if not getattr(request.user, "enterprise_id", None):
         raise PermissionDenied(_("Your account is not bound to an enterprise."))
-    return redirect("enterprises:detail", pk=request.user.enterprise_id)  # type: ignore[union-attr]
+    return redirect("enterprises:detail", pk=request.user.enterprise_id)
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    may_edit = may_write_at(request.user, city_id=enterprise.city_id, county_id=enterprise.county_id,
-                            grid_id=enterprise.grid_id, enterprise_id=enterprise.pk)
+    may_edit = may_write_at(
+        request.user,
+        city_id=enterprise.city_id,
+        county_id=enterprise.county_id,
+        grid_id=enterprise.grid_id,
+        enterprise_id=enterprise.pk,
+    )
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "headcount":
-        year, count, hours = (request.POST.get(k, "").strip() for k in ("year", "insured_headcount", "hours_worked"))
+        year, count, hours = (
+            request.POST.get(k, "").strip() for k in ("year", "insured_headcount", "hours_worked")
+        )
         if not year.isdigit():
             errors["year"] = _("Not a valid year: %(value)s") % {"value": year}
         if not count.isdigit():
@@ -82,39 +110,65 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 errors["hours_worked"] = _("Not a number: %(value)s") % {"value": hours}
         if not errors:
             try:
-                headcount_set(actor=request.user, enterprise=enterprise, year=int(year),
-                              insured_headcount=int(count), hours_worked=hours_value)
+                headcount_set(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    year=int(year),
+                    insured_headcount=int(count),
+                    hours_worked=hours_value,
+                )
             except EnterpriseInvalid as exc:
                 errors = exc.errors
             else:
                 messages.success(request, _("Saved."))
                 return redirect("enterprises:detail", pk=pk)
-    return render(request, "enterprises/detail.html", {
-        "enterprise": enterprise,
-        "headcounts": headcounts_of(enterprise),
-        "may_edit": may_edit,
-        "errors": errors,
-        "history": audit_entries(request.user, model="enterprises.Enterprise", object_id=str(pk))[:20],
-    })
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "headcounts": headcounts_of(enterprise),
+            "may_edit": may_edit,
+            "errors": errors,
+            "history": audit_entries(
+                request.user, model="enterprises.Enterprise", object_id=str(pk)
+            )[:20],
+        },
+    )
 
 
-def _choices(request: HttpRequest, county: str, township: str) -> dict[str, list[tuple[str, str]]]:
+def _choices(
+    request: AuthedRequest, county: str, township: str
+) -> dict[str, list[tuple[str, str]]]:
     visible = regions_visible(request.user)
     return {
-        "counties": [(r.code, f"{r.city.name if r.city else ''} {r.name}") for r in
-                     visible.filter(level=Region.Level.COUNTY).select_related("city")],
-        "townships": [(r.code, r.name) for r in visible.filter(level=Region.Level.TOWNSHIP, county__code=county)]
-        if county else [],
-        "grids": [(g.code, g.name) for g in grids_visible(request.user).filter(township__code=township)]
-        if township else [],
+        "counties": [
+            (r.code, f"{r.city.name if r.city else ''} {r.name}")
+            for r in visible.filter(level=Region.Level.COUNTY).select_related("city")
+        ],
+        "townships": [
+            (r.code, r.name)
+            for r in visible.filter(level=Region.Level.TOWNSHIP, county__code=county)
+        ]
+        if county
+        else [],
+        "grids": [
+            (g.code, g.name) for g in grids_visible(request.user).filter(township__code=township)
+        ]
+        if township
+        else [],
     }
 
 
-def _form_page(request: HttpRequest, enterprise: Enterprise | None) -> HttpResponse:
+def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpResponse:
     data: Any = request.POST if request.method == "POST" else None
     initial = EnterpriseForm.initial_from(enterprise) if enterprise else {}
     source = data or initial
-    form = EnterpriseForm(data, initial=initial, **_choices(request, source.get("county", ""), source.get("township", "")))
+    form = EnterpriseForm(
+        data,
+        initial=initial,
+        **_choices(request, source.get("county", ""), source.get("township", "")),
+    )
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in form.fields}
@@ -131,27 +185,34 @@ def _form_page(request: HttpRequest, enterprise: Enterprise | None) -> HttpRespo
         else:
             messages.success(request, _("Saved."))
             return redirect("enterprises:detail", pk=saved.pk)
-    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise, "errors": errors})
+    return render(
+        request, "enterprises/form.html", {"form": form, "enterprise": enterprise, "errors": errors}
+    )
 
 
 @login_required
-def enterprise_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in CREATORS:  # type: ignore[union-attr]
+def enterprise_new(request: AuthedRequest) -> HttpResponse:
+    if request.user.role not in CREATORS:
         raise PermissionDenied(_("Your role cannot register enterprises."))
     return _form_page(request, None)
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    if not may_write_at(request.user, city_id=enterprise.city_id, county_id=enterprise.county_id,
-                        grid_id=enterprise.grid_id, enterprise_id=enterprise.pk):
+    if not may_write_at(
+        request.user,
+        city_id=enterprise.city_id,
+        county_id=enterprise.county_id,
+        grid_id=enterprise.grid_id,
+        enterprise_id=enterprise.pk,
+    ):
         raise PermissionDenied(_("You may not change this enterprise."))
     return _form_page(request, enterprise)
 
 
 @login_required
-def options(request: HttpRequest, kind: str) -> HttpResponse:
+def options(request: AuthedRequest, kind: str) -> HttpResponse:
     """<option> lists for the dependent selects (HTMX): townships of a county, grids of a township."""
     choices = _choices(request, request.GET.get("county", ""), request.GET.get("township", ""))
     items = choices["townships"] if kind == "townships" else choices["grids"]

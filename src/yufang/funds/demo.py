@@ -28,8 +28,13 @@ def seed(ctx: DemoContext) -> None:
     cities = {c.code: c for c in Region.objects.filter(level=Region.Level.CITY)}
     made = []
     for city_code, name, kind in INSTITUTIONS:
-        made.append(Institution.objects.create(
-            name=name, kind=kind, city=cities[city_code],
-            credit_code=demo_credit_code(ctx, city_code, "52"), address=cities[city_code].name,
-        ))
+        made.append(
+            Institution.objects.create(
+                name=name,
+                kind=kind,
+                city=cities[city_code],
+                credit_code=demo_credit_code(ctx, city_code, "52"),
+                address=cities[city_code].name,
+            )
+        )
     ctx.shared["institutions"] = made

@@ -20,7 +20,11 @@ def county_centres() -> dict[str, tuple[float, float]]:
     centres = {}
     for feature in data["features"]:
         geometry = feature["geometry"]
-        ring = geometry["coordinates"][0] if geometry["type"] == "Polygon" else geometry["coordinates"][0][0]
+        ring = (
+            geometry["coordinates"][0]
+            if geometry["type"] == "Polygon"
+            else geometry["coordinates"][0][0]
+        )
         lng = sum(p[0] for p in ring) / len(ring)
         lat = sum(p[1] for p in ring) / len(ring)
         centres[str(feature["properties"]["adcode"])] = (lat, lng)
@@ -30,9 +34,13 @@ def county_centres() -> dict[str, tuple[float, float]]:
 def seed(ctx: DemoContext) -> None:
     centres = county_centres()
     townships_by_city: dict[str, list[Region]] = {}
-    for t in Region.objects.filter(level=Region.Level.TOWNSHIP).select_related("county", "city").order_by("code"):
+    for t in (
+        Region.objects.filter(level=Region.Level.TOWNSHIP)
+        .select_related("county", "city")
+        .order_by("code")
+    ):
         townships_by_city.setdefault(t.city.code, []).append(t)  # type: ignore[union-attr]
-    grids = []
+    grids: list[Grid] = []
     for city_code, townships in sorted(townships_by_city.items()):
         count = GRIDS_PER_CITY.get(city_code, 16)
         chosen = ctx.rng.sample(townships, min(len(townships), max(4, count // 3)))
@@ -42,12 +50,16 @@ def seed(ctx: DemoContext) -> None:
             township = chosen[i % len(chosen)]
             number = sum(1 for g in grids if g.township_id == township.pk) + 1
             lat, lng = centres.get(township.county.code, (36.6, 117.0))  # type: ignore[union-attr]
-            grids.append(Grid(
-                code=f"{township.code}{number:03d}",
-                name=f"{township.name}第{number}网格",
-                township=township, county_id=township.county_id, city_id=township.city_id,
-                latitude=Decimal(str(round(lat + ctx.rng.uniform(-0.05, 0.05), 6))),
-                longitude=Decimal(str(round(lng + ctx.rng.uniform(-0.05, 0.05), 6))),
-            ))
+            grids.append(
+                Grid(
+                    code=f"{township.code}{number:03d}",
+                    name=f"{township.name}第{number}网格",
+                    township=township,
+                    county=township.county,
+                    city=township.city,
+                    latitude=Decimal(str(round(lat + ctx.rng.uniform(-0.05, 0.05), 6))),
+                    longitude=Decimal(str(round(lng + ctx.rng.uniform(-0.05, 0.05), 6))),
+                )
+            )
     Grid.objects.bulk_create(grids)
     ctx.shared["county_centres"] = centres

@@ -13,7 +13,9 @@ class Grid(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     township = models.ForeignKey(
-        "regions.Region", verbose_name=_("township"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
         related_name="grids",
     )
     county = models.ForeignKey(
@@ -22,8 +24,12 @@ class Grid(models.Model):
     city = models.ForeignKey(
         "regions.Region", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
     )
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("grid")

@@ -14,7 +14,9 @@ def grids_visible(user: Any) -> QuerySet[Grid]:
     return scope_queryset(user, Grid.objects.all(), GRID_PATHS)
 
 
-def grid_list(user: Any, *, city: str = "", county: str = "", township: str = "", q: str = "") -> QuerySet[Grid]:
+def grid_list(
+    user: Any, *, city: str = "", county: str = "", township: str = "", q: str = ""
+) -> QuerySet[Grid]:
     qs = grids_visible(user).select_related("city", "county", "township")
     if city:
         qs = qs.filter(city__code=city)

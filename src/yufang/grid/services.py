@@ -45,7 +45,9 @@ def grids_import(*, actor: Any, path: Path) -> dict[str, int]:
                 errors[f"row {number}"] = _("code and name are required")
                 continue
             if township is None:
-                errors[f"row {number}"] = _("Unknown township code: %(code)s") % {"code": row.get("township_code")}
+                errors[f"row {number}"] = _("Unknown township code: %(code)s") % {
+                    "code": row.get("township_code")
+                }
                 continue
             try:
                 lat = _coordinate(row.get("latitude") or "", -90, 90)
@@ -53,8 +55,14 @@ def grids_import(*, actor: Any, path: Path) -> dict[str, int]:
             except InvalidOperation:
                 errors[f"row {number}"] = _("latitude/longitude out of range or not a number")
                 continue
-            fields = {"name": name, "township": township, "county_id": township.county_id,
-                      "city_id": township.city_id, "latitude": lat, "longitude": lng}
+            fields = {
+                "name": name,
+                "township": township,
+                "county_id": township.county_id,
+                "city_id": township.city_id,
+                "latitude": lat,
+                "longitude": lng,
+            }
             grid = existing.get(code)
             if grid is None:
                 grid = Grid.objects.create(code=code, **fields)

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from yufang.accounts.models import Role
 
 R = Role
-OFFICIALS = (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR, R.DEPARTMENT_LIAISON)
+OFFICIALS = (
+    R.PROVINCE_OFFICIAL,
+    R.CITY_OFFICIAL,
+    R.COUNTY_OFFICIAL,
+    R.ADMIN,
+    R.AUDITOR,
+    R.DEPARTMENT_LIAISON,
+)
 
 
 @dataclass(frozen=True)
@@ -27,11 +34,26 @@ NAV: list[NavItem] = [
     NavItem(_("Enterprises"), "enterprises:list", (*OFFICIALS, R.GRID_WORKER), "/enterprises/"),
     NavItem(_("My enterprise"), "enterprises:mine", (R.SAFETY_MANAGER,), "/enterprises/"),
     NavItem(_("Injury cases"), "injuries:dashboard", OFFICIALS, "/injuries/"),
-    NavItem(_("Hazards"), "hazards:index", (*OFFICIALS, R.GRID_WORKER, R.SAFETY_MANAGER, R.INSTITUTION_STAFF), "/hazards/"),
+    NavItem(
+        _("Hazards"),
+        "hazards:index",
+        (*OFFICIALS, R.GRID_WORKER, R.SAFETY_MANAGER, R.INSTITUTION_STAFF),
+        "/hazards/",
+    ),
     NavItem(_("Training"), "training:index", tuple(R), "/training/"),
     NavItem(_("Regions and grids"), "regions:index", (*OFFICIALS, R.GRID_WORKER), "/regions/"),
     NavItem(_("Industries"), "industries:list", (*OFFICIALS,), "/industries/"),
-    NavItem(_("Imports"), "imports:list", (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.GRID_WORKER), "/imports/"),
-    NavItem(_("People"), "accounts:users", (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR), "/accounts/users/"),
+    NavItem(
+        _("Imports"),
+        "imports:list",
+        (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.GRID_WORKER),
+        "/imports/",
+    ),
+    NavItem(
+        _("People"),
+        "accounts:users",
+        (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
+        "/accounts/users/",
+    ),
     NavItem(_("Audit log"), "audit:list", (R.AUDITOR, R.ADMIN, R.PROVINCE_OFFICIAL), "/audit/"),
 ]

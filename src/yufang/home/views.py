@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import home_region
 from yufang.enterprises.selectors import registry_figures_by_area
 from yufang.grid.selectors import grids_visible
@@ -18,28 +19,44 @@ from yufang.regions.models import Region
 from yufang.regions.selectors import pilot_city_codes
 
 
-def _map_option(rows: list[dict[str, Any]], *, map_name: str, param: str, series_name: str) -> dict[str, Any]:
+def _map_option(
+    rows: list[dict[str, Any]], *, map_name: str, param: str, series_name: str
+) -> dict[str, Any]:
     top = max((r["enterprises"] for r in rows), default=0)
     list_url = reverse("enterprises:list")
     return {
         "tooltip": {"trigger": "item"},
         "visualMap": {
-            "min": 0, "max": max(top, 1), "left": "left", "bottom": 10, "calculable": True,
-            "text": [_("more"), _("fewer")], "inRange": {"color": ["#e8f1fb", "#206bc4"]},
+            "min": 0,
+            "max": max(top, 1),
+            "left": "left",
+            "bottom": 10,
+            "calculable": True,
+            "text": [_("more"), _("fewer")],
+            "inRange": {"color": ["#e8f1fb", "#206bc4"]},
         },
-        "series": [{
-            "name": series_name, "type": "map", "map": map_name, "roam": False,
-            "label": {"show": True, "fontSize": 10},
-            "data": [
-                {"name": r["name"], "value": r["enterprises"], "url": f"{list_url}?{param}={r['code']}"}
-                for r in rows
-            ],
-        }],
+        "series": [
+            {
+                "name": series_name,
+                "type": "map",
+                "map": map_name,
+                "roam": False,
+                "label": {"show": True, "fontSize": 10},
+                "data": [
+                    {
+                        "name": r["name"],
+                        "value": r["enterprises"],
+                        "url": f"{list_url}?{param}={r['code']}",
+                    }
+                    for r in rows
+                ],
+            }
+        ],
     }
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     region = home_region(user)
     if region is None:
@@ -51,14 +68,37 @@ def index(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["is_pilot"] = row["code"] in pilots
     if request.GET.get("export") in ("xlsx", "csv"):
-        headers = [_("code"), _("area"), _("enterprises"), _("key-industry enterprises"),
-                   _("insured headcount"), _("headcount year")]
+        headers = [
+            _("code"),
+            _("area"),
+            _("enterprises"),
+            _("key-industry enterprises"),
+            _("insured headcount"),
+            _("headcount year"),
+        ]
         return spreadsheet_response(
-            _("registry-figures"), headers,
-            ([r["code"], r["name"], r["enterprises"], r["key_enterprises"], r["insured"], r["year"]] for r in rows),
+            _("registry-figures"),
+            headers,
+            (
+                [
+                    r["code"],
+                    r["name"],
+                    r["enterprises"],
+                    r["key_enterprises"],
+                    r["insured"],
+                    r["year"],
+                ]
+                for r in rows
+            ),
             kind=request.GET["export"],
         )
-    city = region if region.level == Region.Level.CITY else region.city if region.level == Region.Level.COUNTY else None
+    city = (
+        region
+        if region.level == Region.Level.CITY
+        else region.city
+        if region.level == Region.Level.COUNTY
+        else None
+    )
     if city is None:
         map_url, map_name = reverse("regions:map", args=["cities"]), "shandong-cities"
     else:

@@ -21,7 +21,9 @@ class ImportJob(models.Model):
 
     kind = models.CharField(_("kind"), max_length=40)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
@@ -55,7 +57,9 @@ class ColumnMapping(models.Model):
     name = models.CharField(_("name"), max_length=100)
     mapping = models.JSONField(_("column mapping"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.CASCADE,
         related_name="+",
     )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
@@ -65,7 +69,9 @@ class ColumnMapping(models.Model):
         verbose_name_plural = _("column mappings")
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name", "created_by"], name="column_mapping_unique_name"),
+            models.UniqueConstraint(
+                fields=["kind", "name", "created_by"], name="column_mapping_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:

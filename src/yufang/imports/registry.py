@@ -47,11 +47,15 @@ Progress = Callable[[int], None]
 
 
 class Importer(Protocol):
-    kind: str
-    label: str | Promise
-    columns: list[Column]
+    @property
+    def kind(self) -> str: ...
+    @property
+    def label(self) -> Any: ...
+    @property
+    def columns(self) -> list[Column]: ...
     # Which roles may run this import.
-    roles: frozenset[str]
+    @property
+    def roles(self) -> frozenset[Any]: ...
 
     def validate(
         self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]

@@ -67,13 +67,19 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> ImportJob:
     missing = [c for c in importer.columns if c.required and c.name not in job.column_mapping]
     if missing:
         job.errors = [
-            RowError(0, c.name, _("No column in the file is mapped to “%(column)s”.") % {"column": c.label}).as_dict()
+            RowError(
+                0,
+                c.name,
+                _("No column in the file is mapped to “%(column)s”.") % {"column": c.label},
+            ).as_dict()
             for c in missing
         ]
         job.status = ImportJob.Status.INVALID
         job.result = {"preview": []}
         return job
-    validated = importer.validate(_records(table, job.column_mapping), user=job.created_by, options=job.options)
+    validated = importer.validate(
+        _records(table, job.column_mapping), user=job.created_by, options=job.options
+    )
     job.errors = [e.as_dict() for e in validated.errors]
     skip_invalid = bool(job.options.get("skip_invalid_rows"))
     job.status = (
@@ -137,7 +143,9 @@ def import_job_remap(
     job.column_mapping = {k: v for k, v in mapping.items() if k in known and v in table.headers}
     if save_as.strip():
         ColumnMapping.objects.update_or_create(
-            kind=job.kind, name=save_as.strip()[:100], created_by=actor,
+            kind=job.kind,
+            name=save_as.strip()[:100],
+            created_by=actor,
             defaults={"mapping": job.column_mapping},
         )
     _validate(job, importer, table)
@@ -175,17 +183,25 @@ def import_job_run(job_id: int) -> ImportJob:
         job.finished_at = timezone.now()
         job.save()
         return job
-    validated = importer.validate(_records(table, job.column_mapping), user=job.created_by, options=job.options)
+    validated = importer.validate(
+        _records(table, job.column_mapping), user=job.created_by, options=job.options
+    )
 
     def progress(done: int) -> None:
         cache.set(_progress_key(job.pk), done, 3600)
 
     try:
         with transaction.atomic():
-            counts = importer.apply(validated, user=job.created_by, options=job.options, progress=progress)
+            counts = importer.apply(
+                validated, user=job.created_by, options=job.options, progress=progress
+            )
     except Exception as exc:
         job.status = ImportJob.Status.FAILED
-        job.errors = [RowError(0, "", _("The import failed and nothing was written: %(error)s") % {"error": exc}).as_dict()]
+        job.errors = [
+            RowError(
+                0, "", _("The import failed and nothing was written: %(error)s") % {"error": exc}
+            ).as_dict()
+        ]
         job.finished_at = timezone.now()
         job.save()
         logger.exception("import %s failed", job.pk)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yufang.accounts.http import AuthedRequest
 from yufang.imports.models import ImportJob
 from yufang.imports.registry import importer_for
 from yufang.imports.selectors import column_mappings, import_job_get, import_jobs
@@ -22,13 +23,13 @@ from yufang.imports.services import (
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(import_jobs(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"page_obj": page})
 
 
 @login_required
-def job_new(request: HttpRequest, kind: str) -> HttpResponse:
+def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
     try:
         importer = importer_for(kind)
     except KeyError as exc:
@@ -46,35 +47,54 @@ def job_new(request: HttpRequest, kind: str) -> HttpResponse:
             error = _("Choose a file to upload.")
         else:
             try:
-                job = import_job_create(actor=request.user, kind=kind, upload=upload, options=options, mapping=mapping)
+                job = import_job_create(
+                    actor=request.user, kind=kind, upload=upload, options=options, mapping=mapping
+                )
             except ImportRefused as exc:
                 error = exc.message
             else:
                 return redirect("imports:detail", pk=job.pk)
-    return render(request, "imports/new.html", {"importer": importer, "mappings": mappings, "error": error})
+    return render(
+        request, "imports/new.html", {"importer": importer, "mappings": mappings, "error": error}
+    )
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
     importer = importer_for(job.kind)
-    headers = import_job_headers(job) if job.status in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW) else []
+    headers = (
+        import_job_headers(job)
+        if job.status in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW)
+        else []
+    )
     errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
-    return render(request, "imports/detail.html", {
-        "job": job, "importer": importer, "headers": headers, "page_obj": errors,
-        "progress": import_job_progress(job),
-    })
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "job": job,
+            "importer": importer,
+            "headers": headers,
+            "page_obj": errors,
+            "progress": import_job_progress(job),
+        },
+    )
 
 
 @login_required
 @require_POST
-def job_remap(request: HttpRequest, pk: int) -> HttpResponse:
+def job_remap(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
     importer = importer_for(job.kind)
     mapping = {c.name: request.POST.get(f"map_{c.name}", "") for c in importer.columns}
     try:
-        import_job_remap(actor=request.user, job=job, mapping={k: v for k, v in mapping.items() if v},
-                         save_as=request.POST.get("save_as", ""))
+        import_job_remap(
+            actor=request.user,
+            job=job,
+            mapping={k: v for k, v in mapping.items() if v},
+            save_as=request.POST.get("save_as", ""),
+        )
     except ImportRefused as exc:
         messages.error(request, exc.message)
     return redirect("imports:detail", pk=pk)
@@ -82,7 +102,7 @@ def job_remap(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def job_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
     try:
         import_job_confirm(actor=request.user, job=job)
@@ -92,6 +112,8 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
-    return render(request, "imports/_progress.html", {"job": job, "progress": import_job_progress(job)})
+    return render(
+        request, "imports/_progress.html", {"job": job, "progress": import_job_progress(job)}
+    )

@@ -43,7 +43,12 @@ def industry_list(request: HttpRequest, q: str = "", level: int | None = None, p
 def industry_detail(request: HttpRequest, code: str) -> IndustryDetailOut:
     industry = get_object_or_404(Industry.objects.select_related("parent"), code=code.upper())
     return IndustryDetailOut(
-        code=industry.code, full_code=industry.full_code, level=industry.level, name=industry.name,
-        parent=industry.parent.code if industry.parent else None, section=industry.section,
-        risk_class=risk_class_of(industry), is_key_industry=is_key_industry(industry),
+        code=industry.code,
+        full_code=industry.full_code,
+        level=industry.level,
+        name=industry.name,
+        parent=industry.parent.code if industry.parent else None,
+        section=industry.section,
+        risk_class=risk_class_of(industry),
+        is_key_industry=is_key_industry(industry),
     )

@@ -19,7 +19,11 @@ class Industry(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     section = models.CharField(_("section"), max_length=1, db_index=True)
@@ -44,7 +48,10 @@ class RiskClassRule(models.Model):
     """
 
     industry = models.ForeignKey(
-        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="risk_class_rules"
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        related_name="risk_class_rules",
     )
     risk_class = models.PositiveSmallIntegerField(
         _("risk class"), validators=[MinValueValidator(1), MaxValueValidator(8)]
@@ -54,8 +61,12 @@ class RiskClassRule(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

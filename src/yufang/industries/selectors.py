@@ -46,13 +46,18 @@ def risk_class_of(industry: Industry, on: dt.date | None = None) -> int | None:
 def risk_class_map(on: dt.date | None = None) -> dict[str, int]:
     """Industry code (division or group) → class in force: one query for bulk work."""
     on = on or timezone.localdate()
-    return {code: rule.risk_class for code, rule in risk_class_rules_on(
-        Industry.objects.filter(level__in=[2, 3]).values_list("code", flat=True), on
-    ).items()}
+    return {
+        code: rule.risk_class
+        for code, rule in risk_class_rules_on(
+            Industry.objects.filter(level__in=[2, 3]).values_list("code", flat=True), on
+        ).items()
+    }
 
 
 def risk_class_from_map(industry_code: str, classes: dict[str, int]) -> int | None:
-    for code in (industry_code[:3], industry_code[:2]) if len(industry_code) >= 3 else (industry_code[:2],):
+    for code in (
+        (industry_code[:3], industry_code[:2]) if len(industry_code) >= 3 else (industry_code[:2],)
+    ):
         if code in classes:
             return classes[code]
     return None
@@ -64,6 +69,8 @@ def is_key_industry(industry: Industry, on: dt.date | None = None) -> bool:
 
 
 def risk_class_history(industry: Industry) -> QuerySet[RiskClassRule]:
-    return RiskClassRule.objects.filter(
-        industry__code__in=risk_class_candidates(industry)
-    ).select_related("industry", "recorded_by").order_by("-effective_from")
+    return (
+        RiskClassRule.objects.filter(industry__code__in=risk_class_candidates(industry))
+        .select_related("industry", "recorded_by")
+        .order_by("-effective_from")
+    )

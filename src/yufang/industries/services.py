@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yufang.audit.services import audit_create
-from yufang.lib.errors import InvalidInput
 from yufang.industries.models import Industry, RiskClassRule
+from yufang.lib.errors import InvalidInput
 
 DATA_DIR = Path(settings.PACKAGE_DIR) / "data"
 RISK_TABLE_SOURCE = "人社部发〔2015〕71号"
@@ -23,7 +23,9 @@ class IndustryError(InvalidInput):
 
 
 @transaction.atomic
-def industries_import(*, industries_file: Path | None = None, risk_file: Path | None = None) -> dict[str, int]:
+def industries_import(
+    *, industries_file: Path | None = None, risk_file: Path | None = None
+) -> dict[str, int]:
     """Load the GB/T 4754-2017 tree and the 2015 risk-class table; idempotent."""
     industries_file = industries_file or DATA_DIR / "gbt4754_2017_industries.csv"
     risk_file = risk_file or DATA_DIR / "injury_insurance_risk_classes.csv"
@@ -91,7 +93,9 @@ def risk_class_rule_set(
     if not reason.strip():
         raise IndustryError(_("Give the reason or the document for the change."), "reason")
     if RiskClassRule.objects.filter(industry=industry, effective_from=effective_from).exists():
-        raise IndustryError(_("This industry already has a class from that date."), "effective_from")
+        raise IndustryError(
+            _("This industry already has a class from that date."), "effective_from"
+        )
     rule = RiskClassRule.objects.create(
         industry=industry,
         risk_class=risk_class,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,14 +27,16 @@ def untranslated(language: str = "zh_Hans") -> dict[str, list[str]]:
     missing: dict[str, list[str]] = {}
     for po_path in sorted(ROOT.rglob(f"locale/{language}/LC_MESSAGES/django.po")):
         po = polib.pofile(str(po_path))
-        gaps = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+        gaps = [
+            e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)
+        ]
         if gaps:
             missing[str(po_path.relative_to(ROOT))] = gaps
     return missing
 
 
 if __name__ == "__main__":
-    for path in compile_all():
-        print(f"compiled {path.relative_to(ROOT)}")
-    for path, gaps in untranslated().items():
-        print(f"{path}: {len(gaps)} untranslated")
+    for compiled in compile_all():
+        print(f"compiled {compiled.relative_to(ROOT)}")
+    for catalogue, gaps in untranslated().items():
+        print(f"{catalogue}: {len(gaps)} untranslated")

@@ -81,7 +81,9 @@ def _rows_from(headers: list[str], raw_rows: Iterable[tuple[int, Sequence[Any]]]
         cells = [_clean(v) for v in raw]
         if not any(cells):
             continue
-        rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}))
+        rows.append(
+            (number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)})
+        )
     return Table(headers=headers, rows=rows)
 
 
@@ -140,7 +142,9 @@ def _excel_value(value: Any) -> Any:
     return str(value)
 
 
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data") -> bytes:
+def write_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data"
+) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(headers))

@@ -57,7 +57,9 @@ def _load() -> dict[str, Parameter]:
                 sorted(
                     (
                         DatedValue(
-                            since=since if isinstance(since, dt.date) else dt.date.fromisoformat(since),
+                            since=since
+                            if isinstance(since, dt.date)
+                            else dt.date.fromisoformat(since),
                             value=entry["value"],
                             source=entry["source"],
                         )

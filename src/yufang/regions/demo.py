@@ -11,8 +11,11 @@ DEMO_PILOT_CITIES = ["370100", "370200", "370300", "370500", "370700", "370800",
 def seed(ctx: DemoContext) -> None:
     cities = {c.code: c for c in Region.objects.filter(level=Region.Level.CITY)}
     PilotYear.objects.bulk_create(
-        [PilotYear(city=cities[code], year=year, note="demo")
-         for code in DEMO_PILOT_CITIES for year in range(2018, ctx.today.year + 1)],
+        [
+            PilotYear(city=cities[code], year=year, note="demo")
+            for code in DEMO_PILOT_CITIES
+            for year in range(2018, ctx.today.year + 1)
+        ],
         ignore_conflicts=True,
     )
     ctx.shared["pilot_cities"] = DEMO_PILOT_CITIES

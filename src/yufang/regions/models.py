@@ -22,15 +22,27 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     city = models.ForeignKey(
-        "self", verbose_name=_("city"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     county = models.ForeignKey(
-        "self", verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # Statistical development zones (codes xx7x) are not legal divisions under GB/T 2260.
@@ -50,7 +62,10 @@ class PilotYear(models.Model):
     """A city ran the prevention pilot in a year."""
 
     city = models.ForeignKey(
-        Region, verbose_name=_("city"), on_delete=models.CASCADE, related_name="pilot_years",
+        Region,
+        verbose_name=_("city"),
+        on_delete=models.CASCADE,
+        related_name="pilot_years",
         limit_choices_to={"level": Region.Level.CITY},
     )
     year = models.PositiveSmallIntegerField(_("year"))

@@ -26,7 +26,9 @@ class RegionImportResult:
     unchanged: int = 0
 
 
-def _upsert(existing: dict[str, Region], code: str, fields: dict[str, Any], result: RegionImportResult) -> Region:
+def _upsert(
+    existing: dict[str, Region], code: str, fields: dict[str, Any], result: RegionImportResult
+) -> Region:
     region = existing.get(code)
     if region is None:
         region = Region.objects.create(code=code, **fields)

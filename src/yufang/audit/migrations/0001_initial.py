@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('action', models.CharField(choices=[('create', 'create'), ('update', 'update'), ('delete', 'delete')], max_length=10, verbose_name='action')),
-                ('model', models.CharField(db_index=True, max_length=100, verbose_name='record type')),
-                ('object_id', models.CharField(db_index=True, max_length=64, verbose_name='record id')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='record')),
-                ('changes', models.JSONField(default=dict, verbose_name='changes')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "create"), ("update", "update"), ("delete", "delete")],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "model",
+                    models.CharField(db_index=True, max_length=100, verbose_name="record type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(db_index=True, max_length=64, verbose_name="record id"),
+                ),
+                ("object_repr", models.CharField(max_length=200, verbose_name="record")),
+                ("changes", models.JSONField(default=dict, verbose_name="changes")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['model', 'object_id'], name='audit_record_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["model", "object_id"], name="audit_record_idx")],
             },
         ),
     ]

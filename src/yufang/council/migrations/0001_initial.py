@@ -5,27 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('hrss', 'human resources and social security'), ('emergency', 'emergency management'), ('health', 'health commission'), ('finance', 'finance'), ('housing', 'housing and construction'), ('transport', 'transport'), ('industry', 'industry and information technology'), ('market', 'market regulation'), ('union', 'trade union'), ('energy', 'energy')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("hrss", "human resources and social security"),
+                            ("emergency", "emergency management"),
+                            ("health", "health commission"),
+                            ("finance", "finance"),
+                            ("housing", "housing and construction"),
+                            ("transport", "transport"),
+                            ("industry", "industry and information technology"),
+                            ("market", "market regulation"),
+                            ("union", "trade union"),
+                            ("energy", "energy"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member department',
-                'verbose_name_plural': 'member departments',
-                'ordering': ['region__code', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'code'), name='department_unique_region_code')],
+                "verbose_name": "member department",
+                "verbose_name_plural": "member departments",
+                "ordering": ["region__code", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "code"), name="department_unique_region_code"
+                    )
+                ],
             },
         ),
     ]

@@ -6,78 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grid', '0001_initial'),
-        ('industries', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("grid", "0001_initial"),
+        ("industries", "0001_initial"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='unified social credit code')),
-                ('credit_code_exception', models.CharField(blank=True, max_length=300, verbose_name='reason for accepting a failing credit code')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('risk_class', models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='insurance risk class')),
-                ('risk_class_is_override', models.BooleanField(default=False, verbose_name='risk class overridden')),
-                ('risk_class_override_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the risk class override')),
-                ('size', models.CharField(choices=[('large', 'large'), ('medium', 'medium'), ('small', 'small'), ('micro', 'micro')], max_length=10, verbose_name='size')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('is_key_industry', models.BooleanField(db_index=True, default=False, verbose_name='key industry')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='city')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='county')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='grid.grid', verbose_name='grid')),
-                ('industry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='industries.industry', verbose_name='industry')),
-                ('township', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='township')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        max_length=18, unique=True, verbose_name="unified social credit code"
+                    ),
+                ),
+                (
+                    "credit_code_exception",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="reason for accepting a failing credit code",
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "risk_class",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        db_index=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="insurance risk class",
+                    ),
+                ),
+                (
+                    "risk_class_is_override",
+                    models.BooleanField(default=False, verbose_name="risk class overridden"),
+                ),
+                (
+                    "risk_class_override_reason",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="reason for the risk class override",
+                    ),
+                ),
+                (
+                    "size",
+                    models.CharField(
+                        choices=[
+                            ("large", "large"),
+                            ("medium", "medium"),
+                            ("small", "small"),
+                            ("micro", "micro"),
+                        ],
+                        max_length=10,
+                        verbose_name="size",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "is_key_industry",
+                    models.BooleanField(db_index=True, default=False, verbose_name="key industry"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="grid.grid",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="industries.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="township",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise',
-                'verbose_name_plural': 'enterprises',
-                'ordering': ['name', 'id'],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InsuredHeadcount',
+            name="InsuredHeadcount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('insured_headcount', models.PositiveIntegerField(verbose_name='insured headcount')),
-                ('hours_worked', models.DecimalField(blank=True, decimal_places=1, max_digits=14, null=True, verbose_name='hours worked')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='headcounts', to='enterprises.enterprise', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "insured_headcount",
+                    models.PositiveIntegerField(verbose_name="insured headcount"),
+                ),
+                (
+                    "hours_worked",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="hours worked",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="headcounts",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'insured headcount',
-                'verbose_name_plural': 'insured headcounts',
-                'ordering': ['enterprise', '-year'],
+                "verbose_name": "insured headcount",
+                "verbose_name_plural": "insured headcounts",
+                "ordering": ["enterprise", "-year"],
             },
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['city', 'county'], name='enterprise_region_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["city", "county"], name="enterprise_region_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_class_is_override', False), models.Q(('risk_class_override_reason', ''), _negated=True), _connector='OR'), name='enterprise_override_has_reason'),
+            model_name="enterprise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("risk_class_is_override", False),
+                    models.Q(("risk_class_override_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="enterprise_override_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_class__isnull', True), models.Q(('risk_class__gte', 1), ('risk_class__lte', 8)), _connector='OR'), name='enterprise_risk_class_1_to_8'),
+            model_name="enterprise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("risk_class__isnull", True),
+                    models.Q(("risk_class__gte", 1), ("risk_class__lte", 8)),
+                    _connector="OR",
+                ),
+                name="enterprise_risk_class_1_to_8",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='insuredheadcount',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'year'), name='headcount_unique_year'),
+            model_name="insuredheadcount",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "year"), name="headcount_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='insuredheadcount',
-            constraint=models.CheckConstraint(condition=models.Q(('hours_worked__isnull', True), ('hours_worked__gte', 0), _connector='OR'), name='headcount_hours_not_negative'),
+            model_name="insuredheadcount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("hours_worked__isnull", True), ("hours_worked__gte", 0), _connector="OR"
+                ),
+                name="headcount_hours_not_negative",
+            ),
         ),
     ]

@@ -5,29 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='unified social credit code')),
-                ('kind', models.CharField(choices=[('training', 'training'), ('consulting', 'consulting and assessment'), ('publicity', 'publicity'), ('medical', 'medical and health'), ('association', 'industry association')], max_length=20, verbose_name='kind')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='contact phone')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "credit_code",
+                    models.CharField(
+                        max_length=18, unique=True, verbose_name="unified social credit code"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("training", "training"),
+                            ("consulting", "consulting and assessment"),
+                            ("publicity", "publicity"),
+                            ("medical", "medical and health"),
+                            ("association", "industry association"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="contact phone"),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="city",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service institution',
-                'verbose_name_plural': 'service institutions',
-                'ordering': ['name'],
+                "verbose_name": "service institution",
+                "verbose_name_plural": "service institutions",
+                "ordering": ["name"],
             },
         ),
     ]

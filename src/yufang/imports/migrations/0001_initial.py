@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,45 +14,95 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('file', models.FileField(upload_to='imports/%Y/%m/', verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('encoding', models.CharField(blank=True, max_length=20, verbose_name='encoding')),
-                ('status', models.CharField(choices=[('invalid', 'has errors'), ('preview', 'ready to import'), ('queued', 'queued'), ('running', 'importing'), ('done', 'imported'), ('failed', 'failed')], max_length=10, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='rows processed')),
-                ('column_mapping', models.JSONField(default=dict, verbose_name='column mapping')),
-                ('options', models.JSONField(default=dict, verbose_name='options')),
-                ('errors', models.JSONField(default=list, verbose_name='errors')),
-                ('result', models.JSONField(default=dict, verbose_name='result')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                ("file", models.FileField(upload_to="imports/%Y/%m/", verbose_name="file")),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("encoding", models.CharField(blank=True, max_length=20, verbose_name="encoding")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invalid", "has errors"),
+                            ("preview", "ready to import"),
+                            ("queued", "queued"),
+                            ("running", "importing"),
+                            ("done", "imported"),
+                            ("failed", "failed"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="rows processed"),
+                ),
+                ("column_mapping", models.JSONField(default=dict, verbose_name="column mapping")),
+                ("options", models.JSONField(default=dict, verbose_name="options")),
+                ("errors", models.JSONField(default=list, verbose_name="errors")),
+                ("result", models.JSONField(default=dict, verbose_name="result")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('mapping', models.JSONField(verbose_name='column mapping')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='saved at')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saved by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("mapping", models.JSONField(verbose_name="column mapping")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="saved at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="saved by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'column mapping',
-                'verbose_name_plural': 'column mappings',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name', 'created_by'), name='column_mapping_unique_name')],
+                "verbose_name": "column mapping",
+                "verbose_name_plural": "column mappings",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "name", "created_by"), name="column_mapping_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,41 +15,115 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='code')),
-                ('full_code', models.CharField(max_length=6, verbose_name='full code')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'section'), (2, 'division'), (3, 'group'), (4, 'class')], verbose_name='level')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('section', models.CharField(db_index=True, max_length=1, verbose_name='section')),
-                ('division_code', models.CharField(blank=True, db_index=True, max_length=2, verbose_name='division')),
-                ('standard', models.CharField(default='GB/T 4754-2017', max_length=30, verbose_name='standard')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='industries.industry', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=5, unique=True, verbose_name="code")),
+                ("full_code", models.CharField(max_length=6, verbose_name="full code")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "section"), (2, "division"), (3, "group"), (4, "class")],
+                        verbose_name="level",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("section", models.CharField(db_index=True, max_length=1, verbose_name="section")),
+                (
+                    "division_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=2, verbose_name="division"
+                    ),
+                ),
+                (
+                    "standard",
+                    models.CharField(
+                        default="GB/T 4754-2017", max_length=30, verbose_name="standard"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="industries.industry",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['full_code'],
+                "verbose_name": "industry",
+                "verbose_name_plural": "industries",
+                "ordering": ["full_code"],
             },
         ),
         migrations.CreateModel(
-            name='RiskClassRule',
+            name="RiskClassRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('risk_class', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='risk class')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('source', models.CharField(max_length=200, verbose_name='source')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('industry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_class_rules', to='industries.industry', verbose_name='industry')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "risk_class",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="risk class",
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                ("source", models.CharField(max_length=200, verbose_name="source")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_class_rules",
+                        to="industries.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk class rule',
-                'verbose_name_plural': 'risk class rules',
-                'ordering': ['industry__full_code', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('industry', 'effective_from'), name='risk_class_rule_unique_date'), models.CheckConstraint(condition=models.Q(('risk_class__gte', 1), ('risk_class__lte', 8)), name='risk_class_rule_class_1_to_8')],
+                "verbose_name": "risk class rule",
+                "verbose_name_plural": "risk class rules",
+                "ordering": ["industry__full_code", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("industry", "effective_from"), name="risk_class_rule_unique_date"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("risk_class__gte", 1), ("risk_class__lte", 8)),
+                        name="risk_class_rule_class_1_to_8",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,47 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('name_trad', models.CharField(blank=True, max_length=64, verbose_name='traditional name')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'province'), (2, 'city'), (3, 'county'), (4, 'township')], db_index=True, verbose_name='level')),
-                ('kind', models.CharField(blank=True, max_length=40, verbose_name='kind')),
-                ('is_development_zone', models.BooleanField(default=False, verbose_name='development zone')),
-                ('is_abolished', models.BooleanField(default=False, verbose_name='abolished')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='city')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='county')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                (
+                    "name_trad",
+                    models.CharField(blank=True, max_length=64, verbose_name="traditional name"),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "province"), (2, "city"), (3, "county"), (4, "township")],
+                        db_index=True,
+                        verbose_name="level",
+                    ),
+                ),
+                ("kind", models.CharField(blank=True, max_length=40, verbose_name="kind")),
+                (
+                    "is_development_zone",
+                    models.BooleanField(default=False, verbose_name="development zone"),
+                ),
+                ("is_abolished", models.BooleanField(default=False, verbose_name="abolished")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="city",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='PilotYear',
+            name="PilotYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('city', models.ForeignKey(limit_choices_to={'level': 2}, on_delete=django.db.models.deletion.CASCADE, related_name='pilot_years', to='regions.region', verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 2},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pilot_years",
+                        to="regions.region",
+                        verbose_name="city",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pilot year',
-                'verbose_name_plural': 'pilot years',
-                'ordering': ['year', 'city__code'],
-                'constraints': [models.UniqueConstraint(fields=('city', 'year'), name='pilot_year_unique_city_year')],
+                "verbose_name": "pilot year",
+                "verbose_name_plural": "pilot years",
+                "ordering": ["year", "city__code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("city", "year"), name="pilot_year_unique_city_year"
+                    )
+                ],
             },
         ),
     ]

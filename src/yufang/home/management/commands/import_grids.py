@@ -18,5 +18,7 @@ class Command(BaseCommand):
         try:
             result = grids_import(actor=None, path=options["csv"])
         except GridInvalid as exc:
-            raise CommandError("nothing imported:\n" + "\n".join(f"{k}: {v}" for k, v in exc.errors.items())) from exc
+            raise CommandError(
+                "nothing imported:\n" + "\n".join(f"{k}: {v}" for k, v in exc.errors.items())
+            ) from exc
         self.stdout.write(f"grids: {result['created']} created, {result['updated']} updated")

@@ -17,14 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--force", action="store_true", help="seed even if enterprises exist")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing if enterprises exist")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing if enterprises exist"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Enterprise.objects.exists() and options["if_empty"]:
             self.stdout.write("The demo data is already there.")
             return
         if Enterprise.objects.exists() and not options["force"]:
-            raise CommandError("The database already has enterprises: the demo seeds an empty platform only.")
+            raise CommandError(
+                "The database already has enterprises: the demo seeds an empty platform only."
+            )
         call_command("import_reference", stdout=self.stdout)
         ctx = make_context(options["seed"], self.stdout)
         for module in demo_modules():
