@@ -3,7 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.enterprises.models import Enterprise
@@ -127,9 +127,9 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Enterprise:
 
 
 @router.post("", response={201: EnterpriseOut})
-def enterprise_new(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, Enterprise]:
+def enterprise_new(request: HttpRequest, payload: EnterpriseIn) -> Status:
     enterprise = enterprise_create(actor=request.user, data=_as_input(payload))
-    return 201, enterprise_get(request.user, enterprise.pk)
+    return Status(201, enterprise_get(request.user, enterprise.pk))
 
 
 @router.put("/{enterprise_id}", response=EnterpriseOut)

@@ -40,15 +40,8 @@ def industry_list(request: HttpRequest, q: str = "", level: int | None = None, p
 
 
 @router.get("/{code}", response=IndustryDetailOut)
-def industry_detail(request: HttpRequest, code: str) -> IndustryDetailOut:
+def industry_detail(request: HttpRequest, code: str) -> Industry:
     industry = get_object_or_404(Industry.objects.select_related("parent"), code=code.upper())
-    return IndustryDetailOut(
-        code=industry.code,
-        full_code=industry.full_code,
-        level=industry.level,
-        name=industry.name,
-        parent=industry.parent.code if industry.parent else None,
-        section=industry.section,
-        risk_class=risk_class_of(industry),
-        is_key_industry=is_key_industry(industry),
-    )
+    industry.risk_class = risk_class_of(industry)  # type: ignore[attr-defined]
+    industry.is_key_industry = is_key_industry(industry)  # type: ignore[attr-defined]
+    return industry

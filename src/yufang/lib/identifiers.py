@@ -11,7 +11,7 @@ from dataclasses import dataclass
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(1, 18)]
+_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _ID_CHECK = "10X98765432"
 
 
