@@ -119,7 +119,17 @@ def browser() -> Any:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Any:
+def reference_data(transactional_db: Any) -> None:
+    """Transactional tests (the browser's) flush the database after each test: load the
+    reference data again when it is gone."""
+    from yufang.regions.models import Region
+
+    if not Region.objects.exists():
+        call_command("import_reference", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, reference_data: None) -> Any:
     """A fresh browser page; `page.base_url` is the live server's address."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
@@ -133,5 +143,5 @@ def browser_login(page: Any, username: str, password: str) -> None:
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("[data-testid=login-submit]")
     page.wait_for_url(f"{page.base_url}/")
