@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,8 +43,8 @@ def _importer(kind: str, actor: Any) -> Importer:
 def _refuse_size(size: int) -> None:
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportRefused(
-            _("The file is %(size)s MB; at most %(max)s MB may be uploaded.")
-            % {"size": round(size / 1048576, 1), "max": settings.IMPORT_MAX_BYTES // 1048576}
+            _("The file is %(size)s; at most %(max)s may be uploaded.")
+            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)}
         )
 
 
