@@ -17,7 +17,8 @@ BASE_DIR = PACKAGE_DIR.parent.parent
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value means "not set", as in .env.example.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -44,6 +45,19 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
+
+def _read_env_file(path: Path) -> None:
+    """KEY=VALUE lines of a .env file beside the project; real environment variables win."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+_read_env_file(Path(os.environ.get("YUFANG_ENV_FILE", str(BASE_DIR / ".env"))))
 
 VAR_DIR = Path(env_str("YUFANG_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)

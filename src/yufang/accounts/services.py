@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import ApiToken, LoginFailure, Role, User
-from yufang.audit.services import audit_create
+from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.lib.errors import InvalidInput
 
 
@@ -79,6 +82,78 @@ def api_token_user(key: str) -> User | None:
     return token.user
 
 
+class UserInvalid(InvalidInput):
+    pass
+
+
+# Which roles each role may create accounts for (inside its own scope).
+CREATABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Role),
+    Role.PROVINCE_OFFICIAL: frozenset(Role) - {Role.ADMIN},
+    Role.CITY_OFFICIAL: frozenset(
+        {
+            Role.COUNTY_OFFICIAL,
+            Role.GRID_WORKER,
+            Role.SAFETY_MANAGER,
+            Role.WORKER,
+            Role.DEPARTMENT_LIAISON,
+        }
+    ),
+    Role.COUNTY_OFFICIAL: frozenset({Role.GRID_WORKER, Role.SAFETY_MANAGER, Role.WORKER}),
+}
+PHONE_PATTERN = re.compile(r"^1\d{10}$")
+
+
+def _scope_for(
+    actor: Any, role: str, scope: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Resolve the scope codes a form or API sends into the records the role binds to,
+    refusing anything outside the actor's own scope."""
+    from yufang.accounts.scoping import regions_visible
+    from yufang.council.models import Department
+    from yufang.enterprises.selectors import enterprises_visible
+    from yufang.funds.models import Institution
+    from yufang.grid.selectors import grids_visible
+    from yufang.regions.models import Region
+
+    errors: dict[str, str] = {}
+    bound: dict[str, Any] = {}
+    region_code = scope.get("region", "").strip()
+    if role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL) or (role == Role.AUDITOR and region_code):
+        level = {
+            Role.CITY_OFFICIAL: Region.Level.CITY,
+            Role.COUNTY_OFFICIAL: Region.Level.COUNTY,
+        }.get(role)
+        region = regions_visible(actor).filter(code=region_code).first()
+        if region is None or (level is not None and region.level != level):
+            errors["region"] = _("Give a region code in your scope at the level this role needs.")
+        bound["region"] = region
+    elif role == Role.GRID_WORKER:
+        bound["grid"] = grids_visible(actor).filter(code=scope.get("grid", "").strip()).first()
+        if bound["grid"] is None:
+            errors["grid"] = _("Give the code of a grid in your scope.")
+    elif role in (Role.SAFETY_MANAGER, Role.WORKER):
+        code = scope.get("enterprise", "").strip().upper()
+        bound["enterprise"] = (
+            enterprises_visible(actor).filter(credit_code=code).first() if code else None
+        )
+        if bound["enterprise"] is None and (role == Role.SAFETY_MANAGER or code):
+            errors["enterprise"] = _("Give the credit code of an enterprise in your scope.")
+    elif role == Role.INSTITUTION_STAFF:
+        bound["institution"] = Institution.objects.filter(pk=scope.get("institution") or 0).first()
+        if bound["institution"] is None:
+            errors["institution"] = _("Choose the institution.")
+    elif role == Role.DEPARTMENT_LIAISON:
+        department = Department.objects.filter(pk=scope.get("department") or 0).first()
+        if (
+            department is None
+            or not regions_visible(actor).filter(pk=department.region_id).exists()
+        ):
+            errors["department"] = _("Choose a member department in your scope.")
+        bound["department"] = department
+    return bound, errors
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -87,16 +162,63 @@ def user_create(
     password: str,
     role: str,
     full_name: str = "",
-    phone: str | None = None,
-    **scope: Any,
+    phone: str = "",
+    scope: dict[str, str] | None = None,
 ) -> User:
+    """An official or administrator opens an account for a role inside their own scope."""
+    allowed = CREATABLE_ROLES.get(getattr(actor, "role", ""), frozenset())
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open accounts."))
+    errors: dict[str, str] = {}
+    if role not in allowed:
+        errors["role"] = _("You cannot open accounts for this role.")
+    username = username.strip()
+    if not username:
+        errors["username"] = _("The username is required.")
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = _("This username is taken.")
+    phone = phone.strip()
+    if phone and not PHONE_PATTERN.match(phone):
+        errors["phone"] = _("A mobile phone number has 11 digits and starts with 1.")
+    elif phone and User.objects.filter(phone=phone).exists():
+        errors["phone"] = _("This phone number belongs to another account.")
+    try:
+        validate_password(password, User(username=username, full_name=full_name))
+    except ValidationError as exc:
+        errors["password"] = " ".join(str(m) for m in exc.messages)
+    bound, scope_errors = (
+        _scope_for(actor, role, scope or {}) if not errors.get("role") else ({}, {})
+    )
+    errors.update(scope_errors)
+    if errors:
+        raise UserInvalid(errors)
     user = User(
-        username=username, role=Role(role), full_name=full_name, phone=phone or None, **scope
+        username=username,
+        role=Role(role),
+        full_name=full_name.strip(),
+        phone=phone or None,
+        **bound,
     )
     user.set_password(password)
-    user.is_staff = role == Role.ADMIN
-    user.is_superuser = role == Role.ADMIN
-    user.full_clean()
+    user.is_staff = user.is_superuser = role == Role.ADMIN
     user.save()
     audit_create(actor, user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
+    from yufang.accounts.selectors import users_visible
+
+    if (
+        getattr(actor, "role", "") not in CREATABLE_ROLES
+        or not users_visible(actor).filter(pk=user.pk).exists()
+    ):
+        raise PermissionDenied(_("You cannot change this account."))
+    if user.pk == actor.pk:
+        raise UserInvalid(_("You cannot deactivate your own account."), "is_active")
+    before = snapshot(user)
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    audit_update(actor, user, before)
     return user

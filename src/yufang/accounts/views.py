@@ -1,18 +1,45 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.forms import LoginForm, UserFilterForm
 from yufang.accounts.http import AuthedRequest
-from yufang.accounts.selectors import user_list
-from yufang.accounts.services import LoginError, login_check
+from yufang.accounts.models import Role
+from yufang.accounts.scoping import regions_visible
+from yufang.accounts.selectors import user_list, users_visible
+from yufang.accounts.services import (
+    CREATABLE_ROLES,
+    LoginError,
+    UserInvalid,
+    login_check,
+    user_create,
+    user_set_active,
+)
+from yufang.council.models import Department
+from yufang.funds.models import Institution
+
+USER_FIELDS = (
+    "username",
+    "password",
+    "role",
+    "full_name",
+    "phone",
+    "region",
+    "grid",
+    "enterprise",
+    "institution",
+    "department",
+)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -51,4 +78,66 @@ def users(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         q, role = form.cleaned_data["q"], form.cleaned_data["role"]
     page = Paginator(user_list(request.user, q=q, role=role), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/users.html", {"form": form, "page_obj": page})
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "may_manage": request.user.role in CREATABLE_ROLES,
+        },
+    )
+
+
+@login_required
+def user_new(request: AuthedRequest) -> HttpResponse:
+    allowed = CREATABLE_ROLES.get(request.user.role)
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open accounts."))
+    errors: dict[str, str] = {}
+    values = {k: request.POST.get(k, "") for k in USER_FIELDS} if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            user_create(
+                actor=request.user,
+                username=values["username"],
+                password=values["password"],
+                role=values["role"],
+                full_name=values["full_name"],
+                phone=values["phone"],
+                scope={
+                    k: values[k]
+                    for k in ("region", "grid", "enterprise", "institution", "department")
+                },
+            )
+        except UserInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("The account is open."))
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/user_new.html",
+        {
+            "roles": [(value, label) for value, label in Role.choices if value in allowed],
+            "institutions": Institution.objects.order_by("name"),
+            "departments": Department.objects.filter(
+                region__in=regions_visible(request.user)
+            ).select_related("region"),
+            "values": values,
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+@require_POST
+def user_active(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(users_visible(request.user), pk=pk)
+    try:
+        user_set_active(
+            actor=request.user, user=user, is_active=request.POST.get("is_active") == "1"
+        )
+    except UserInvalid as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:users")

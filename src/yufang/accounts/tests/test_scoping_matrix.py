@@ -77,7 +77,10 @@ def test_enterprise_detail_page_and_api_404_outside_the_scope(client, world, rol
         expected = 200 if name in READS[role] else 404
         assert client.get(f"/enterprises/{pk}/").status_code == expected, (role, name)
         assert client.get(f"/api/v1/enterprises/{pk}").status_code == expected, (role, name)
-        assert client.get(f"/api/v1/enterprises/{pk}/headcounts").status_code == expected, (role, name)
+        assert client.get(f"/api/v1/enterprises/{pk}/headcounts").status_code == expected, (
+            role,
+            name,
+        )
 
 
 @pytest.mark.parametrize("role", list(WRITES))
@@ -86,7 +89,11 @@ def test_enterprise_writes_only_in_scope_through_page_and_api(client, world, rol
     for name in ENTERPRISES:
         enterprise = getattr(world, name)
         body = put_body(enterprise)
-        api = client.put(f"/api/v1/enterprises/{enterprise.pk}", json.dumps(body), content_type="application/json")
+        api = client.put(
+            f"/api/v1/enterprises/{enterprise.pk}",
+            json.dumps(body),
+            content_type="application/json",
+        )
         page = client.post(f"/enterprises/{enterprise.pk}/edit/", body)
         enterprise.refresh_from_db()
         if name in WRITES[role]:

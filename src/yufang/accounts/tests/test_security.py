@@ -32,9 +32,14 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
         assert "do not match" in response.content.decode() or "不匹配" in response.content.decode()
-    response = client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}
+    )
     assert response.status_code == 200
-    assert "Too many failed sign-ins" in response.content.decode() or "登录失败次数过多" in response.content.decode()
+    assert (
+        "Too many failed sign-ins" in response.content.decode()
+        or "登录失败次数过多" in response.content.decode()
+    )
 
 
 def test_token_auth_for_clients(client):
@@ -50,7 +55,10 @@ def test_token_auth_for_clients(client):
     anonymous = Client()
     me = anonymous.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["username"] == user.username
-    assert anonymous.get("/api/v1/auth/me", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    assert (
+        anonymous.get("/api/v1/auth/me", headers={"Authorization": "Bearer nonsense"}).status_code
+        == 401
+    )
 
 
 def test_wrong_password_for_a_token_is_a_structured_error(client):
@@ -93,7 +101,8 @@ def test_logout_needs_post(client, world):
 def test_login_redirect_refuses_other_hosts(client):
     user = persona(Role.PROVINCE_OFFICIAL)
     response = client.post(
-        "/accounts/login/?next=https://evil.example/", {"username": user.username, "password": TEST_PASSWORD}
+        "/accounts/login/?next=https://evil.example/",
+        {"username": user.username, "password": TEST_PASSWORD},
     )
     assert response["Location"] == "/"
 
