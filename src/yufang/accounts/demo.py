@@ -51,10 +51,20 @@ def seed(ctx: DemoContext) -> None:
     province = Region.objects.get(level=Region.Level.PROVINCE)
     qingdao = Region.objects.get(code="370200")
     county = Region.objects.get(code=DEMO_COUNTY)
-    grid = Grid.objects.filter(county=county).order_by("code").first()
+    # The enterprise account is a key-industry firm inside a grid of the demo county, and
+    # the grid worker walks that grid: the hazard and training demos build on the pair.
     enterprise = (
-        Enterprise.objects.filter(grid=grid, is_key_industry=True).order_by("id").first()
-        or Enterprise.objects.filter(grid=grid).order_by("id").first()
+        Enterprise.objects.filter(
+            county=county, grid__isnull=False, is_key_industry=True, size="medium"
+        )
+        .order_by("id")
+        .first()
+        or Enterprise.objects.filter(county=county, grid__isnull=False).order_by("id").first()
+    )
+    grid = (
+        enterprise.grid
+        if enterprise
+        else Grid.objects.filter(county=county).order_by("code").first()
     )
     scopes: dict[str, dict[str, Any]] = {
         "province": {"region": province},

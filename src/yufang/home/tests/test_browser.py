@@ -6,7 +6,14 @@ import pytest
 
 from yufang.accounts.models import Role
 from yufang.conftest import browser_login
-from yufang.tests.factories import TEST_PASSWORD, EnterpriseFactory, HeadcountFactory, industry, persona, region
+from yufang.tests.factories import (
+    TEST_PASSWORD,
+    EnterpriseFactory,
+    HeadcountFactory,
+    industry,
+    persona,
+    region,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,8 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_city_official_sees_the_map_and_filters_the_enterprise_list(page):
     official = persona(Role.CITY_OFFICIAL, region=region("370200"))
     chemical = EnterpriseFactory(name="青岛黄岛化工有限公司", county=region("370211"))
-    EnterpriseFactory(name="青岛市南商贸有限公司", county=region("370202"), industry=industry("5211"), risk_class=2,
-                      is_key_industry=False)
+    EnterpriseFactory(
+        name="青岛市南商贸有限公司",
+        county=region("370202"),
+        industry=industry("5211"),
+        risk_class=2,
+        is_key_industry=False,
+    )
     EnterpriseFactory(name="济南历下建设有限公司", county=region("370102"))
     HeadcountFactory(enterprise=chemical, year=2024, insured_headcount=120)
 
