@@ -23,7 +23,7 @@ def foundation_demo(db):
     return ctx
 
 
-def test_demo_builds_a_believable_shandong(foundation_demo):
+def test_demo_builds_a_believable_shandong_with_one_account_per_role(foundation_demo):
     assert Enterprise.objects.count() == 3000
     assert 280 <= Grid.objects.count() <= 320
     per_city = dict(Enterprise.objects.values_list("city__code").annotate(n=Count("id")))
