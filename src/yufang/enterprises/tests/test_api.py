@@ -20,7 +20,9 @@ def test_openapi_schema_is_published(client):
 
 def test_enterprise_list_is_paginated_and_filtered(client, world):
     for n in range(60):
-        EnterpriseFactory(name=f"分页企业{n}", industry=industry("4790"), risk_class=5, is_key_industry=True)
+        EnterpriseFactory(
+            name=f"分页企业{n}", industry=industry("4790"), risk_class=5, is_key_industry=True
+        )
     client.force_login(world.people[Role.CITY_OFFICIAL])
     first = client.get("/api/v1/enterprises?q=分页企业").json()
     assert first["count"] == 60
@@ -29,16 +31,26 @@ def test_enterprise_list_is_paginated_and_filtered(client, world):
     assert len(second["items"]) == 10
     by_industry = client.get("/api/v1/enterprises?industry=E&risk_class=5").json()
     assert by_industry["count"] == 60
-    assert client.get("/api/v1/enterprises?industry=26").json()["count"] == 2  # the world's chemicals
+    assert (
+        client.get("/api/v1/enterprises?industry=26").json()["count"] == 2
+    )  # the world's chemicals
 
 
 def test_create_through_the_api_names_the_bad_field(client, world):
     client.force_login(world.people[Role.CITY_OFFICIAL])
-    body = {"credit_code": "91370211000000001X", "name": "接口企业", "county": "370211", "industry": "4790", "size": "small"}
+    body = {
+        "credit_code": "91370211000000001X",
+        "name": "接口企业",
+        "county": "370211",
+        "industry": "4790",
+        "size": "small",
+    }
     response = client.post("/api/v1/enterprises", json.dumps(body), content_type="application/json")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "credit_code"]
-    missing = client.post("/api/v1/enterprises", json.dumps({"name": "x"}), content_type="application/json")
+    missing = client.post(
+        "/api/v1/enterprises", json.dumps({"name": "x"}), content_type="application/json"
+    )
     assert missing.status_code == 422
     assert any("credit_code" in d["loc"] for d in missing.json()["detail"])
     assert not Enterprise.objects.filter(name="接口企业").exists()
@@ -46,8 +58,15 @@ def test_create_through_the_api_names_the_bad_field(client, world):
 
 def test_create_and_read_back_through_the_api(client, world):
     client.force_login(world.people[Role.COUNTY_OFFICIAL])
-    body = {"credit_code": valid_credit_code(4242), "name": "接口企业", "county": "370211", "industry": "4790", "size": "small",
-            "headcount_year": 2024, "insured_headcount": 33}
+    body = {
+        "credit_code": valid_credit_code(4242),
+        "name": "接口企业",
+        "county": "370211",
+        "industry": "4790",
+        "size": "small",
+        "headcount_year": 2024,
+        "insured_headcount": 33,
+    }
     response = client.post("/api/v1/enterprises", json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
     created = response.json()
@@ -65,5 +84,7 @@ def test_regions_and_industries_reference(client, world):
     assert {"370211", "370202"} <= {r["code"] for r in counties["items"]}
     detail = client.get("/api/v1/industries/2614").json()
     assert detail["risk_class"] == 6 and detail["is_key_industry"]
-    assert client.get("/api/v1/regions/371200").status_code == 404  # Laiwu is not a current division
+    assert (
+        client.get("/api/v1/regions/371200").status_code == 404
+    )  # Laiwu is not a current division
     assert region("370116").parent.code == "370100"

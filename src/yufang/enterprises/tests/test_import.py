@@ -6,7 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from yufang.accounts.models import Role
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.imports.models import ColumnMapping, ImportJob
-from yufang.imports.services import ImportRefused, import_job_confirm, import_job_create, import_job_remap
+from yufang.imports.services import (
+    ImportRefused,
+    import_job_confirm,
+    import_job_create,
+    import_job_remap,
+)
 from yufang.lib.spreadsheets import write_xlsx
 from yufang.tests.factories import EnterpriseFactory, persona, region, valid_credit_code
 
@@ -102,7 +107,9 @@ def test_update_existing_when_the_user_chooses_it(official, django_capture_on_co
     assert Enterprise.objects.get(credit_code=valid_credit_code(1001)).name == "青岛测试1有限公司"
 
 
-def test_skipping_invalid_rows_when_the_user_chooses_it(official, django_capture_on_commit_callbacks):
+def test_skipping_invalid_rows_when_the_user_chooses_it(
+    official, django_capture_on_commit_callbacks
+):
     body = HEADER + row(1) + row(2, industry="XX")
     job = upload(official, body.encode(), skip_invalid_rows=True)
     assert job.status == ImportJob.Status.PREVIEW
@@ -140,12 +147,21 @@ def test_column_mapping_can_be_changed_saved_and_reused(official):
     )
     job = upload(official, body.encode())
     assert job.status == ImportJob.Status.INVALID
-    mapping = {"credit_code": "USCC号", "name": "单位全称", "county": "区县", "industry": "门类代码", "size": "规模"}
+    mapping = {
+        "credit_code": "USCC号",
+        "name": "单位全称",
+        "county": "区县",
+        "industry": "门类代码",
+        "size": "规模",
+    }
     job = import_job_remap(actor=official, job=job, mapping=mapping, save_as="某区格式")
     assert job.status == ImportJob.Status.PREVIEW
     saved = ColumnMapping.objects.get(name="某区格式")
     again = import_job_create(
-        actor=official, kind="enterprises", upload=SimpleUploadedFile("b.csv", body.encode()), mapping=saved
+        actor=official,
+        kind="enterprises",
+        upload=SimpleUploadedFile("b.csv", body.encode()),
+        mapping=saved,
     )
     assert again.status == ImportJob.Status.PREVIEW
 
@@ -159,7 +175,8 @@ def test_grid_worker_cannot_import_outside_the_grid(world):
 def test_import_page_flow(client, official, django_capture_on_commit_callbacks):
     client.force_login(official)
     response = client.post(
-        "/imports/new/enterprises/", {"file": SimpleUploadedFile("a.csv", (HEADER + row(1)).encode())}
+        "/imports/new/enterprises/",
+        {"file": SimpleUploadedFile("a.csv", (HEADER + row(1)).encode())},
     )
     job = ImportJob.objects.get()
     assert response.status_code == 302
@@ -173,6 +190,8 @@ def test_import_page_flow(client, official, django_capture_on_commit_callbacks):
 
 def test_import_page_shows_the_refusal(client, official):
     client.force_login(official)
-    response = client.post("/imports/new/enterprises/", {"file": SimpleUploadedFile("a.csv", b"\x00\x01\x02")})
+    response = client.post(
+        "/imports/new/enterprises/", {"file": SimpleUploadedFile("a.csv", b"\x00\x01\x02")}
+    )
     assert response.status_code == 200
     assert "CSV" in response.content.decode()

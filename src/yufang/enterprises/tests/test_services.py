@@ -6,7 +6,12 @@ from django.core.exceptions import PermissionDenied
 from yufang.accounts.models import Role
 from yufang.audit.models import AuditEntry
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
-from yufang.enterprises.services import EnterpriseInvalid, enterprise_create, enterprise_update, headcount_set
+from yufang.enterprises.services import (
+    EnterpriseInvalid,
+    enterprise_create,
+    enterprise_update,
+    headcount_set,
+)
 from yufang.tests.factories import persona, region, valid_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +56,9 @@ def test_group_level_rule_wins_over_division_for_warehousing(city_official):
 
 def test_failing_check_digit_is_refused_without_a_reason(city_official):
     with pytest.raises(EnterpriseInvalid) as exc:
-        enterprise_create(actor=city_official, data=enterprise_data(credit_code="91370211000000777X"))
+        enterprise_create(
+            actor=city_official, data=enterprise_data(credit_code="91370211000000777X")
+        )
     assert "credit_code" in exc.value.errors
     assert not Enterprise.objects.exists()
 
@@ -60,7 +67,9 @@ def test_failing_check_digit_is_accepted_with_a_recorded_reason(city_official):
     code = valid_credit_code(778)[:-1] + ("0" if valid_credit_code(778)[-1] != "0" else "1")
     enterprise = enterprise_create(
         actor=city_official,
-        data=enterprise_data(credit_code=code, credit_code_exception="营业执照原件核对无误（早期代码）"),
+        data=enterprise_data(
+            credit_code=code, credit_code_exception="营业执照原件核对无误（早期代码）"
+        ),
     )
     assert enterprise.credit_code_exception.startswith("营业执照")
     entry = AuditEntry.objects.get(model="enterprises.Enterprise", object_id=str(enterprise.pk))
@@ -71,9 +80,23 @@ def test_each_bad_field_is_named(city_official):
     with pytest.raises(EnterpriseInvalid) as exc:
         enterprise_create(
             actor=city_official,
-            data=enterprise_data(credit_code="123", name="", county="379999", industry="9999", size="huge", latitude="91"),
+            data=enterprise_data(
+                credit_code="123",
+                name="",
+                county="379999",
+                industry="9999",
+                size="huge",
+                latitude="91",
+            ),
         )
-    assert set(exc.value.errors) >= {"credit_code", "name", "county", "industry", "size", "latitude"}
+    assert set(exc.value.errors) >= {
+        "credit_code",
+        "name",
+        "county",
+        "industry",
+        "size",
+        "latitude",
+    }
 
 
 def test_township_must_lie_in_the_county(city_official):
@@ -94,7 +117,8 @@ def test_override_of_risk_class_needs_a_reason(city_official):
         enterprise_create(actor=city_official, data=enterprise_data(risk_class_override="7"))
     assert "risk_class_override_reason" in exc.value.errors
     enterprise = enterprise_create(
-        actor=city_official, data=enterprise_data(risk_class_override="7", risk_class_override_reason="经办机构核定")
+        actor=city_official,
+        data=enterprise_data(risk_class_override="7", risk_class_override_reason="经办机构核定"),
     )
     assert enterprise.risk_class == 7
     assert enterprise.risk_class_is_override
@@ -113,7 +137,9 @@ def test_auditor_cannot_register(db):
 
 def test_update_records_what_changed(city_official):
     enterprise = enterprise_create(actor=city_official, data=enterprise_data())
-    enterprise_update(actor=city_official, enterprise=enterprise, data=enterprise_data(name="新名称有限公司"))
+    enterprise_update(
+        actor=city_official, enterprise=enterprise, data=enterprise_data(name="新名称有限公司")
+    )
     entry = AuditEntry.objects.filter(action="update", object_id=str(enterprise.pk)).get()
     assert entry.changes["name"] == ["青岛海岳机械有限公司", "新名称有限公司"]
 
@@ -122,9 +148,16 @@ def test_safety_manager_edits_only_own_enterprise(world):
     manager = world.people[Role.SAFETY_MANAGER]
     headcount_set(actor=manager, enterprise=world.enterprise, year=2024, insured_headcount=12)
     with pytest.raises(PermissionDenied):
-        headcount_set(actor=manager, enterprise=world.other_enterprise, year=2024, insured_headcount=12)
+        headcount_set(
+            actor=manager, enterprise=world.other_enterprise, year=2024, insured_headcount=12
+        )
 
 
 def test_negative_headcount_is_refused(world):
     with pytest.raises(EnterpriseInvalid):
-        headcount_set(actor=world.people[Role.CITY_OFFICIAL], enterprise=world.enterprise, year=2024, insured_headcount=-1)
+        headcount_set(
+            actor=world.people[Role.CITY_OFFICIAL],
+            enterprise=world.enterprise,
+            year=2024,
+            insured_headcount=-1,
+        )

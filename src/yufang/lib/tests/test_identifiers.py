@@ -13,7 +13,12 @@ from yufang.lib.identifiers import (
 )
 
 # Test vectors from domain.md §7 (checked against python-stdnum and public validators).
-VALID_CREDIT_CODES = ["91350200776049653A", "913502000728319549", "91440101MA5CJQ4N59", "913701001234567881"]
+VALID_CREDIT_CODES = [
+    "91350200776049653A",
+    "913502000728319549",
+    "91440101MA5CJQ4N59",
+    "913701001234567881",
+]
 
 
 @pytest.mark.parametrize("code", VALID_CREDIT_CODES)
@@ -65,7 +70,10 @@ def test_bad_id_numbers_say_why(number, reason):
 
 
 def test_id_number_born_in_the_future_is_refused():
-    assert check_id_number("370102203003071230", today=dt.date(2026, 11, 29)).reason in {"date", "check_digit"}
+    assert check_id_number("370102203003071230", today=dt.date(2026, 11, 29)).reason in {
+        "date",
+        "check_digit",
+    }
 
 
 def test_abolished_region_codes_are_accepted():
