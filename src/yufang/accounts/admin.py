@@ -12,7 +12,7 @@ class YufangUserAdmin(UserAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name", "phone")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "yufang",
             {

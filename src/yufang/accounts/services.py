@@ -120,10 +120,11 @@ def _scope_for(
     bound: dict[str, Any] = {}
     region_code = scope.get("region", "").strip()
     if role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL) or (role == Role.AUDITOR and region_code):
-        level = {
+        levels: dict[str, int] = {
             Role.CITY_OFFICIAL: Region.Level.CITY,
             Role.COUNTY_OFFICIAL: Region.Level.COUNTY,
-        }.get(role)
+        }
+        level = levels.get(role)
         region = regions_visible(actor).filter(code=region_code).first()
         if region is None or (level is not None and region.level != level):
             errors["region"] = _("Give a region code in your scope at the level this role needs.")
