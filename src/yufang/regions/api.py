@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.accounts.scoping import regions_visible
-from yufang.regions.selectors import region_search
+from yufang.regions.selectors import region_search, with_pilot_flag
 
 router = Router(tags=["regions"])
 
@@ -17,7 +18,7 @@ class RegionOut(Schema):
     level: int
     parent: str | None
     is_development_zone: bool
-    is_pilot: bool | None = None
+    is_pilot: bool = False
 
     @staticmethod
     def resolve_parent(obj: object) -> str | None:
@@ -27,11 +28,22 @@ class RegionOut(Schema):
 
 @router.get("", response=list[RegionOut])
 @paginate(PageNumberPagination, page_size=100)
-def region_list(request: HttpRequest, level: int | None = None, parent: str = "", q: str = ""):  # type: ignore[no-untyped-def]
-    """Regions the caller may see; filter by level (1 province … 4 township), parent code, name."""
-    return region_search(regions_visible(request.user), level=level, parent=parent, q=q)
+def region_list(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    level: int | None = None,
+    parent: str = "",
+    q: str = "",
+    year: int | None = None,
+):
+    """Regions the caller may see; filter by level (1 province … 4 township), parent code, name.
+    `is_pilot` says whether a city ran the prevention pilot in `year` (default: this year)."""
+    qs = region_search(regions_visible(request.user), level=level, parent=parent, q=q)
+    return with_pilot_flag(qs, year or timezone.localdate().year)
 
 
 @router.get("/{code}", response=RegionOut)
-def region_detail(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return get_object_or_404(regions_visible(request.user).select_related("parent"), code=code)
+def region_detail(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+    qs = with_pilot_flag(
+        regions_visible(request.user).select_related("parent"), year or timezone.localdate().year
+    )
+    return get_object_or_404(qs, code=code)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from yufang.regions.models import PilotYear, Region
 
@@ -21,6 +21,10 @@ def region_search(
     if q:
         qs = qs.filter(name__icontains=q)
     return qs.select_related("parent").order_by("code")
+
+
+def with_pilot_flag(qs: QuerySet[Region], year: int) -> QuerySet[Region]:
+    return qs.annotate(is_pilot=Exists(PilotYear.objects.filter(city=OuterRef("pk"), year=year)))
 
 
 def cities() -> QuerySet[Region]:

@@ -78,8 +78,12 @@ def test_create_and_read_back_through_the_api(client, world):
 
 def test_regions_and_industries_reference(client, world):
     client.force_login(world.people[Role.PROVINCE_OFFICIAL])
-    cities = client.get("/api/v1/regions?level=2").json()
+    from yufang.regions.models import PilotYear
+
+    PilotYear.objects.create(city=region("370500"), year=2021)
+    cities = client.get("/api/v1/regions?level=2&year=2021").json()
     assert cities["count"] == 16
+    assert [c["code"] for c in cities["items"] if c["is_pilot"]] == ["370500"]
     counties = client.get("/api/v1/regions?parent=370200").json()
     assert {"370211", "370202"} <= {r["code"] for r in counties["items"]}
     detail = client.get("/api/v1/industries/2614").json()
