@@ -27,6 +27,8 @@ class NavItem:
     roles: tuple[str, ...]
     # URL prefix that marks the item active.
     prefix: str
+    # Reference data and administration go under "More", so the programme's areas stay in view.
+    more: bool = False
 
 
 NAV: list[NavItem] = [
@@ -41,19 +43,29 @@ NAV: list[NavItem] = [
         "/hazards/",
     ),
     NavItem(_("Training"), "training:index", tuple(R), "/training/"),
-    NavItem(_("Regions and grids"), "regions:index", (*OFFICIALS, R.GRID_WORKER), "/regions/"),
-    NavItem(_("Industries"), "industries:list", (*OFFICIALS,), "/industries/"),
+    NavItem(
+        _("Regions and grids"), "regions:index", (*OFFICIALS, R.GRID_WORKER), "/regions/", more=True
+    ),
+    NavItem(_("Industries"), "industries:list", (*OFFICIALS,), "/industries/", more=True),
     NavItem(
         _("Imports"),
         "imports:list",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.GRID_WORKER),
         "/imports/",
+        more=True,
     ),
     NavItem(
         _("People"),
         "accounts:users",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
         "/accounts/users/",
+        more=True,
     ),
-    NavItem(_("Audit log"), "audit:list", (R.AUDITOR, R.ADMIN, R.PROVINCE_OFFICIAL), "/audit/"),
+    NavItem(
+        _("Audit log"),
+        "audit:list",
+        (R.AUDITOR, R.ADMIN, R.PROVINCE_OFFICIAL),
+        "/audit/",
+        more=True,
+    ),
 ]
