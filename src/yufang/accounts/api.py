@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yufang.accounts.http import AuthedRequest
-from yufang.accounts.services import api_token_issue, login_check
+from yufang.accounts.services import api_token_issue, api_token_revoke, login_check
 
 router = Router(tags=["auth"])
 
@@ -40,6 +40,15 @@ def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     user = login_check(request, username=payload.username, password=payload.password)
     key, token = api_token_issue(user=user)
     return TokenOut(token=key, expires_at=token.expires_at)
+
+
+@router.delete("/token", response={204: None})
+def token_revoke(request: AuthedRequest) -> Status:
+    """Revoke the bearer token used for this request (sign a client out)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        api_token_revoke(key=header[7:].strip())
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

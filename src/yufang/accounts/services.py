@@ -70,6 +70,10 @@ def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
     return key, token
 
 
+def api_token_revoke(*, key: str) -> None:
+    ApiToken.objects.filter(digest=ApiToken.digest_of(key)).delete()
+
+
 def api_token_user(key: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")

@@ -86,6 +86,9 @@ def test_regions_and_industries_reference(client, world):
     assert [c["code"] for c in cities["items"] if c["is_pilot"]] == ["370500"]
     counties = client.get("/api/v1/regions?parent=370200").json()
     assert {"370211", "370202"} <= {r["code"] for r in counties["items"]}
+    groups = client.get("/api/v1/industries?parent=26").json()
+    assert {"261", "262"} <= {i["code"] for i in groups["items"]}
+    assert all(i["parent"] == "26" for i in groups["items"])
     detail = client.get("/api/v1/industries/2614").json()
     assert detail["risk_class"] == 6 and detail["is_key_industry"]
     assert (
