@@ -9,7 +9,7 @@ from typing import Any
 
 from yufang.accounts.models import Role, User
 from yufang.council.models import Department
-from yufang.enterprises.models import Enterprise
+from yufang.enterprises.demo import pick_demo_enterprise
 from yufang.funds.models import Institution
 from yufang.grid.demo import DEMO_COUNTY
 from yufang.grid.models import Grid
@@ -51,16 +51,9 @@ def seed(ctx: DemoContext) -> None:
     province = Region.objects.get(level=Region.Level.PROVINCE)
     qingdao = Region.objects.get(code="370200")
     county = Region.objects.get(code=DEMO_COUNTY)
-    # The enterprise account is a key-industry firm inside a grid of the demo county, and
-    # the grid worker walks that grid: the hazard and training demos build on the pair.
-    enterprise = (
-        Enterprise.objects.filter(
-            county=county, grid__isnull=False, is_key_industry=True, size="medium"
-        )
-        .order_by("id")
-        .first()
-        or Enterprise.objects.filter(county=county, grid__isnull=False).order_by("id").first()
-    )
+    # The enterprise account's firm is picked by the enterprises demo; the grid worker
+    # walks its grid, so the hazard and training demos build on the pair.
+    enterprise = ctx.shared.get("demo_enterprise") or pick_demo_enterprise()
     grid = (
         enterprise.grid
         if enterprise

@@ -217,3 +217,15 @@ def seed(ctx: DemoContext) -> None:
             )
     InsuredHeadcount.objects.bulk_create(headcounts, batch_size=2000)
     ctx.shared["enterprises"] = enterprises
+    ctx.shared["demo_enterprise"] = pick_demo_enterprise()
+
+
+def pick_demo_enterprise() -> Enterprise | None:
+    """The enterprise of the demo `enterprise` and `worker` accounts: a medium key-industry
+    firm inside a grid of the demo county, so hazards, training and injuries have a real
+    firm to show. Later demo seeders find it in `ctx.shared["demo_enterprise"]`."""
+    in_grid = Enterprise.objects.filter(county__code=DEMO_COUNTY, grid__isnull=False)
+    return (
+        in_grid.filter(is_key_industry=True, size=EnterpriseSize.MEDIUM).order_by("id").first()
+        or in_grid.order_by("id").first()
+    )

@@ -8,3 +8,10 @@ class HazardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.hazards"
     verbose_name = _("Risk assessment and hazards")
+
+    def ready(self) -> None:
+        from yufang.hazards import tasks  # noqa: F401 - declares the periodic schedule
+        from yufang.hazards.selectors import hazard_todos
+        from yufang.home.todos import register_todos
+
+        register_todos(hazard_todos)

@@ -1,4 +1,29 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from yufang.hazards import views
+
 app_name = "hazards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("list/", views.hazard_list, name="list"),
+    path("new/", views.hazard_new, name="hazard_new"),
+    path("<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("queue/", views.queue, name="queue"),
+    path("board/", views.board, name="board"),
+    path("map/", views.hazard_map, name="map"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("escalations/<int:pk>/answer/", views.escalation_answer_view, name="escalation_answer"),
+    path("assessments/", views.assessment_list, name="assessments"),
+    path("assessments/new/", views.assessment_new, name="assessment_new"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/fill/", views.assessment_fill, name="assessment_fill"),
+    path("checklists/", views.checklist_list, name="checklists"),
+    path("checklists/<int:pk>/", views.checklist_detail, name="checklist_detail"),
+    path("checklists/<int:pk>/edit/", views.checklist_edit, name="checklist_edit"),
+    path("notices/<int:pk>.pdf", views.notice_pdf_view, name="notice_pdf"),
+    path("notices/verify/<str:token>/", views.notice_verify, name="notice_verify"),
+    path("statistics/", views.statistics_view, name="statistics"),
+    path("statistics/<str:kind>/<str:start>/", views.statistics_period, name="statistics_period"),
+]

@@ -1,5 +1,275 @@
-from __future__ import annotations
+# No `from __future__ import annotations`: Ninja resolves the Query[...] schemas at import.
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
 
-from ninja import Router
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 
-router = Router()
+from yufang.enterprises.selectors import enterprise_get
+from yufang.injuries.models import InjuryCase
+from yufang.injuries.selectors import (
+    GROUPS,
+    CaseFilter,
+    RateFilter,
+    case_get,
+    case_list,
+    dashboard_focus,
+    dashboard_target_region,
+    headcounts_visible,
+    latest_year,
+    pilot_comparison,
+    priority_list,
+    rate_rows,
+    target_progress,
+    targets_overview,
+)
+from yufang.injuries.services import (
+    case_create,
+    case_delete,
+    case_reveal_id_number,
+    case_update,
+    exposure_set,
+)
+from yufang.lib.errors import InvalidInput
+
+router = Router(tags=["injuries"])
+
+
+class RateFilterIn(Schema):
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    city: str = ""
+    county: str = ""
+    grid: str = ""
+    industry: str = ""
+    risk_class: int | None = None
+    key_industry: bool | None = None
+    size: str = ""
+    enterprise: int | None = None
+
+    def to_filter(self) -> RateFilter:
+        return RateFilter.from_params(
+            {
+                k: ("1" if v else "0") if isinstance(v, bool) else ("" if v is None else str(v))
+                for k, v in self.dict().items()
+            }
+        )
+
+
+class CaseFilterIn(RateFilterIn):
+    q: str = ""
+    kind: str = ""
+    accident_category: str = ""
+    death: bool | None = None
+    counted: bool = False
+
+
+class CaseOut(Schema):
+    id: int
+    case_number: str
+    enterprise_id: int
+    enterprise_name: str
+    person_name: str
+    id_number_masked: str
+    accident_date: dt.date
+    recognition_date: dt.date
+    kind: str
+    occupational_disease: str
+    is_death: bool
+    disability_grade: int | None
+    lost_workdays: int | None
+    accident_category: str
+    body_part: str
+    payout: Decimal
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_enterprise_name(obj: InjuryCase) -> str:
+        return obj.enterprise.name
+
+
+class CaseIn(Schema):
+    case_number: str
+    enterprise_id: int
+    person_name: str
+    id_number: str = ""
+    accident_date: dt.date
+    recognition_date: dt.date
+    kind: str
+    occupational_disease: str = ""
+    is_death: bool = False
+    disability_grade: int | None = None
+    lost_workdays: int | None = None
+    accident_category: str
+    body_part: str
+    payout: Decimal = Decimal("0")
+
+
+class RevealOut(Schema):
+    id_number: str
+
+
+class HeadcountOut(Schema):
+    enterprise_id: int
+    year: int
+    insured_headcount: int
+    hours_worked: Decimal | None
+
+
+class HeadcountIn(Schema):
+    insured_headcount: int
+    hours_worked: Decimal | None = None
+
+
+def _case_data(request: HttpRequest, payload: CaseIn) -> dict[str, Any]:
+    data: dict[str, Any] = payload.dict()
+    data["enterprise"] = enterprise_get(request.user, data.pop("enterprise_id"))
+    for name in ("disability_grade", "lost_workdays"):
+        data[name] = "" if data[name] is None else str(data[name])
+    for name in ("accident_date", "recognition_date"):
+        data[name] = data[name].isoformat()
+    data["payout"] = str(data["payout"])
+    return data
+
+
+@router.get("/cases", response=list[CaseOut])
+@paginate(PageNumberPagination, page_size=50)
+def cases(request: HttpRequest, filters: Query[CaseFilterIn]):  # type: ignore[no-untyped-def]
+    params = {
+        k: ("1" if v else "0") if isinstance(v, bool) else ("" if v is None else str(v))
+        for k, v in filters.dict().items()
+    }
+    if not filters.counted:
+        params.pop("counted")
+    return case_list(request.user, CaseFilter.from_params(params))
+
+
+@router.post("/cases", response={201: CaseOut})
+def case_new(request: HttpRequest, payload: CaseIn) -> Status:
+    return Status(201, case_create(actor=request.user, data=_case_data(request, payload)))
+
+
+@router.get("/cases/{case_id}", response=CaseOut)
+def case_detail(request: HttpRequest, case_id: int) -> InjuryCase:
+    return case_get(request.user, case_id)
+
+
+@router.put("/cases/{case_id}", response=CaseOut)
+def case_edit(request: HttpRequest, case_id: int, payload: CaseIn) -> InjuryCase:
+    case = case_get(request.user, case_id)
+    return case_update(actor=request.user, case=case, data=_case_data(request, payload))
+
+
+@router.delete("/cases/{case_id}", response={204: None})
+def case_remove(request: HttpRequest, case_id: int) -> Status:
+    case_delete(actor=request.user, case=case_get(request.user, case_id))
+    return Status(204, None)
+
+
+@router.post("/cases/{case_id}/reveal", response=RevealOut)
+def case_reveal(request: HttpRequest, case_id: int) -> dict[str, str]:
+    """The full ID number, for officials of the case's region; the reveal is audited."""
+    case = case_get(request.user, case_id)
+    return {"id_number": case_reveal_id_number(actor=request.user, case=case)}
+
+
+@router.get("/headcounts", response=list[HeadcountOut])
+@paginate(PageNumberPagination, page_size=50)
+def headcounts(request: HttpRequest, filters: Query[RateFilterIn]):  # type: ignore[no-untyped-def]
+    return headcounts_visible(request.user, filters.to_filter())
+
+
+@router.put("/headcounts/{enterprise_id}/{year}", response=HeadcountOut)
+def headcount_put(request: HttpRequest, enterprise_id: int, year: int, payload: HeadcountIn):  # type: ignore[no-untyped-def]
+    enterprise = enterprise_get(request.user, enterprise_id)
+    return exposure_set(
+        actor=request.user,
+        enterprise=enterprise,
+        year=year,
+        insured_headcount=payload.insured_headcount,
+        hours_worked=payload.hours_worked,
+    )
+
+
+@router.get("/rates")
+def rates(
+    request: HttpRequest,
+    filters: Query[RateFilterIn],
+    by: str = "year",
+    per_year: bool = False,
+    industry_level: int = 1,
+) -> dict[str, Any]:
+    """Injury rate (‰), death rate (per 100,000), OSHA rate (per 200,000 h) and LTIFR
+    (per 1,000,000 h), each with its exact 95% Poisson interval, grouped by `by`."""
+    if by not in GROUPS:
+        raise InvalidInput({"by": f"one of {', '.join(GROUPS)}"})
+    rows = rate_rows(
+        request.user,
+        by=by,
+        filters=filters.to_filter(),
+        per_year=per_year,
+        industry_level=industry_level,
+    )
+    return {"by": by, "rows": [r.as_dict() for r in rows]}
+
+
+@router.get("/targets")
+def targets(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "targets": [t.as_dict() for t in targets_overview(request.user)],
+        "pilot_comparison": pilot_comparison(request.user),
+    }
+
+
+@router.get("/priority")
+def priority(
+    request: HttpRequest,
+    filters: Query[RateFilterIn],
+    order: str = "smoothed",
+    limit: int = 200,
+) -> dict[str, Any]:
+    """Enterprises ranked for prevention (empirical-Bayes smoothed injury rate or excess
+    cases), with the numbers behind each rank."""
+    f = filters.to_filter()
+    rows = priority_list(
+        request.user,
+        year=f.year_to,
+        filters=dataclasses.replace(f, year_from=None, year_to=None),
+        order="excess" if order == "excess" else "smoothed",
+        limit=max(1, min(limit, 5000)),
+    )
+    return {"rows": [r.as_dict() for r in rows]}
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: HttpRequest, year: int | None = None, city: str = "", county: str = ""
+) -> dict[str, Any]:
+    """The figures of the province (or a city's / county's) dashboard for one year: rates by
+    area, trend by year, by industry section and by accident category, and target progress."""
+    user = request.user
+    city_region, county_region = dashboard_focus(user, city_code=city, county_code=county)
+    year = year or latest_year(user)
+    base = RateFilter(
+        city=city_region.code if city_region else "",
+        county=county_region.code if county_region else "",
+        year_to=max(year, latest_year(user)),
+    )
+    this_year = dataclasses.replace(base, year_from=year, year_to=year)
+    area = "county" if city_region and not county_region else "city"
+    region = dashboard_target_region(user, city=city_region, county=county_region)
+    return {
+        "year": year,
+        "total": [r.as_dict() for r in rate_rows(user, by="total", filters=this_year)],
+        "areas": []
+        if county_region
+        else [r.as_dict() for r in rate_rows(user, by=area, filters=this_year)],
+        "trend": [r.as_dict() for r in rate_rows(user, by="year", filters=base)],
+        "industries": [r.as_dict() for r in rate_rows(user, by="industry", filters=this_year)],
+        "categories": [r.as_dict() for r in rate_rows(user, by="category", filters=this_year)],
+        "targets": [t.as_dict() for t in target_progress(user, region=region)] if region else [],
+    }

@@ -8,3 +8,12 @@ class InjuriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.injuries"
     verbose_name = _("Injury cases")
+
+    def ready(self) -> None:
+        from yufang.home.todos import register_todos
+        from yufang.imports.registry import register
+        from yufang.injuries.importers import injury_case_importer
+        from yufang.injuries.selectors import injury_todos
+
+        register(injury_case_importer)
+        register_todos(injury_todos)

@@ -1,1 +1,236 @@
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseKind(models.TextChoices):
+    WORK_INJURY = "work_injury", _("work injury")
+    DEEMED = "deemed", _("deemed work injury")
+    OCCUPATIONAL_DISEASE = "occupational_disease", _("occupational disease")
+
+
+# The kinds counted in the injury rate (recognised work injuries and deemed ones).
+RATE_KINDS = (CaseKind.WORK_INJURY, CaseKind.DEEMED)
+
+
+class AccidentCategory(models.TextChoices):
+    """The 20 accident categories of GB 6441-86 企业职工伤亡事故分类, in the standard's order."""
+
+    STRUCK_BY_OBJECT = "01", _("struck by object")
+    VEHICLE = "02", _("vehicle injury")
+    MACHINERY = "03", _("machinery injury")
+    LIFTING = "04", _("lifting injury")
+    ELECTROCUTION = "05", _("electrocution")
+    DROWNING = "06", _("drowning")
+    BURN = "07", _("burn or scald")
+    FIRE = "08", _("fire")
+    FALL_FROM_HEIGHT = "09", _("fall from height")
+    COLLAPSE = "10", _("collapse")
+    ROOF_FALL = "11", _("roof or rib fall")
+    FLOODING = "12", _("water inrush")
+    BLASTING = "13", _("blasting")
+    EXPLOSIVES = "14", _("explosives explosion")
+    GAS_EXPLOSION = "15", _("firedamp explosion")
+    BOILER_EXPLOSION = "16", _("boiler explosion")
+    VESSEL_EXPLOSION = "17", _("pressure vessel explosion")
+    OTHER_EXPLOSION = "18", _("other explosion")
+    POISONING = "19", _("poisoning and asphyxiation")
+    OTHER = "20", _("other injury")
+
+
+# The Chinese names of GB 6441-86, used to read the bureau's spreadsheets.
+ACCIDENT_CATEGORY_NAMES = {
+    "物体打击": "01",
+    "车辆伤害": "02",
+    "机械伤害": "03",
+    "起重伤害": "04",
+    "触电": "05",
+    "淹溺": "06",
+    "灼烫": "07",
+    "火灾": "08",
+    "高处坠落": "09",
+    "坍塌": "10",
+    "冒顶片帮": "11",
+    "透水": "12",
+    "放炮": "13",
+    "火药爆炸": "14",
+    "瓦斯爆炸": "15",
+    "锅炉爆炸": "16",
+    "容器爆炸": "17",
+    "其它爆炸": "18",
+    "其他爆炸": "18",
+    "中毒和窒息": "19",
+    "中毒窒息": "19",
+    "其它伤害": "20",
+    "其他伤害": "20",
+}
+
+
+class BodyPart(models.TextChoices):
+    HEAD = "head", _("head")
+    EYE = "eye", _("eye")
+    NECK = "neck", _("neck")
+    TRUNK = "trunk", _("trunk")
+    UPPER_LIMB = "upper_limb", _("upper limb")
+    HAND = "hand", _("hand and fingers")
+    LOWER_LIMB = "lower_limb", _("lower limb")
+    FOOT = "foot", _("foot and toes")
+    MULTIPLE = "multiple", _("multiple parts")
+    WHOLE_BODY = "whole_body", _("whole body")
+    OTHER = "other", _("other")
+
+
+BODY_PART_NAMES = {
+    "头部": "head",
+    "头": "head",
+    "眼部": "eye",
+    "眼": "eye",
+    "颈部": "neck",
+    "躯干": "trunk",
+    "上肢": "upper_limb",
+    "手": "hand",
+    "手部": "hand",
+    "手指": "hand",
+    "下肢": "lower_limb",
+    "足": "foot",
+    "脚": "foot",
+    "足部": "foot",
+    "多部位": "multiple",
+    "全身": "whole_body",
+    "其他": "other",
+    "其它": "other",
+}
+
+
+class InjuryCase(models.Model):
+    """A recognised work injury (工伤认定) or occupational disease of one person.
+
+    The injured person's ID number is never stored in clear: `id_number_digest` (HMAC) finds
+    the same person again, `id_number_encrypted` (Fernet) is read only on an audited reveal.
+    """
+
+    case_number = models.CharField(_("case number"), max_length=40, unique=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="injury_cases",
+    )
+    person_name = models.CharField(_("injured person"), max_length=60)
+    id_number_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    accident_date = models.DateField(_("accident date"), db_index=True)
+    recognition_date = models.DateField(_("recognition date"))
+    kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices)
+    occupational_disease = models.CharField(_("occupational disease"), max_length=100, blank=True)
+    is_death = models.BooleanField(_("death"), default=False)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), null=True, blank=True
+    )
+    lost_workdays = models.PositiveIntegerField(_("lost workdays"), null=True, blank=True)
+    accident_category = models.CharField(
+        _("accident category"), max_length=2, choices=AccidentCategory.choices
+    )
+    body_part = models.CharField(_("body part"), max_length=16, choices=BodyPart.choices)
+    payout = models.DecimalField(_("fund payout"), max_digits=12, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("injury case")
+        verbose_name_plural = _("injury cases")
+        ordering = ["-accident_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="injury_case_accident_not_after_recognition",
+                condition=Q(accident_date__lte=models.F("recognition_date")),
+            ),
+            models.CheckConstraint(
+                name="injury_case_payout_not_negative", condition=Q(payout__gte=0)
+            ),
+            models.CheckConstraint(
+                name="injury_case_disability_grade_1_to_10",
+                condition=Q(disability_grade__isnull=True)
+                | Q(disability_grade__gte=1, disability_grade__lte=10),
+            ),
+            models.CheckConstraint(
+                name="injury_case_disease_named_iff_disease",
+                condition=(Q(kind="occupational_disease") & ~Q(occupational_disease=""))
+                | (~Q(kind="occupational_disease") & Q(occupational_disease="")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "accident_date"], name="injury_case_ent_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    @property
+    def is_lost_time(self) -> bool:
+        """A lost-time injury: death, permanent disability or at least one workday lost."""
+        return bool(self.is_death or self.disability_grade or (self.lost_workdays or 0) > 0)
+
+
+class RollupDimension(models.TextChoices):
+    ALL = "all", _("all")
+    SECTION = "section", _("industry section")
+    DIVISION = "division", _("industry division")
+    RISK_CLASS = "risk_class", _("risk class")
+    KEY_INDUSTRY = "key", _("key industry")
+    SIZE = "size", _("size")
+    CATEGORY = "category", _("accident category")
+
+
+class InjuryRollup(models.Model):
+    """Injury counts and exposure per year, county (and city) and one dimension value.
+
+    Kept by the case and exposure services in their own transaction (`rollup_apply`), so the
+    dashboards read a few hundred rows instead of scanning every case and headcount. Rows of
+    the `category` dimension carry case counts only (exposure does not split by category).
+    """
+
+    year = models.PositiveSmallIntegerField()
+    city = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # A city total (county = the city itself) beside the county cells, so the province's
+    # dashboard sums 16 cities instead of some 140 counties.
+    # "county" cells, or "city" totals (county = the city). A text, not a boolean: SQLite
+    # cannot use an index for Django's bare boolean test (`WHERE "flag"`).
+    level = models.CharField(max_length=6, default="county")
+    dimension = models.CharField(max_length=12, choices=RollupDimension.choices)
+    value = models.CharField(max_length=12, blank=True)
+    cases = models.IntegerField(default=0)
+    deaths = models.IntegerField(default=0)
+    lost_time = models.IntegerField(default=0)
+    disease_cases = models.IntegerField(default=0)
+    payout = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    headcount = models.BigIntegerField(default=0)
+    hours = models.DecimalField(max_digits=18, decimal_places=1, default=0)
+    # Rate cases and lost-time cases of enterprise-years whose hours are known (OSHA, LTIFR).
+    hours_cases = models.IntegerField(default=0)
+    hours_lost_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "dimension", "year", "city", "county", "value"],
+                name="injury_rollup_unique_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.county_id} {self.dimension}={self.value}"

@@ -1,4 +1,20 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from yufang.injuries import views
+
 app_name = "injuries"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("rates/", views.rates_view, name="rates"),
+    path("targets/", views.targets_view, name="targets"),
+    path("priority/", views.priority_view, name="priority"),
+    path("cases/", views.case_list_view, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/delete/", views.case_delete_view, name="case_delete"),
+    path("cases/<int:pk>/reveal/", views.case_reveal, name="case_reveal"),
+    path("headcounts/", views.headcounts_view, name="headcounts"),
+]

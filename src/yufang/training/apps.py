@@ -8,3 +8,15 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from yufang.home.todos import register_todos
+        from yufang.imports.registry import register
+        from yufang.training import tasks  # noqa: F401 - declares the periodic schedule
+        from yufang.training.selectors import training_todos
+
+        register_todos(training_todos)
+
+        from yufang.training.importers import trainee_importer
+
+        register(trainee_importer)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import importlib
+import io
+from typing import Any
+
+import pytest
+
+from yufang.accounts.models import User
+from yufang.hazards.models import Escalation, Hazard, HazardStatistic, HazardStatus
+from yufang.hazards.selectors import escalations_for, hazards_visible, with_overdue
+from yufang.home.demo import make_context
+
+
+@pytest.mark.django_db
+def test_demo_gives_the_demo_accounts_hazards_and_escalations() -> None:
+    ctx = make_context(2021, io.StringIO())
+    for app in ["regions", "council", "funds", "grid", "enterprises", "hazards", "accounts"]:
+        importlib.import_module(f"yufang.{app}.demo").seed(ctx)
+    assert 200 <= Hazard.objects.count() <= 600
+    statuses = set(Hazard.objects.values_list("status", flat=True))
+    assert {HazardStatus.CLOSED, HazardStatus.RECTIFYING, HazardStatus.SUBMITTED} <= statuses
+    manager = User.objects.get(username="enterprise")
+    own: Any = hazards_visible(manager)
+    assert own.exclude(status=HazardStatus.CLOSED).count() >= 3
+    assert with_overdue(own).exists()
+    assert escalations_for(User.objects.get(username="county")).exists()
+    assert escalations_for(User.objects.get(username="city")).exists()
+    assert Escalation.objects.filter(answered_at__isnull=False).exists()
+    assert HazardStatistic.objects.exists()

@@ -1,0 +1,122 @@
+"""Import of trainees (an enterprise's key people and other employees) through the generic
+import pipeline: validate the whole file, preview, then write all rows or none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from yufang.accounts.models import Role
+from yufang.accounts.scoping import may_write_at
+from yufang.enterprises.models import Enterprise
+from yufang.imports.registry import Column, Progress, RowError, Validated
+from yufang.lib.identifiers import mask_id_number
+from yufang.training.services import (
+    TrainingInvalid,
+    clean_id_number,
+    clean_key_role,
+    trainee_upsert,
+)
+
+
+class TraineeImporter:
+    kind = "training_trainees"
+    label = _lazy("Trainees (key people and employees)")
+    roles = frozenset(
+        {
+            Role.PROVINCE_OFFICIAL,
+            Role.CITY_OFFICIAL,
+            Role.COUNTY_OFFICIAL,
+            Role.SAFETY_MANAGER,
+            Role.ADMIN,
+        }
+    )
+    columns = [
+        Column(
+            "credit_code",
+            _lazy("unified social credit code"),
+            True,
+            ("统一社会信用代码", "社会信用代码", "信用代码", "企业信用代码"),
+        ),
+        Column("name", _lazy("name"), True, ("姓名", "学员姓名")),
+        Column("id_number", _lazy("ID number"), True, ("身份证号", "身份证号码", "公民身份号码")),
+        Column("phone", _lazy("mobile phone"), False, ("手机号", "手机", "联系电话")),
+        Column("key_role", _lazy("key-person role"), False, ("岗位", "关键岗位", "人员类别")),
+    ]
+
+    def validate(
+        self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]
+    ) -> Validated:
+        codes = {r.get("credit_code", "").strip().upper() for _n, r in records}
+        enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+        seen: dict[str, int] = {}
+        result = Validated()
+        for number, record in records:
+            errors: dict[str, str] = {}
+            enterprise = enterprises.get(record.get("credit_code", "").strip().upper())
+            if enterprise is None:
+                errors["credit_code"] = _("No enterprise with this credit code.")
+            elif not may_write_at(
+                user,
+                city_id=enterprise.city_id,
+                county_id=enterprise.county_id,
+                grid_id=enterprise.grid_id,
+                enterprise_id=enterprise.pk,
+            ):
+                errors["credit_code"] = _("Outside the enterprises you may change.")
+            name = record.get("name", "").strip()
+            if not name:
+                errors["name"] = _("Enter the trainee's name.")
+            id_number = ""
+            try:
+                id_number = clean_id_number(record.get("id_number", ""))
+            except TrainingInvalid as exc:
+                errors.update(exc.errors)
+            if id_number in seen:
+                errors["id_number"] = _("Same ID number as row %(row)s.") % {"row": seen[id_number]}
+            elif id_number:
+                seen[id_number] = number
+            try:
+                key_role = clean_key_role(record.get("key_role", ""))
+            except TrainingInvalid as exc:
+                errors.update(exc.errors)
+                key_role = ""
+            if errors:
+                result.errors.extend(RowError(number, f, m) for f, m in errors.items())
+                continue
+            row = {
+                "enterprise": enterprise,
+                "name": name,
+                "id_number": id_number,
+                "phone": record.get("phone", "").strip(),
+                "key_role": key_role,
+            }
+            result.rows.append(row)
+            if len(result.preview) < 20:
+                result.preview.append(
+                    {
+                        "row": number,
+                        "name": name,
+                        "id_number": mask_id_number(id_number),
+                        "enterprise": enterprise.name if enterprise else "",
+                        "key_role": key_role,
+                    }
+                )
+        return result
+
+    def apply(
+        self, validated: Validated, *, user: Any, options: dict[str, Any], progress: Progress
+    ) -> dict[str, int]:
+        done = 0
+        for row in validated.rows:
+            trainee_upsert(actor=user, **row)
+            done += 1
+            if done % 200 == 0:
+                progress(done)
+        progress(done)
+        return {"trainees": done}
+
+
+trainee_importer = TraineeImporter()

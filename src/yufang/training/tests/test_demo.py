@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from yufang.accounts.models import User
+from yufang.home.demo import make_context
+from yufang.training import selectors as sel
+from yufang.training.models import Campaign, Certificate, Enrollment, Question, TrainingBase
+
+FOUNDATION = ["regions", "council", "funds", "grid", "enterprises", "accounts", "training"]
+
+
+@pytest.mark.django_db
+def test_demo_tells_a_year_of_training_with_real_figures() -> None:
+    ctx = make_context(2021, io.StringIO())
+    for app in FOUNDATION:
+        importlib.import_module(f"yufang.{app}.demo").seed(ctx)
+
+    base = TrainingBase.objects.get()
+    institution = User.objects.get(username="institution")
+    assert base.institution_id == institution.institution_id
+    assert base.halls.count() >= 10
+    assert Question.objects.count() == 60
+
+    biggest = (
+        Enrollment.objects.filter(checked_in_at__isnull=False)
+        .values("session", "enterprise")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert biggest is not None and biggest["n"] == 127
+
+    province = User.objects.get(username="province")
+    assert sel.sessions_held(province).count() > 200
+    assert sel.training_card(province)["person_times_total"] > 5000
+
+    campaign = Campaign.objects.get()
+    assert campaign.region.code == "371500"
+    progress = sel.campaign_progress(campaign)
+    assert progress["sessions"] > 0 and progress["person_times"] > 0
+
+    worker = User.objects.get(username="worker")
+    assert sel.attendances(worker).count() >= 3
+    assert sel.certificates_visible(worker).exists()
+    assert sel.attempts_visible(worker).filter(passed=True).exists()
+    assert Certificate.objects.filter(revoked_at__isnull=False).exists()
+    assert sel.certificates_expiring(province).exists()
+    # The demo's year runs back from today: take a year that holds most of it.
+    year = (timezone.localdate() - dt.timedelta(days=150)).year
+    rows = sel.training_statistics(province, year=year, dimension="city")
+    assert {r["key"] for r in rows} >= {"370200", "371500"}
+    assert all(r["pass_rate"] is not None for r in rows)

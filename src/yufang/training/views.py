@@ -1,0 +1,1287 @@
+"""HTML pages of the training domain. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yufang.accounts.http import AuthedRequest
+from yufang.accounts.models import Role
+from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, regions_visible
+from yufang.enterprises.models import Enterprise
+from yufang.enterprises.selectors import enterprises_visible
+from yufang.funds.models import Institution
+from yufang.lib.documents import qr_png
+from yufang.lib.errors import InvalidInput
+from yufang.lib.http import spreadsheet_response
+from yufang.lib.topics import Topic
+from yufang.regions.models import Region
+from yufang.training import selectors as sel
+from yufang.training import services as svc
+from yufang.training.importers import trainee_importer
+from yufang.training.models import (
+    Enrollment,
+    KeyRole,
+    Lesson,
+    Material,
+    QuestionType,
+    SessionKind,
+    TrainingSession,
+)
+
+PLANNERS = (Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.ADMIN)
+RUNNERS = (*PLANNERS, Role.INSTITUTION_STAFF)
+
+
+def _page(request: HttpRequest, qs: Any, per: int = 50) -> Any:
+    return Paginator(qs, per).get_page(request.GET.get("page"))
+
+
+def _attempt(
+    request: HttpRequest, action: Callable[[], Any], success: str, *, done: str = ""
+) -> HttpResponse | dict[str, str]:
+    """Run a service; on success flash and redirect, on bad input return the errors."""
+    try:
+        action()
+    except InvalidInput as exc:
+        return exc.errors
+    messages.success(request, done or _("Saved."))
+    return redirect(success)
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _decimal(value: str | None, field: str) -> Decimal:
+    try:
+        return Decimal((value or "").strip())
+    except InvalidOperation as exc:
+        raise InvalidInput({field: _("Not a number: %(value)s") % {"value": value}}) from exc
+
+
+def _datetime(value: str | None, field: str) -> dt.datetime:
+    parsed = parse_datetime((value or "").strip())
+    if parsed is None:
+        raise InvalidInput({field: _("Enter a date and time (YYYY-MM-DD HH:MM).")})
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _date(value: str | None, field: str) -> dt.date:
+    parsed = parse_date((value or "").strip())
+    if parsed is None:
+        raise InvalidInput({field: _("Enter a date (YYYY-MM-DD).")})
+    return parsed
+
+
+# ---------------------------------------------------------------- overview
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    year = timezone.localdate().year
+    card = sel.training_card(user, year=year)
+    months = sel.training_statistics(user, year=year, dimension="month")
+    return render(
+        request,
+        "training/index.html",
+        {
+            "card": card,
+            "upcoming": sel.session_list(user, sel.SessionFilter(upcoming=True))[:8],
+            "chart": sel.months_chart(months, title=_("person-times")),
+            "trainee": sel.trainee_for_user(user),
+            "is_runner": user.role in RUNNERS,
+            "is_planner": user.role in PLANNERS,
+        },
+    )
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@login_required
+def session_list_view(request: AuthedRequest) -> HttpResponse:
+    filters = sel.SessionFilter.from_params(request.GET)
+    qs = sel.session_list(request.user, filters)
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_response(
+            _("training sessions"),
+            [
+                _("title"),
+                _("kind"),
+                _("topic"),
+                _("place"),
+                _("city"),
+                _("trainer"),
+                _("starts at"),
+                _("class hours"),
+                _("capacity"),
+                _("booked"),
+                _("person-times"),
+                _("status"),
+            ],
+            sel.session_export_rows(qs),
+        )
+    return render(
+        request,
+        "training/sessions.html",
+        {
+            "page_obj": _page(request, qs),
+            "filters": filters,
+            "topics": Topic.choices,
+            "kinds": SessionKind.choices,
+            "cities": regions_visible(request.user).filter(level=Region.Level.CITY),
+            "bases": sel.bases_visible(request.user),
+            "may_schedule": request.user.role in RUNNERS,
+        },
+    )
+
+
+@login_required
+def session_new(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if user.role not in RUNNERS:
+        raise PermissionDenied(_("Your role cannot schedule sessions."))
+    errors: dict[str, str] | HttpResponse = {}
+    created: list[TrainingSession] = []
+    if request.method == "POST":
+        p = request.POST
+
+        def schedule() -> None:
+            kind = p.get("kind", "")
+            hall = sel.halls_visible(user).filter(pk=_int(p.get("hall")) or 0).first()
+            enterprise = None
+            if kind == SessionKind.ONSITE:
+                enterprise = (
+                    enterprises_visible(user)
+                    .filter(credit_code=p.get("enterprise", "").strip().upper())
+                    .first()
+                )
+                if user.role == Role.INSTITUTION_STAFF and enterprise is None:
+                    enterprise = Enterprise.objects.filter(
+                        credit_code=p.get("enterprise", "").strip().upper()
+                    ).first()
+                if enterprise is None:
+                    raise InvalidInput({"enterprise": _("No enterprise with this credit code.")})
+            campaign = sel.campaigns_visible(user).filter(pk=_int(p.get("campaign")) or 0).first()
+            session = svc.session_schedule(
+                actor=user,
+                data=svc.SessionFields(
+                    kind=kind,
+                    title=p.get("title", ""),
+                    topic=p.get("topic", ""),
+                    trainer=p.get("trainer", ""),
+                    starts_at=_datetime(p.get("starts_at"), "starts_at"),
+                    ends_at=_datetime(p.get("ends_at"), "ends_at"),
+                    class_hours=_decimal(p.get("class_hours"), "class_hours"),
+                    capacity=_int(p.get("capacity")),
+                    hall=hall if kind == SessionKind.HALL else None,
+                    enterprise=enterprise,
+                    location=p.get("location", ""),
+                    campaign=campaign,
+                ),
+            )
+            created.append(session)
+
+        errors = _attempt(request, schedule, reverse("training:sessions"))
+        if isinstance(errors, HttpResponse):
+            return redirect("training:session", pk=created[0].pk)
+    return render(
+        request,
+        "training/session_form.html",
+        {
+            "errors": errors,
+            "halls": sel.halls_visible(user),
+            "topics": Topic.choices,
+            "kinds": SessionKind.choices,
+            "campaigns": sel.campaigns_visible(user),
+            "data": request.POST,
+        },
+    )
+
+
+@login_required
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    session = sel.session_get(user, pk)
+    may_run = svc.may_run_session(user, session)
+    enrollments = sel.enrollments_of_session(user, session)
+    trainee = sel.trainee_for_user(user)
+    mine = enrollments.filter(trainee=trainee).first() if trainee else None
+    figures = session.enrollments.aggregate(
+        booked=Count("id", filter=Q(status=Enrollment.Status.BOOKED)),
+        waitlisted=Count("id", filter=Q(status=Enrollment.Status.WAITLISTED)),
+        attended=Count("id", filter=Q(checked_in_at__isnull=False)),
+    )
+    employees = (
+        sel.trainees_visible(user).filter(enterprise_id=user.enterprise_id or 0)
+        if user.role == Role.SAFETY_MANAGER
+        else None
+    )
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "may_run": may_run,
+            "page_obj": _page(request, enrollments, 100),
+            "figures": figures,
+            "mine": mine,
+            "trainee": trainee,
+            "employees": employees,
+            "feedback": sel.session_feedback(session),
+            "photos": session.photos.all(),
+            "is_manager": user.role == Role.SAFETY_MANAGER,
+            "is_worker": user.role == Role.WORKER,
+            "is_today": timezone.localtime(session.starts_at).date() == timezone.localdate(),
+            "errors": request.session.pop("training_errors", {}),
+            "row_errors": request.session.pop("training_row_errors", []),
+        },
+    )
+
+
+def _back_to_session(
+    request: HttpRequest, pk: int, action: Callable[[], Any], done: str
+) -> HttpResponse:
+    try:
+        action()
+    except svc.RosterInvalid as exc:
+        request.session["training_row_errors"] = [
+            {**e, "message": str(e["message"])} for e in exc.row_errors
+        ]
+        messages.error(request, _("The roster was refused; nothing was booked."))
+    except InvalidInput as exc:
+        request.session["training_errors"] = {k: str(v) for k, v in exc.errors.items()}
+    else:
+        messages.success(request, done)
+    return redirect("training:session", pk=pk)
+
+
+def _booking_message(result: svc.BookingResult) -> str:
+    return _("%(booked)s seats booked, %(waiting)s on the waitlist.") % {
+        "booked": len(result.booked),
+        "waiting": len(result.waitlisted),
+    }
+
+
+@login_required
+@require_POST
+def session_book(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    session = sel.session_get(user, pk)
+    if not user.enterprise_id:
+        raise PermissionDenied(_("Only the enterprise's safety manager books its employees."))
+    enterprise = user.enterprise
+    assert enterprise is not None  # noqa: S101 - narrowed by the check above
+    upload = request.FILES.get("roster")
+    summary: list[str] = []
+
+    def book() -> None:
+        if upload is not None:
+            result = svc.enrollment_book_roster(
+                actor=user, session=session, enterprise=enterprise, data=upload.read()
+            )
+        else:
+            ids = [int(i) for i in request.POST.getlist("trainee") if i.isdigit()]
+            trainees = list(sel.trainees_visible(user).filter(pk__in=ids))
+            result = svc.enrollment_book_group(
+                actor=user, session=session, enterprise=enterprise, trainees=trainees
+            )
+        summary.append(_booking_message(result))
+
+    response = _back_to_session(request, pk, book, "")
+    if summary:
+        messages.info(request, summary[0])
+    return response
+
+
+@login_required
+@require_POST
+def session_sign_up(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = sel.session_get(request.user, pk)
+    return _back_to_session(
+        request,
+        pk,
+        lambda: svc.enrollment_sign_up(
+            actor=request.user,
+            session=session,
+            id_number=request.POST.get("id_number", ""),
+            phone=request.POST.get("phone", ""),
+        ),
+        _("You are signed up."),
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = sel.session_get(request.user, pk)
+    return _back_to_session(
+        request,
+        pk,
+        lambda: svc.session_cancel(
+            actor=request.user, session=session, reason=request.POST.get("reason", "")
+        ),
+        _("The session is cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def session_photo(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = sel.session_get(request.user, pk)
+    image = request.FILES.get("image")
+
+    def add() -> None:
+        if image is None:
+            raise InvalidInput({"image": _("Choose a photo.")})
+        svc.session_photo_add(
+            actor=request.user,
+            session=session,
+            image=image,
+            caption=request.POST.get("caption", ""),
+        )
+
+    return _back_to_session(request, pk, add, _("Photo added."))
+
+
+@login_required
+@require_POST
+def session_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = sel.session_get(request.user, pk)
+    return _back_to_session(
+        request,
+        pk,
+        lambda: svc.feedback_submit(
+            actor=request.user,
+            session=session,
+            rating=_int(request.POST.get("rating")) or 0,
+            comment=request.POST.get("comment", ""),
+        ),
+        _("Thank you for your rating."),
+    )
+
+
+@login_required
+def session_qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = sel.session_get(request.user, pk)
+    if not svc.may_run_session(request.user, session):
+        raise PermissionDenied(_("Only the session's staff show its check-in code."))
+    url = request.build_absolute_uri(
+        reverse("training:check_in_session", args=[svc.session_qr_token(session)])
+    )
+    return HttpResponse(qr_png(url), content_type="image/png")
+
+
+@login_required
+@require_POST
+def enrollment_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    enrollment = sel.enrollment_get(request.user, pk)
+    return _back_to_session(
+        request,
+        enrollment.session_id,
+        lambda: svc.enrollment_cancel(actor=request.user, enrollment=enrollment),
+        _("The enrollment is cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def enrollment_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
+    enrollment = sel.enrollment_get(request.user, pk)
+    return _back_to_session(
+        request,
+        enrollment.session_id,
+        lambda: svc.enrollment_check_in(actor=request.user, enrollment=enrollment),
+        _("Checked in."),
+    )
+
+
+@login_required
+def enrollment_qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    enrollment = sel.enrollment_get(request.user, pk)
+    url = request.build_absolute_uri(
+        reverse("training:check_in", args=[svc.check_in_token(enrollment)])
+    )
+    return HttpResponse(qr_png(url), content_type="image/png")
+
+
+@login_required
+def check_in(request: AuthedRequest, token: str) -> HttpResponse:
+    """Staff scanned a trainee's code: confirm, then check in."""
+    result: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            enrollment = svc.check_in_by_token(actor=request.user, token=token)
+        except InvalidInput as exc:
+            result = {"error": exc.message}
+        else:
+            result = {"done": enrollment}
+    return render(request, "training/check_in.html", {"result": result, "scan": "trainee"})
+
+
+@login_required
+def check_in_session(request: AuthedRequest, token: str) -> HttpResponse:
+    """A trainee scanned the session's code at the hall."""
+    result: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            enrollment = svc.check_in_to_session(actor=request.user, token=token)
+        except InvalidInput as exc:
+            result = {"error": exc.message}
+        else:
+            result = {"done": enrollment}
+    return render(request, "training/check_in.html", {"result": result, "scan": "session"})
+
+
+@login_required
+def my_enrollments(request: AuthedRequest) -> HttpResponse:
+    qs = sel.enrollments_visible(request.user).order_by("-session__starts_at", "id")
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_response(
+            _("enrollments"),
+            [
+                _("trainee"),
+                _("ID number"),
+                _("session"),
+                _("starts at"),
+                _("status"),
+                _("checked in at"),
+            ],
+            (
+                [
+                    e.trainee.name,
+                    e.trainee.id_masked,
+                    e.session.title,
+                    timezone.localtime(e.session.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    e.get_status_display(),
+                    timezone.localtime(e.checked_in_at).strftime("%Y-%m-%d %H:%M")
+                    if e.checked_in_at
+                    else "",
+                ]
+                for e in qs
+            ),
+        )
+    return render(
+        request,
+        "training/my_enrollments.html",
+        {"page_obj": _page(request, qs), "trainee": sel.trainee_for_user(request.user)},
+    )
+
+
+# ---------------------------------------------------------------- bases and halls
+
+
+@login_required
+def base_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        institution = (
+            user.institution
+            if user.role == Role.INSTITUTION_STAFF
+            else Institution.objects.filter(pk=_int(request.POST.get("institution")) or 0).first()
+        )
+        city = (
+            regions_visible(user)
+            .filter(level=Region.Level.CITY, code=request.POST.get("city", ""))
+            .first()
+        )
+
+        def create() -> None:
+            if institution is None:
+                raise InvalidInput({"institution": _("Choose the operating institution.")})
+            if city is None:
+                raise InvalidInput({"city": _("Choose a city.")})
+            svc.base_create(
+                actor=user,
+                name=request.POST.get("name", ""),
+                city=city,
+                address=request.POST.get("address", ""),
+                institution=institution,
+            )
+
+        errors = _attempt(request, create, reverse("training:bases"))
+        if isinstance(errors, HttpResponse):
+            return errors
+    return render(
+        request,
+        "training/bases.html",
+        {
+            "bases": sel.bases_visible(user).annotate(hall_count=Count("halls")),
+            "errors": errors,
+            "may_create": user.role in RUNNERS,
+            "cities": regions_visible(user).filter(level=Region.Level.CITY),
+            "institutions": Institution.objects.filter(kind=Institution.Kind.TRAINING),
+        },
+    )
+
+
+@login_required
+def base_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    base = sel.base_get(user, pk)
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        errors = _attempt(
+            request,
+            lambda: svc.hall_create(
+                actor=user,
+                base=base,
+                name=request.POST.get("name", ""),
+                topic=request.POST.get("topic", ""),
+                capacity=_int(request.POST.get("capacity")) or 0,
+            ),
+            reverse("training:base", args=[pk]),
+        )
+        if isinstance(errors, HttpResponse):
+            return errors
+    return render(
+        request,
+        "training/base_detail.html",
+        {
+            "base": base,
+            "halls": sel.halls_of(base),
+            "errors": errors,
+            "may_run": svc.may_run(user, institution_id=base.institution_id, city_id=base.city_id),
+            "topics": Topic.choices,
+        },
+    )
+
+
+# ---------------------------------------------------------------- trainees
+
+
+@login_required
+def trainee_list(request: AuthedRequest) -> HttpResponse:
+    qs = sel.trainees_visible(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    role = request.GET.get("key_role", "")
+    if role:
+        qs = qs.filter(key_role=role)
+    return render(
+        request,
+        "training/trainees.html",
+        {
+            "page_obj": _page(request, qs),
+            "roles": KeyRole.choices,
+            "q": q,
+            "key_role": role,
+            "may_import": request.user.role in trainee_importer.roles,
+        },
+    )
+
+
+@login_required
+def trainee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    trainee = sel.trainee_get(request.user, pk)
+    hours = sel.key_people_hours(request.user)
+    mine = next((h for h in hours if h.trainee.pk == trainee.pk), None)
+    return render(
+        request,
+        "training/trainee_detail.html",
+        {
+            "trainee": trainee,
+            "id_number": svc.id_number_decrypt(trainee)
+            if sel.may_see_id_number(request.user)
+            else trainee.id_masked,
+            "enrollments": sel.enrollments_visible(request.user).filter(trainee=trainee),
+            "certificates": sel.certificates_visible(request.user).filter(trainee=trainee),
+            "attempts": sel.attempts_visible(request.user).filter(trainee=trainee),
+            "hours": mine,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- courses
+
+
+@login_required
+def course_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        errors = _attempt(
+            request,
+            lambda: svc.course_create(
+                actor=user,
+                title=request.POST.get("title", ""),
+                topic=request.POST.get("topic", ""),
+                class_hours=_decimal(request.POST.get("class_hours"), "class_hours"),
+                description=request.POST.get("description", ""),
+            ),
+            reverse("training:courses"),
+        )
+        if isinstance(errors, HttpResponse):
+            return errors
+    qs = sel.courses_visible(user)
+    topic = request.GET.get("topic", "")
+    if topic:
+        qs = qs.filter(topic=topic)
+    return render(
+        request,
+        "training/courses.html",
+        {
+            "page_obj": _page(request, qs),
+            "errors": errors,
+            "topics": Topic.choices,
+            "topic": topic,
+            "may_create": user.role in RUNNERS,
+        },
+    )
+
+
+@login_required
+def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    course = sel.course_get(user, pk)
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        errors = _attempt(
+            request,
+            lambda: svc.lesson_add(
+                actor=user,
+                course=course,
+                title=request.POST.get("title", ""),
+                kind=request.POST.get("kind", ""),
+                body=request.POST.get("body", ""),
+                file=request.FILES.get("file"),
+            ),
+            reverse("training:course", args=[pk]),
+        )
+        if isinstance(errors, HttpResponse):
+            return errors
+    trainee = sel.trainee_for_user(user)
+    done = sel.completed_lessons(trainee, course)
+    lessons = list(course.lessons.all())
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "lessons": lessons,
+            "done": done,
+            "done_count": len(done),
+            "errors": errors,
+            "kinds": Lesson.Kind.choices,
+            "may_edit": user.role in RUNNERS,
+            "learners": sel.course_progress_of(user, course)[:50] if user.role in RUNNERS else [],
+            "exams": sel.exams_visible(user).filter(course=course),
+        },
+    )
+
+
+@login_required
+def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    lesson = Lesson.objects.select_related("course").filter(pk=pk).first()
+    if lesson is None:
+        raise Http404
+    sel.course_get(request.user, lesson.course_id)
+    if request.method == "POST":
+        try:
+            svc.lesson_complete(actor=request.user, lesson=lesson)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Lesson completed."))
+        return redirect("training:course", pk=lesson.course_id)
+    trainee = sel.trainee_for_user(request.user)
+    return render(
+        request,
+        "training/lesson.html",
+        {"lesson": lesson, "done": lesson.pk in sel.completed_lessons(trainee, lesson.course)},
+    )
+
+
+# ---------------------------------------------------------------- question bank
+
+
+@login_required
+def question_list(request: AuthedRequest) -> HttpResponse:
+    qs = sel.question_statistics(request.user)
+    topic, qtype = request.GET.get("topic", ""), request.GET.get("type", "")
+    if topic:
+        qs = qs.filter(topic=topic)
+    if qtype:
+        qs = qs.filter(type=qtype)
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_response(
+            _("question statistics"),
+            [
+                _("code"),
+                _("topic"),
+                _("type"),
+                _("question"),
+                _("asked"),
+                _("answered right"),
+                _("difficulty"),
+            ],
+            (
+                [
+                    q.code,
+                    q.get_topic_display(),
+                    q.get_type_display(),
+                    q.stem,
+                    q.asked,  # type: ignore[attr-defined]
+                    q.right,  # type: ignore[attr-defined]
+                    sel._rate(q.right, q.asked),  # type: ignore[attr-defined]
+                ]
+                for q in qs
+            ),
+        )
+    return render(
+        request,
+        "training/questions.html",
+        {
+            "page_obj": _page(request, qs),
+            "topics": Topic.choices,
+            "types": QuestionType.choices,
+            "topic": topic,
+            "type": qtype,
+        },
+    )
+
+
+def _question_fields(post: Any) -> svc.QuestionFields:
+    options = []
+    for line in post.get("options", "").splitlines():
+        if not line.strip():
+            continue
+        key, _sep, text = line.partition(".")
+        options.append({"key": key.strip(), "text": text.strip()})
+    return svc.QuestionFields(
+        topic=post.get("topic", ""),
+        type=post.get("type", ""),
+        stem=post.get("stem", ""),
+        options=options,
+        answer=[
+            a.strip() for a in post.get("answer", "").replace("，", ",").split(",") if a.strip()
+        ],
+        explanation=post.get("explanation", ""),
+        basis=post.get("basis", ""),
+    )
+
+
+@login_required
+def question_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
+    question = sel.question_get(user, pk) if pk else None
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        errors = _attempt(
+            request,
+            lambda: svc.question_save(
+                actor=user,
+                data=_question_fields(request.POST),
+                question=question,
+                code=request.POST.get("code", ""),
+            ),
+            reverse("training:questions"),
+        )
+        if isinstance(errors, HttpResponse):
+            return errors
+    initial = (
+        {
+            "code": question.code,
+            "topic": question.topic,
+            "type": question.type,
+            "stem": question.stem,
+            "options": "\n".join(f"{o['key']}. {o['text']}" for o in question.options),
+            "answer": ",".join(question.answer),
+            "explanation": question.explanation,
+            "basis": question.basis,
+        }
+        if question
+        else {}
+    )
+    return render(
+        request,
+        "training/question_form.html",
+        {
+            "question": question,
+            "data": request.POST if request.method == "POST" else initial,
+            "errors": errors,
+            "topics": Topic.choices,
+            "types": QuestionType.choices,
+        },
+    )
+
+
+# ---------------------------------------------------------------- exams
+
+
+@login_required
+def exam_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        p = request.POST
+        errors = _attempt(
+            request,
+            lambda: svc.exam_create(
+                actor=user,
+                title=p.get("title", ""),
+                topics=p.getlist("topics"),
+                single_count=_int(p.get("single_count")) or 0,
+                multiple_count=_int(p.get("multiple_count")) or 0,
+                true_false_count=_int(p.get("true_false_count")) or 0,
+                pass_mark=_int(p.get("pass_mark")),
+                time_limit_minutes=_int(p.get("time_limit_minutes")),
+                max_attempts=_int(p.get("max_attempts")),
+                course=sel.courses_visible(user).filter(pk=_int(p.get("course")) or 0).first(),
+            ),
+            reverse("training:exams"),
+        )
+        if isinstance(errors, HttpResponse):
+            return errors
+    trainee = sel.trainee_for_user(user)
+    exams = sel.exams_visible(user)
+    return render(
+        request,
+        "training/exams.html",
+        {
+            "exams": exams,
+            "errors": errors,
+            "topics": Topic.choices,
+            "courses": sel.courses_visible(user),
+            "may_create": user.role in RUNNERS,
+            "attempts": sel.attempts_visible(user).filter(trainee=trainee) if trainee else [],
+        },
+    )
+
+
+@login_required
+def exam_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    exam = sel.exam_get(user, pk)
+    if request.method == "POST":
+        try:
+            attempt = svc.exam_attempt_start(actor=user, exam=exam)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+            return redirect("training:exam", pk=pk)
+        return redirect("training:attempt", pk=attempt.pk)
+    trainee = sel.trainee_for_user(user)
+    staff = user.role in sel.STAFF_ROLES
+    return render(
+        request,
+        "training/exam_detail.html",
+        {
+            "exam": exam,
+            "results": sel.exam_results(user, exam) if staff else None,
+            "items": sel.question_statistics(user, exam=exam).filter(asked__gt=0)  # type: ignore[misc]
+            if staff
+            else [],
+            "attempts": sel.attempts_visible(user).filter(exam=exam)[:100],
+            "trainee": trainee,
+        },
+    )
+
+
+@login_required
+def attempt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    attempt = sel.attempt_get(user, pk)
+    if request.method == "POST":
+        answers = {}
+        for item in attempt.items.all():
+            answers[item.question_id] = request.POST.getlist(f"q{item.question_id}")
+        try:
+            svc.exam_attempt_submit(actor=user, attempt=attempt, answers=answers)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        return redirect("training:attempt", pk=pk)
+    return render(
+        request,
+        "training/attempt.html",
+        {
+            "attempt": attempt,
+            "items": sel.attempt_items(attempt),
+            "open": attempt.status == attempt.Status.STARTED,
+            "certificate": getattr(attempt, "certificate", None),
+        },
+    )
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@login_required
+def certificate_list(request: AuthedRequest) -> HttpResponse:
+    qs = sel.certificates_visible(request.user)
+    if request.GET.get("expiring") == "1":
+        qs = sel.certificates_expiring(request.user)
+    status = request.GET.get("status", "")
+    today = timezone.localdate()
+    if status == "revoked":
+        qs = qs.filter(revoked_at__isnull=False)
+    elif status == "expired":
+        qs = qs.filter(revoked_at__isnull=True, expires_on__lt=today)
+    elif status == "valid":
+        qs = qs.filter(revoked_at__isnull=True, expires_on__gte=today)
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_response(
+            _("certificates"),
+            [
+                _("certificate number"),
+                _("trainee"),
+                _("enterprise"),
+                _("title"),
+                _("issued on"),
+                _("expires on"),
+                _("status"),
+            ],
+            (
+                [
+                    c.code,
+                    c.trainee.name,
+                    c.trainee.enterprise.name if c.trainee.enterprise else "",
+                    c.title,
+                    c.issued_on,
+                    c.expires_on,
+                    sel.certificate_status_label(sel.certificate_status(c, today)),
+                ]
+                for c in qs
+            ),
+        )
+    return render(
+        request,
+        "training/certificates.html",
+        {"page_obj": _page(request, qs), "status": status, "today": today},
+    )
+
+
+@login_required
+def certificate_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    certificate = sel.certificate_get(request.user, pk)
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        errors = _attempt(
+            request,
+            lambda: svc.certificate_revoke(
+                actor=request.user, certificate=certificate, reason=request.POST.get("reason", "")
+            ),
+            reverse("training:certificate", args=[pk]),
+            done=_("The certificate is revoked."),
+        )
+        if isinstance(errors, HttpResponse):
+            return errors
+    status = sel.certificate_status(certificate)
+    return render(
+        request,
+        "training/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "status": status,
+            "status_label": sel.certificate_status_label(status),
+            "errors": errors,
+            "may_revoke": request.user.role in (*PROVINCE_WIDE_ROLES, *RUNNERS)
+            and certificate.revoked_at is None,
+        },
+    )
+
+
+@login_required
+def certificate_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    certificate = sel.certificate_get(request.user, pk)
+    url = request.build_absolute_uri(reverse("training:verify", args=[certificate.code]))
+    response = HttpResponse(
+        sel.certificate_pdf(certificate, verify_url=url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{certificate.code}.pdf"'
+    return response
+
+
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: anyone holding a certificate's code (its QR) may check it, without signing in."""
+    certificate = sel.certificate_by_code(code)
+    status = sel.certificate_status(certificate) if certificate else ""
+    return render(
+        request,
+        "training/verify.html",
+        {
+            "certificate": certificate,
+            "status": status,
+            "status_label": sel.certificate_status_label(status) if status else "",
+        },
+        status=200 if certificate else 404,
+    )
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+@login_required
+def campaign_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        p = request.POST
+        region = regions_visible(user).filter(code=p.get("region", "")).first()
+
+        def create() -> None:
+            if region is None:
+                raise InvalidInput({"region": _("Choose a region.")})
+            svc.campaign_create(
+                actor=user,
+                name=p.get("name", ""),
+                region=region,
+                starts_on=_date(p.get("starts_on"), "starts_on"),
+                ends_on=_date(p.get("ends_on"), "ends_on"),
+                target_enterprises=_int(p.get("target_enterprises")) or 0,
+                target_person_times=_int(p.get("target_person_times")) or 0,
+                description=p.get("description", ""),
+            )
+
+        errors = _attempt(request, create, reverse("training:campaigns"))
+        if isinstance(errors, HttpResponse):
+            return errors
+    return render(
+        request,
+        "training/campaigns.html",
+        {
+            "campaigns": sel.campaigns_visible(user),
+            "errors": errors,
+            "may_create": user.role in PLANNERS,
+            "regions": regions_visible(user).filter(level__lte=Region.Level.COUNTY)[:300],
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    campaign = sel.campaign_get(user, pk)
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        codes = [
+            c.strip().upper()
+            for c in request.POST.get("credit_codes", "").replace(",", "\n").splitlines()
+            if c.strip()
+        ]
+
+        def link() -> None:
+            found = list(enterprises_visible(user).filter(credit_code__in=codes))
+            missing = sorted(set(codes) - {e.credit_code for e in found})
+            if missing:
+                raise InvalidInput(
+                    {
+                        "credit_codes": _("Unknown credit codes: %(codes)s")
+                        % {"codes": ", ".join(missing)}
+                    }
+                )
+            svc.campaign_link(
+                actor=user,
+                campaign=campaign,
+                enterprises=found,
+                courses=sel.courses_visible(user).filter(pk__in=request.POST.getlist("course")),
+            )
+
+        errors = _attempt(request, link, reverse("training:campaign", args=[pk]))
+        if isinstance(errors, HttpResponse):
+            return errors
+    progress = sel.campaign_progress(campaign)
+    return render(
+        request,
+        "training/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "progress": progress,
+            "errors": errors,
+            "courses": sel.courses_visible(user),
+            "sessions": sel.session_list(user, sel.SessionFilter(campaign=campaign.pk))[:50],
+            "targets": campaign.enterprises.select_related("city", "county")[:200],
+            "may_edit": user.role in PLANNERS,
+        },
+    )
+
+
+# ---------------------------------------------------------------- targeting
+
+
+@login_required
+def targeting(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if user.role not in (*PLANNERS, Role.AUDITOR, Role.INSTITUTION_STAFF, Role.GRID_WORKER):
+        raise PermissionDenied(_("Targeting is for officials."))
+    year = _int(request.GET.get("year")) or timezone.localdate().year
+    targets = sel.training_targets(user, year=year)
+    hours = sel.key_people_hours(user, role=request.GET.get("key_role", ""))
+    today = timezone.localdate()
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_response(
+            _("training targets"),
+            [
+                _("enterprise"),
+                _("credit code"),
+                _("city"),
+                _("county"),
+                _("open hazard topics"),
+                _("priority rank"),
+            ],
+            (
+                [
+                    t.enterprise.name,
+                    t.enterprise.credit_code,
+                    t.enterprise.city.name,
+                    t.enterprise.county.name,
+                    "、".join(str(Topic(x).label) for x in t.topics),
+                    t.priority_rank or "",
+                ]
+                for t in targets
+            ),
+        )
+    topics = sorted({x for t in targets for x in t.topics})
+    return render(
+        request,
+        "training/targeting.html",
+        {
+            "year": year,
+            "targets": _page(request, targets),
+            "recommendations": sel.recommendations_for(user, topics),
+            "topic_labels": [Topic(t).label for t in topics],
+            "hours": [(h, h.meets_rule(today)) for h in hours[:200]],
+            "coverage": sel.key_people_coverage(hours, on=today),
+            "today": today,
+            "roles": [c for c in KeyRole.choices if c[0] != KeyRole.OTHER],
+            "key_role": request.GET.get("key_role", ""),
+        },
+    )
+
+
+# ---------------------------------------------------------------- materials
+
+
+@login_required
+def material_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    errors: dict[str, str] | HttpResponse = {}
+    if request.method == "POST":
+        p = request.POST
+
+        def create() -> None:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise InvalidInput({"file": _("Upload the file.")})
+            svc.material_create(
+                actor=user,
+                title=p.get("title", ""),
+                kind=p.get("kind", ""),
+                topic=p.get("topic", ""),
+                file=upload,
+                series=p.get("series", ""),
+                authors=p.get("authors", ""),
+                publisher=p.get("publisher", ""),
+                year=_int(p.get("year")),
+                description=p.get("description", ""),
+            )
+
+        errors = _attempt(request, create, reverse("training:materials"))
+        if isinstance(errors, HttpResponse):
+            return errors
+    qs = sel.materials_visible(user)
+    topic = request.GET.get("topic", "")
+    if topic:
+        qs = qs.filter(topic=topic)
+    return render(
+        request,
+        "training/materials.html",
+        {
+            "page_obj": _page(request, qs),
+            "errors": errors,
+            "topics": Topic.choices,
+            "kinds": Material.Kind.choices,
+            "topic": topic,
+            "may_create": user.role in RUNNERS,
+        },
+    )
+
+
+@login_required
+def material_download(request: AuthedRequest, pk: int) -> FileResponse:
+    material = sel.material_get(request.user, pk)
+    svc.material_download(material=material)
+    name = material.file.rsplit("/", 1)[-1].split("-", 1)[-1]
+    return FileResponse(
+        default_storage.open(material.file, "rb"), as_attachment=True, filename=name
+    )
+
+
+# ---------------------------------------------------------------- statistics and feedback
+
+
+@login_required
+def statistics(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    year = _int(request.GET.get("year")) or timezone.localdate().year
+    dimension = request.GET.get("by", "city")
+    if dimension not in sel.STAT_DIMENSIONS:
+        dimension = "city"
+    rows = sel.training_statistics(user, year=year, dimension=dimension)
+    if request.GET.get("export") == "xlsx":
+        return spreadsheet_response(
+            _("training statistics"),
+            [
+                dimension,
+                _("sessions"),
+                _("person-times"),
+                _("enterprises reached"),
+                _("exam attempts"),
+                _("passed"),
+                _("pass rate (%)"),
+            ],
+            (
+                [
+                    r["label"],
+                    r["sessions"],
+                    r["person_times"],
+                    r["enterprises"],
+                    r["attempts"],
+                    r["passed"],
+                    r["pass_rate"],
+                ]
+                for r in rows
+            ),
+        )
+    return render(
+        request,
+        "training/statistics.html",
+        {
+            "rows": rows,
+            "year": year,
+            "by": dimension,
+            "dimensions": [
+                ("city", _("city")),
+                ("base", _("training base")),
+                ("topic", _("topic")),
+                ("month", _("month")),
+            ],
+            "card": sel.training_card(user, year=year),
+            "chart": sel.months_chart(rows, title=_("person-times")),
+            "scores": sel.feedback_scores(user),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )
