@@ -15,6 +15,7 @@ from yufang.enterprises.services import (
     enterprise_clean,
     enterprises_create_many,
     headcount_set,
+    registry_change,
 )
 from yufang.imports.registry import Column, Progress, RowError, Validated
 
@@ -154,7 +155,8 @@ class EnterpriseImporter:
             before = snapshot(enterprise)
             for key, value in r.values.items():
                 setattr(enterprise, key, value)
-            enterprise.save()
+            with registry_change([enterprise.pk]):
+                enterprise.save()
             audit_update(user, enterprise, before, reason="import")
             if r.insured_headcount is not None and r.headcount_year is not None:
                 headcount_set(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,6 +43,28 @@ FALSE_WORDS = {"0", "false", "no", "n", "否", "", "f"}
 
 class EnterpriseInvalid(InvalidInput):
     """Enterprise input that cannot be saved."""
+
+
+# Domains that keep figures derived from the registry (the injury-rate rollup) register a
+# watcher: a context manager entered before enterprises or their headcounts change and left
+# after, inside the same transaction. The registry stays free of those domains.
+RegistryWatcher = Callable[[list[int]], AbstractContextManager[None]]
+_WATCHERS: list[RegistryWatcher] = []
+
+
+def register_registry_watcher(watcher: RegistryWatcher) -> RegistryWatcher:
+    _WATCHERS.append(watcher)
+    return watcher
+
+
+@contextmanager
+def registry_change(enterprise_ids: list[int]) -> Iterator[None]:
+    """Wrap a change to these enterprises (their region, industry, size, class or
+    headcounts) so every watcher sees the state before and after it."""
+    with ExitStack() as stack:
+        for watcher in _WATCHERS:
+            stack.enter_context(watcher(enterprise_ids))
+        yield
 
 
 class RegistryLookups:
@@ -295,7 +319,8 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     before = snapshot(enterprise)
     for key, value in cleaned.values.items():
         setattr(enterprise, key, value)
-    enterprise.save()
+    with registry_change([enterprise.pk]):
+        enterprise.save()
     audit_update(
         actor, enterprise, before, reason=cleaned.values.get("risk_class_override_reason", "")
     )
@@ -332,22 +357,23 @@ def headcount_set(
         raise EnterpriseInvalid(_("Not a valid year: %(value)s") % {"value": year}, "year")
     if hours_worked is not None and hours_worked < 0:
         raise EnterpriseInvalid(_("Hours worked cannot be negative."), "hours_worked")
-    current = InsuredHeadcount.objects.filter(enterprise=enterprise, year=year).first()
-    if current is None:
-        current = InsuredHeadcount.objects.create(
-            enterprise=enterprise,
-            year=year,
-            insured_headcount=insured_headcount,
-            hours_worked=hours_worked,
-        )
-        audit_create(actor, current)
-        return current
-    before = snapshot(current)
-    current.insured_headcount = insured_headcount
-    if hours_worked is not None:
-        current.hours_worked = hours_worked
-    current.save()
-    audit_update(actor, current, before)
+    with registry_change([enterprise.pk]):
+        current = InsuredHeadcount.objects.filter(enterprise=enterprise, year=year).first()
+        if current is None:
+            current = InsuredHeadcount.objects.create(
+                enterprise=enterprise,
+                year=year,
+                insured_headcount=insured_headcount,
+                hours_worked=hours_worked,
+            )
+            audit_create(actor, current)
+            return current
+        before = snapshot(current)
+        current.insured_headcount = insured_headcount
+        if hours_worked is not None:
+            current.hours_worked = hours_worked
+        current.save()
+        audit_update(actor, current, before)
     return current
 
 
@@ -364,7 +390,8 @@ def enterprises_create_many(*, actor: Any, rows: list[EnterpriseFields]) -> list
         for e, row in zip(enterprises, rows, strict=True)
         if row.insured_headcount is not None and row.headcount_year is not None
     ]
-    InsuredHeadcount.objects.bulk_create(headcounts, batch_size=1000)
+    with registry_change([e.pk for e in enterprises if e.pk is not None]):
+        InsuredHeadcount.objects.bulk_create(headcounts, batch_size=1000)
     return enterprises
 
 
@@ -385,5 +412,6 @@ def enterprises_refresh_risk_class(*, industry_codes: list[str] | None = None) -
         if new != enterprise.risk_class:
             enterprise.risk_class = new
             changed.append(enterprise)
-    Enterprise.objects.bulk_update(changed, ["risk_class"], batch_size=1000)
+    with registry_change([e.pk for e in changed]):
+        Enterprise.objects.bulk_update(changed, ["risk_class"], batch_size=1000)
     return len(changed)

@@ -17,3 +17,8 @@ class InjuriesConfig(AppConfig):
 
         register(injury_case_importer)
         register_todos(injury_todos)
+
+        from yufang.enterprises.services import register_registry_watcher
+        from yufang.injuries.services import rollup_watch
+
+        register_registry_watcher(rollup_watch)

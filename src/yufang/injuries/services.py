@@ -11,7 +11,8 @@ import datetime as dt
 import hashlib
 import hmac
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -949,7 +950,8 @@ def exposure_set(
     insured_headcount: int,
     hours_worked: Decimal | None = None,
 ) -> InsuredHeadcount:
-    """Set an enterprise's insured headcount (and hours) for a year, keeping the rollup true."""
+    """Set an enterprise's insured headcount (and hours) for a year. A year with cases cannot
+    drop to 0 insured; the rollup follows through `rollup_watch`."""
     if (
         insured_headcount == 0
         and InjuryCase.objects.filter(enterprise=enterprise, accident_date__year=year).exists()
@@ -958,44 +960,50 @@ def exposure_set(
             _("%(year)s has injury cases, so the insured headcount cannot be 0.") % {"year": year},
             "insured_headcount",
         )
-    enterprise = Enterprise.objects.select_related("industry").get(pk=enterprise.pk)
-    dims = EnterpriseDims.of(enterprise)
-    deltas = Deltas()
-    _enterprise_year_contribution(deltas, dims, enterprise.pk, year, sign=-1)
-    headcount = headcount_set(
+    return headcount_set(
         actor=actor,
         enterprise=enterprise,
         year=year,
         insured_headcount=insured_headcount,
         hours_worked=hours_worked,
     )
-    _enterprise_year_contribution(deltas, dims, enterprise.pk, year, sign=1)
-    rollup_apply(deltas)
-    return headcount
 
 
-def _enterprise_year_contribution(
-    deltas: Deltas, dims: EnterpriseDims, enterprise_id: int, year: int, *, sign: int
-) -> None:
-    row = InsuredHeadcount.objects.filter(enterprise_id=enterprise_id, year=year).first()
-    if row is None:
+@contextmanager
+def rollup_watch(enterprise_ids: list[int]) -> Iterator[None]:
+    """Keep the rollup exact across a change in the registry (a headcount, an enterprise moved
+    to another county, industry, size or class): take out what these enterprises add to the
+    rollup now, let the change happen, put back what they add after it. Registered with the
+    enterprises app, which calls it around its own writes."""
+    if not enterprise_ids:
+        yield
         return
-    hours_known = row.hours_worked is not None
-    deltas.add(
-        dims, year, {"headcount": row.insured_headcount, "hours": row.hours_worked or 0}, sign=sign
-    )
-    if hours_known:
-        for case in InjuryCase.objects.filter(
-            Q(kind__in=RATE_KINDS), enterprise_id=enterprise_id, accident_date__year=year
-        ):
-            counters = case_counters(case, hours_known=True)
-            deltas.add(
-                dims,
-                year,
-                {
-                    "hours_cases": counters["hours_cases"],
-                    "hours_lost_time": counters["hours_lost_time"],
-                },
-                sign=sign,
-                category=case.accident_category,
-            )
+    deltas = Deltas()
+    _enterprises_contribution(deltas, enterprise_ids, sign=-1)
+    yield
+    _enterprises_contribution(deltas, enterprise_ids, sign=1)
+    rollup_apply(deltas)
+
+
+def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign: int) -> None:
+    dims = {
+        e.pk: EnterpriseDims.of(e)
+        for e in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("industry")
+    }
+    hours_known: set[tuple[int, int]] = set()
+    for row in InsuredHeadcount.objects.filter(enterprise_id__in=enterprise_ids):
+        deltas.add(
+            dims[row.enterprise_id],
+            row.year,
+            {"headcount": row.insured_headcount, "hours": row.hours_worked or 0},
+            sign=sign,
+        )
+        if row.hours_worked is not None:
+            hours_known.add((row.enterprise_id, row.year))
+    for case in InjuryCase.objects.filter(enterprise_id__in=enterprise_ids):
+        deltas.add_case(
+            dims[case.enterprise_id],
+            case,
+            hours_known=(case.enterprise_id, case.accident_date.year) in hours_known,
+            sign=sign,
+        )

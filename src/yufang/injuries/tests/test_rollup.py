@@ -125,6 +125,39 @@ def test_rollup_follows_creates_edits_moves_and_deletes(scene):
     assert_rollup_equals_raw(scene.people[Role.CITY_OFFICIAL])
 
 
+def test_rollup_follows_changes_made_in_the_enterprise_registry(scene):
+    """Headcounts and enterprise moves written by the enterprises app reach the rollup at once."""
+    from yufang.enterprises.services import enterprise_update, headcount_set
+
+    official = scene.people[Role.ADMIN]
+    case_create(actor=official, data=case_data(scene.machinery, 7))
+    case_create(actor=official, data=case_data(scene.enterprise, 8))
+    assert_rollup_equals_raw(official)
+    headcount_set(actor=official, enterprise=scene.machinery, year=2024, insured_headcount=999)
+    headcount_set(
+        actor=official,
+        enterprise=scene.machinery,
+        year=2021,
+        insured_headcount=40,
+        hours_worked=Decimal("80000"),
+    )
+    assert_rollup_equals_raw(official)
+    machinery = scene.machinery
+    enterprise_update(
+        actor=official,
+        enterprise=machinery,
+        data={
+            "credit_code": machinery.credit_code,
+            "name": machinery.name,
+            "county": "370211",
+            "industry": "2614",
+            "size": "small",
+        },
+    )
+    assert_rollup_equals_raw(official)
+    assert_rollup_equals_raw(scene.people[Role.CITY_OFFICIAL])
+
+
 def test_rollup_follows_an_import_and_survives_a_rebuild(scene, django_capture_on_commit_callbacks):
     official = scene.people[Role.PROVINCE_OFFICIAL]
     header = "认定书编号,统一社会信用代码,姓名,身份证号,事故时间,认定时间,认定结论,事故类别,受伤部位,基金支付,是否死亡\n"
