@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,10 +159,7 @@ def session_list(user: Any, filters: SessionFilter | None = None) -> QuerySet[Tr
 
 
 def session_get(user: Any, pk: int) -> TrainingSession:
-    session = sessions_visible(user).filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(sessions_visible(user), pk=pk)
 
 
 SESSION_EXPORT_COLUMNS = [
@@ -214,10 +211,7 @@ def bases_visible(user: Any) -> QuerySet[TrainingBase]:
 
 
 def base_get(user: Any, pk: int) -> TrainingBase:
-    base = bases_visible(user).filter(pk=pk).first()
-    if base is None:
-        raise Http404
-    return base
+    return get_object_or_404(bases_visible(user), pk=pk)
 
 
 def halls_of(base: TrainingBase) -> QuerySet[Hall]:
@@ -257,10 +251,7 @@ def enrollments_of_session(user: Any, session: TrainingSession) -> QuerySet[Enro
 
 
 def enrollment_get(user: Any, pk: int) -> Enrollment:
-    enrollment = enrollments_visible(user).filter(pk=pk).first()
-    if enrollment is None:
-        raise Http404
-    return enrollment
+    return get_object_or_404(enrollments_visible(user), pk=pk)
 
 
 def trainees_visible(user: Any) -> QuerySet[Trainee]:
@@ -279,10 +270,7 @@ def trainees_visible(user: Any) -> QuerySet[Trainee]:
 
 
 def trainee_get(user: Any, pk: int) -> Trainee:
-    trainee = trainees_visible(user).filter(pk=pk).first()
-    if trainee is None:
-        raise Http404
-    return trainee
+    return get_object_or_404(trainees_visible(user), pk=pk)
 
 
 def trainee_for_user(user: Any) -> Trainee | None:
@@ -315,10 +303,7 @@ def courses_visible(user: Any) -> QuerySet[Course]:
 
 
 def course_get(user: Any, pk: int) -> Course:
-    course = courses_visible(user).filter(pk=pk).first()
-    if course is None:
-        raise Http404
-    return course
+    return get_object_or_404(courses_visible(user), pk=pk)
 
 
 def completed_lessons(trainee: Trainee | None, course: Course) -> set[int]:
@@ -365,10 +350,7 @@ def questions_visible(user: Any) -> QuerySet[Question]:
 
 
 def question_get(user: Any, pk: int) -> Question:
-    question = questions_visible(user).filter(pk=pk).first()
-    if question is None:
-        raise Http404
-    return question
+    return get_object_or_404(questions_visible(user), pk=pk)
 
 
 def question_statistics(user: Any, *, exam: Exam | None = None) -> QuerySet[Question]:
@@ -400,10 +382,7 @@ def exams_visible(user: Any) -> QuerySet[Exam]:
 
 
 def exam_get(user: Any, pk: int) -> Exam:
-    exam = exams_visible(user).filter(pk=pk).first()
-    if exam is None:
-        raise Http404
-    return exam
+    return get_object_or_404(exams_visible(user), pk=pk)
 
 
 def attempts_visible(user: Any) -> QuerySet[ExamAttempt]:
@@ -420,10 +399,7 @@ def attempts_visible(user: Any) -> QuerySet[ExamAttempt]:
 
 
 def attempt_get(user: Any, pk: int) -> ExamAttempt:
-    attempt = attempts_visible(user).filter(pk=pk).first()
-    if attempt is None:
-        raise Http404
-    return attempt
+    return get_object_or_404(attempts_visible(user), pk=pk)
 
 
 def attempt_items(attempt: ExamAttempt) -> QuerySet[AttemptItem]:
@@ -466,10 +442,7 @@ def certificates_visible(user: Any) -> QuerySet[Certificate]:
 
 
 def certificate_get(user: Any, pk: int) -> Certificate:
-    certificate = certificates_visible(user).filter(pk=pk).first()
-    if certificate is None:
-        raise Http404
-    return certificate
+    return get_object_or_404(certificates_visible(user), pk=pk)
 
 
 def certificate_status(certificate: Certificate, today: dt.date | None = None) -> str:
@@ -579,10 +552,7 @@ def campaigns_visible(user: Any) -> QuerySet[Campaign]:
 
 
 def campaign_get(user: Any, pk: int) -> Campaign:
-    campaign = campaigns_visible(user).filter(pk=pk).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+    return get_object_or_404(campaigns_visible(user), pk=pk)
 
 
 def campaign_progress(campaign: Campaign) -> dict[str, Any]:
@@ -669,10 +639,7 @@ def materials_visible(user: Any) -> QuerySet[Material]:
 
 
 def material_get(user: Any, pk: int) -> Material:
-    material = materials_visible(user).filter(pk=pk).first()
-    if material is None:
-        raise Http404
-    return material
+    return get_object_or_404(materials_visible(user), pk=pk)
 
 
 def feedback_visible(user: Any) -> QuerySet[Feedback]:

@@ -426,32 +426,29 @@ def enrollment_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     return HttpResponse(qr_png(url), content_type="image/png")
 
 
-@login_required
-def check_in(request: AuthedRequest, token: str) -> HttpResponse:
-    """Staff scanned a trainee's code: confirm, then check in."""
+def _check_in_page(request: AuthedRequest, token: str, scan: str) -> HttpResponse:
+    """Confirm on the phone, then check in: staff scanned a trainee's code (`trainee`), or a
+    trainee scanned the session's code at the hall (`session`)."""
     result: dict[str, Any] = {}
     if request.method == "POST":
+        check = svc.check_in_by_token if scan == "trainee" else svc.check_in_to_session
         try:
-            enrollment = svc.check_in_by_token(actor=request.user, token=token)
+            enrollment = check(actor=request.user, token=token)
         except InvalidInput as exc:
             result = {"error": exc.message}
         else:
             result = {"done": enrollment}
-    return render(request, "training/check_in.html", {"result": result, "scan": "trainee"})
+    return render(request, "training/check_in.html", {"result": result, "scan": scan})
+
+
+@login_required
+def check_in(request: AuthedRequest, token: str) -> HttpResponse:
+    return _check_in_page(request, token, "trainee")
 
 
 @login_required
 def check_in_session(request: AuthedRequest, token: str) -> HttpResponse:
-    """A trainee scanned the session's code at the hall."""
-    result: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            enrollment = svc.check_in_to_session(actor=request.user, token=token)
-        except InvalidInput as exc:
-            result = {"error": exc.message}
-        else:
-            result = {"done": enrollment}
-    return render(request, "training/check_in.html", {"result": result, "scan": "session"})
+    return _check_in_page(request, token, "session")
 
 
 @login_required
