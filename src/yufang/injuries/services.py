@@ -486,28 +486,30 @@ def rollup_apply(deltas: Deltas) -> None:
         )
     }
     updates: list[list[Any]] = []
-    new: list[InjuryRollup] = []
+    new: list[dict[str, Any]] = []
     for key, cell in cells.items():
         pk = existing.get(key)
         if pk is None:
             dimension, year, city_id, county_id, value, level = key
+            # Plain rows, not model instances: an import can open tens of thousands of cells.
             new.append(
-                InjuryRollup(
-                    level=level,
-                    dimension=dimension,
-                    year=year,
-                    city_id=city_id,
-                    county_id=county_id,
-                    value=value,
+                {
+                    **{name: 0 for name in COUNTERS},
+                    "level": level,
+                    "dimension": dimension,
+                    "year": year,
+                    "city_id": city_id,
+                    "county_id": county_id,
+                    "value": value,
                     **cell,
-                )
+                }
             )
         else:
             updates.append([cell.get(name, 0) for name in COUNTERS] + [pk])
     if updates:
         _rollup_increment(updates)
     if new:
-        _insert_many(InjuryRollup, new)
+        _insert_values(InjuryRollup, new)
 
 
 _PG_CASTS = {
@@ -913,9 +915,20 @@ def _insert_values(model: type[Any], rows: list[dict[str, Any]]) -> None:
         )
         for f in fields
     ]
+    # Dates, the batch's timestamp and many amounts repeat: convert each distinct value once.
+    memo: dict[tuple[str, Any], Any] = {}
+
+    def prep(f: Any, name: str, value: Any) -> Any:
+        if isinstance(value, dict | list):
+            return f.get_db_prep_save(value, db)
+        key = (name, value)
+        if key not in memo:
+            memo[key] = f.get_db_prep_save(value, db)
+        return memo[key]
+
     params = [
         [
-            f.get_db_prep_save(row.get(name, default), db) if needs else row.get(name, default)
+            prep(f, name, row.get(name, default)) if needs else row.get(name, default)
             for name, default, needs, f in specs
         ]
         for row in rows
