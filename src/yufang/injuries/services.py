@@ -6,20 +6,14 @@ in the same transaction, so the rollup equals the raw aggregation at every commi
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from cryptography.fernet import Fernet
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
@@ -51,6 +45,7 @@ from yufang.injuries.models import (
 )
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
+from yufang.lib.protected import id_number_decrypt, id_number_digest, id_number_encrypt
 
 
 class CaseInvalid(InvalidInput):
@@ -64,30 +59,6 @@ _BODYPART_VALUES = frozenset(BodyPart.values)
 
 
 # --- the injured person's ID number -------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _derived_key(purpose: str, secret: str) -> bytes:
-    return hashlib.sha256(f"yufang.injuries.{purpose}:{secret}".encode()).digest()
-
-
-def id_number_digest(number: str) -> str:
-    """A keyed digest: equal numbers match, the number cannot be read back from it."""
-    key = _derived_key("digest", settings.SECRET_KEY)
-    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
-
-
-@lru_cache(maxsize=4)
-def _fernet_for(secret: str) -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_derived_key("fernet", secret)))
-
-
-def _fernet() -> Fernet:
-    return _fernet_for(settings.SECRET_KEY)
-
-
-def id_number_encrypt(number: str) -> str:
-    return _fernet().encrypt(number.encode()).decode()
 
 
 def may_reveal_id_number(user: Any, case: InjuryCase) -> bool:
@@ -111,7 +82,7 @@ def case_reveal_id_number(*, actor: Any, case: InjuryCase) -> str:
         changes={},
         reason="reveal id_number",
     )
-    return _fernet().decrypt(case.id_number_encrypted.encode()).decode()
+    return id_number_decrypt(case.id_number_encrypted)
 
 
 _CASE_SCOPE_PATHS = ScopePaths.via_enterprise("enterprise")
@@ -726,7 +697,7 @@ def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> Injury
     merged = {**_case_as_data(case), **data}
     keep_id = not _text(merged, "id_number")
     if keep_id:
-        merged["id_number"] = _fernet().decrypt(case.id_number_encrypted.encode()).decode()
+        merged["id_number"] = id_number_decrypt(case.id_number_encrypted)
     new_enterprise = merged["enterprise"] if isinstance(merged["enterprise"], Enterprise) else None
     cleaned = case_clean(
         merged,

@@ -28,6 +28,7 @@ from yufang.funds.models import Institution
 from yufang.home.demo import DemoContext
 from yufang.lib.documents import cjk_font
 from yufang.lib.identifiers import id_number_check_character, mask_id_number
+from yufang.lib.protected import id_number_digest, id_number_encrypt
 from yufang.regions.models import Region
 from yufang.training import services as svc
 from yufang.training.models import (
@@ -148,7 +149,6 @@ class _People:
         self.ctx = ctx
         self.serial = 0
         self.pending: list[Trainee] = []
-        self.fernet = svc._fernet()
 
     def make(self, enterprise: Enterprise, key_role: str = KeyRole.OTHER, **extra: Any) -> Trainee:
         self.serial += 1
@@ -163,9 +163,9 @@ class _People:
         trainee = Trainee(
             name=extra.pop("name", None)
             or rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            id_digest=svc.id_digest(number),
+            id_digest=id_number_digest(number),
             id_masked=mask_id_number(number),
-            id_encrypted=self.fernet.encrypt(number.encode()).decode(),
+            id_encrypted=id_number_encrypt(number),
             phone=f"13{rng.randrange(100000000, 999999999)}",
             enterprise=enterprise,
             key_role=key_role,

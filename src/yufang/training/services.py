@@ -7,10 +7,7 @@ or scheduling at once cannot both succeed past the limit.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import random
 import secrets
 from collections.abc import Iterable, Sequence
@@ -37,6 +34,8 @@ from yufang.enterprises.models import Enterprise
 from yufang.funds.models import Institution
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
+from yufang.lib.protected import id_number_decrypt as id_number_decrypt_token
+from yufang.lib.protected import id_number_digest, id_number_encrypt
 from yufang.lib.topics import QUESTION_TOPICS, Topic
 from yufang.regions.models import Region
 from yufang.training.models import (
@@ -114,25 +113,10 @@ def may_run_session(user: Any, session: TrainingSession) -> bool:
 # ---------------------------------------------------------------- trainees
 
 
-def _id_key(purpose: str) -> bytes:
-    return hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
-
-
-def id_digest(number: str) -> str:
-    """The keyed digest trainees are matched on; the number itself cannot be read from it."""
-    return hmac.new(_id_key("trainee-id-digest"), number.encode(), hashlib.sha256).hexdigest()
-
-
-def _fernet() -> Any:
-    from cryptography.fernet import Fernet
-
-    return Fernet(base64.urlsafe_b64encode(_id_key("trainee-id-encryption")))
-
-
 def id_number_decrypt(trainee: Trainee) -> str:
     if not trainee.id_encrypted:
         return trainee.id_masked
-    return str(_fernet().decrypt(trainee.id_encrypted.encode()).decode())
+    return id_number_decrypt_token(trainee.id_encrypted)
 
 
 def clean_id_number(raw: str, *, field_name: str = "id_number") -> str:
@@ -191,13 +175,15 @@ def trainee_upsert(
     number = clean_id_number(id_number)
     role = clean_key_role(key_role) if key_role else ""
     with transaction.atomic():
-        trainee = Trainee.objects.select_for_update().filter(id_digest=id_digest(number)).first()
+        trainee = (
+            Trainee.objects.select_for_update().filter(id_digest=id_number_digest(number)).first()
+        )
         if trainee is None:
             trainee = Trainee.objects.create(
                 name=name[:100],
-                id_digest=id_digest(number),
+                id_digest=id_number_digest(number),
                 id_masked=mask_id_number(number),
-                id_encrypted=_fernet().encrypt(number.encode()).decode(),
+                id_encrypted=id_number_encrypt(number),
                 phone=(phone or "").strip()[:20],
                 enterprise=enterprise,
                 key_role=role or KeyRole.OTHER,
@@ -641,7 +627,7 @@ def enrollment_book_roster(
     rows, errors = roster_read(data)
     if errors:
         raise RosterInvalid(errors)
-    digests = {id_digest(r.id_number): r for r in rows}
+    digests = {id_number_digest(r.id_number): r for r in rows}
     elsewhere = Trainee.objects.filter(id_digest__in=digests, enterprise__isnull=False).exclude(
         enterprise=enterprise
     )
@@ -687,7 +673,7 @@ def enrollment_sign_up(
         if not id_number:
             raise TrainingInvalid({"id_number": _("Enter your ID number to sign up.")})
         number = clean_id_number(id_number)
-        owner = Trainee.objects.filter(id_digest=id_digest(number)).first()
+        owner = Trainee.objects.filter(id_digest=id_number_digest(number)).first()
         if owner is not None and owner.user_id not in (None, actor.pk):
             raise TrainingInvalid({"id_number": _("This ID number belongs to another account.")})
         trainee = trainee_upsert(
