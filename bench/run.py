@@ -371,7 +371,7 @@ def _iex_import(data: bytes, user: Any) -> dict[str, Any]:
     from import_export import fields, resources
 
     from yufang.injuries.models import InjuryCase
-    from yufang.injuries.services import CaseLookups, _case_attrs, case_clean
+    from yufang.injuries.services import _case_attrs, _stage_drop, cases_check
 
     headers = {
         "认定书编号": "case_number",
@@ -404,12 +404,20 @@ def _iex_import(data: bytes, user: Any) -> dict[str, Any]:
             fields = tuple(headers.values())
 
         def before_import(self, dataset: Any, **kwargs: Any) -> None:
-            self.lookups = CaseLookups.for_codes(dataset["enterprise"], dataset["case_number"])
+            # The same checks as ours, for the whole file; django-import-export then builds
+            # and saves an instance per row its own way.
+            batch = cases_check(
+                [(n, dict(zip(dataset.headers, r))) for n, r in enumerate(dataset, 2)],
+                user=user,
+                today=today,
+            )
+            _stage_drop()
+            if batch.errors:
+                raise ValueError(batch.errors[:3])
+            self.checked = {c.values["case_number"]: c for c in batch.rows}
 
         def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
-            cleaned = case_clean(dict(row), lookups=self.lookups, today=today)
-            if cleaned.errors:
-                raise ValueError(cleaned.errors)
+            cleaned = self.checked[row["case_number"]]
             for name, value in _case_attrs(cleaned.values).items():
                 setattr(instance, name, value)
 

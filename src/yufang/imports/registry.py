@@ -61,6 +61,8 @@ class Importer(Protocol):
         self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]
     ) -> Validated: ...
 
+    # `options` are the user's choices plus "import_job", the id of the job being applied, so
+    # what is written can name the file it came from.
     def apply(
         self, validated: Validated, *, user: Any, options: dict[str, Any], progress: Progress
     ) -> dict[str, int]: ...

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.imports.models import ColumnMapping, ImportJob
-from yufang.imports.registry import Importer, RowError, guess_mapping, importer_for
+from yufang.imports.registry import Importer, RowError, Validated, guess_mapping, importer_for
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import SpreadsheetError, Table, read_table
 
@@ -63,7 +63,8 @@ def _records(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str,
     ]
 
 
-def _validate(job: ImportJob, importer: Importer, table: Table) -> ImportJob:
+def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
+    """Validate the whole table into the job's status, errors and preview."""
     job.total_rows = len(table.rows)
     missing = [c for c in importer.columns if c.required and c.name not in job.column_mapping]
     if missing:
@@ -77,7 +78,7 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> ImportJob:
         ]
         job.status = ImportJob.Status.INVALID
         job.result = {"preview": []}
-        return job
+        return Validated()
     validated = importer.validate(
         _records(table, job.column_mapping), user=job.created_by, options=job.options
     )
@@ -89,7 +90,7 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> ImportJob:
         else ImportJob.Status.PREVIEW
     )
     job.result = {"preview": validated.preview[:PREVIEW_ROWS], "valid_rows": len(validated.rows)}
-    return job
+    return validated
 
 
 @transaction.atomic
@@ -179,14 +180,11 @@ def import_job_run(job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     with job.file.open("rb") as fh:
         table = import_read(fh.read())
-    _validate(job, importer, table)
+    validated = _validate(job, importer, table)
     if job.status == ImportJob.Status.INVALID:
         job.finished_at = timezone.now()
         job.save()
         return job
-    validated = importer.validate(
-        _records(table, job.column_mapping), user=job.created_by, options=job.options
-    )
 
     def progress(done: int) -> None:
         cache.set(_progress_key(job.pk), done, 3600)
@@ -194,7 +192,10 @@ def import_job_run(job_id: int) -> ImportJob:
     try:
         with transaction.atomic():
             counts = importer.apply(
-                validated, user=job.created_by, options=job.options, progress=progress
+                validated,
+                user=job.created_by,
+                options={**job.options, "import_job": job.pk},
+                progress=progress,
             )
     except Exception as exc:
         job.status = ImportJob.Status.FAILED

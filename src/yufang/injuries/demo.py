@@ -16,7 +16,7 @@ from django.db import transaction
 
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.home.demo import DemoContext
-from yufang.injuries.services import CaseLookups, case_clean, cases_create_many, rollup_rebuild
+from yufang.injuries.services import cases_check, cases_create_many, rollup_rebuild
 from yufang.lib.identifiers import id_number_check_character
 
 ORDER = 50
@@ -84,9 +84,6 @@ def seed(ctx: DemoContext) -> None:
             "enterprise_id", "year", "insured_headcount", "hours_worked"
         )
     }
-    lookups = CaseLookups(
-        enterprises_by_code={e.credit_code: e for e in enterprises}, headcounts=headcounts
-    )
     rows = []
     seq = 0
     for enterprise in enterprises:
@@ -144,13 +141,12 @@ def seed(ctx: DemoContext) -> None:
                     "body_part": "whole_body" if death else _pick(rng, BODY_PARTS),
                     "payout": str(payout),
                 }
-                cleaned = case_clean(data, lookups=lookups, today=ctx.today)
-                if cleaned.errors:
-                    raise ValueError(f"demo case invalid: {cleaned.errors}")
-                rows.append(cleaned)
+                rows.append((seq, data))
     with transaction.atomic():
-        for start in range(0, len(rows), 5000):
-            cases_create_many(actor=None, rows=rows[start : start + 5000], lookups=lookups)
+        batch = cases_check(rows, user=None, today=ctx.today)
+        if batch.errors:
+            raise ValueError(f"demo cases invalid: {batch.errors[:5]}")
+        cases_create_many(actor=None, batch=batch)
         # The registry's demo wrote headcounts directly: build the rollup from everything.
         rollup_rebuild()
     ctx.log.write(f"injuries: {len(rows)} cases over {ctx.years.start}-{ctx.years.stop - 1}")

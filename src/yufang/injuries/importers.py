@@ -3,20 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from yufang.accounts.scoping import may_write_at
 from yufang.imports.registry import Column, Progress, RowError, Validated
-from yufang.injuries.services import (
-    CASE_WRITERS,
-    CaseFields,
-    CaseLookups,
-    case_clean,
-    cases_create_many,
-)
-
-BATCH = 5000
+from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many
 
 
 class InjuryCaseImporter:
@@ -74,65 +64,36 @@ class InjuryCaseImporter:
     def validate(
         self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]
     ) -> Validated:
-        lookups = CaseLookups.for_codes(
-            (r.get("enterprise", "").strip().upper() for _n, r in records),
-            (r.get("case_number", "").strip() for _n, r in records),
+        batch = cases_check(records, user=user, today=timezone.localdate())
+        result = Validated(
+            rows=batch.lines, errors=[RowError(row, name, msg) for row, name, msg in batch.errors]
         )
-        today = timezone.localdate()
-        seen: dict[str, int] = {}
-        result = Validated()
-        allowed: dict[int, bool] = {}
-        for number, record in records:
-            cleaned = case_clean(record, lookups=lookups, today=today)
-            case_number = cleaned.values.get("case_number", "")
-            if case_number and case_number in seen:
-                cleaned.errors["case_number"] = _("Same case number as row %(row)s.") % {
-                    "row": seen[case_number]
+        preview = batch.first_rows(20)
+        for row, cleaned in zip(batch.lines, preview, strict=False):
+            v = cleaned.values
+            result.preview.append(
+                {
+                    "row": row,
+                    "case_number": v["case_number"],
+                    "enterprise": v["enterprise"].name,
+                    "accident_date": v["accident_date"].isoformat(),
+                    "kind": v["kind"],
+                    "accident_category": v["accident_category"],
                 }
-            elif case_number:
-                seen[case_number] = number
-            enterprise = cleaned.values.get("enterprise")
-            if enterprise is not None and "enterprise" not in cleaned.errors:
-                ok = allowed.get(enterprise.pk)
-                if ok is None:
-                    ok = allowed[enterprise.pk] = may_write_at(
-                        user,
-                        city_id=enterprise.city_id,
-                        county_id=enterprise.county_id,
-                        grid_id=enterprise.grid_id,
-                        enterprise_id=enterprise.pk,
-                    )
-                if not ok:
-                    cleaned.errors["enterprise"] = _("Outside the region you may change.")
-            if cleaned.errors:
-                result.errors.extend(RowError(number, f, m) for f, m in cleaned.errors.items())
-                continue
-            result.rows.append(cleaned)
-            if len(result.preview) < 20:
-                v = cleaned.values
-                result.preview.append(
-                    {
-                        "row": number,
-                        "case_number": case_number,
-                        "enterprise": enterprise.name if enterprise else "",
-                        "accident_date": v["accident_date"].isoformat(),
-                        "kind": v["kind"],
-                        "accident_category": v["accident_category"],
-                    }
-                )
-        result.lookups = lookups  # type: ignore[attr-defined]
+            )
+        result.batch = batch  # type: ignore[attr-defined]
         return result
 
     def apply(
         self, validated: Validated, *, user: Any, options: dict[str, Any], progress: Progress
     ) -> dict[str, int]:
-        rows: list[CaseFields] = validated.rows
-        lookups: CaseLookups = getattr(validated, "lookups", None) or CaseLookups()
-        done = 0
-        for start in range(0, len(rows), BATCH):
-            done += cases_create_many(actor=user, rows=rows[start : start + BATCH], lookups=lookups)
-            progress(done)
-        return {"created": done}
+        created = cases_create_many(
+            actor=user,
+            batch=validated.batch,  # type: ignore[attr-defined]
+            import_job_id=options.get("import_job"),
+            progress=progress,
+        )
+        return {"created": created}
 
 
 injury_case_importer = InjuryCaseImporter()

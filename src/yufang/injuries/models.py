@@ -105,22 +105,31 @@ BODY_PART_NAMES = {
 }
 
 
+def lost_time(is_death: bool, disability_grade: int | None, lost_workdays: int | None) -> bool:
+    """A lost-time injury: death, permanent disability or at least one workday lost."""
+    return bool(is_death or disability_grade or (lost_workdays or 0) > 0)
+
+
 class InjuryCase(models.Model):
     """A recognised work injury (工伤认定) or occupational disease of one person.
 
     The injured person's ID number is never stored in clear: `id_number_digest` (HMAC) finds
-    the same person again, `id_number_encrypted` (Fernet) is read only on an audited reveal.
+    the same person again, `id_number_encrypted` (AES-GCM) is read only on an audited reveal.
     """
 
-    case_number = models.CharField(_("case number"), max_length=40, unique=True)
+    # Indexes are few on purpose: a yearly file adds hundreds of thousands of cases, and each
+    # index costs every insert. The unique number is a constraint (no PostgreSQL LIKE index
+    # beside it), the enterprise is served by the (enterprise, accident date) index.
+    case_number = models.CharField(_("case number"), max_length=40)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),
         on_delete=models.PROTECT,
         related_name="injury_cases",
+        db_index=False,
     )
     person_name = models.CharField(_("injured person"), max_length=60)
-    id_number_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, editable=False)
     id_number_encrypted = models.TextField(editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     accident_date = models.DateField(_("accident date"), db_index=True)
@@ -143,15 +152,27 @@ class InjuryCase(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The file a case came in with (its row is in the stored file); empty when typed in.
+    import_job = models.ForeignKey(
+        "imports.ImportJob",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("injury case")
         verbose_name_plural = _("injury cases")
         ordering = ["-accident_date", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["case_number"], name="injury_case_unique_number"),
             models.CheckConstraint(
                 name="injury_case_accident_not_after_recognition",
                 condition=Q(accident_date__lte=models.F("recognition_date")),
@@ -172,6 +193,7 @@ class InjuryCase(models.Model):
         ]
         indexes = [
             models.Index(fields=["enterprise", "accident_date"], name="injury_case_ent_date_idx"),
+            models.Index(fields=["id_number_digest"], name="injury_case_person_idx"),
         ]
 
     def __str__(self) -> str:
@@ -179,8 +201,7 @@ class InjuryCase(models.Model):
 
     @property
     def is_lost_time(self) -> bool:
-        """A lost-time injury: death, permanent disability or at least one workday lost."""
-        return bool(self.is_death or self.disability_grade or (self.lost_workdays or 0) > 0)
+        return lost_time(self.is_death, self.disability_grade, self.lost_workdays)
 
 
 class RollupDimension(models.TextChoices):
@@ -205,7 +226,10 @@ class InjuryRollup(models.Model):
     city = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # Found through the unique cell index below, which every dashboard query uses.
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # A city total (county = the city itself) beside the county cells, so the province's
     # dashboard sums 16 cities instead of some 140 counties.
     # "county" cells, or "city" totals (county = the city). A text, not a boolean: SQLite

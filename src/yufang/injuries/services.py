@@ -7,15 +7,17 @@ in the same transaction, so the rollup equals the raw aggregation at every commi
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import struct
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -42,10 +44,16 @@ from yufang.injuries.models import (
     InjuryCase,
     InjuryRollup,
     RollupDimension,
+    lost_time,
 )
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
-from yufang.lib.protected import id_number_decrypt, id_number_digest, id_number_encrypt
+from yufang.lib.protected import (
+    id_number_decrypt,
+    id_number_digest,
+    id_number_encrypt,
+    id_numbers_protect,
+)
 
 
 class CaseInvalid(InvalidInput):
@@ -89,260 +97,17 @@ _CASE_SCOPE_PATHS = ScopePaths.via_enterprise("enterprise")
 
 
 # --- validation -----------------------------------------------------------------------------
+#
+# A case is checked in two steps. `_case_fields` checks what one row says on its own (required
+# fields, dates, ID number, categories, amounts) in plain Python. `cases_check` then stages a
+# whole file's rows in a temporary table and lets the database check them against the
+# registry in one query: enterprise registered, insured that year with people, case number
+# not recorded yet. A person's form is a file of one row.
 
 
-@dataclass
-class CaseLookups:
-    """What validating cases needs from the database, loaded once for a whole file."""
+class EnterpriseDims(NamedTuple):
+    """Where an enterprise's cases and headcounts count in the rollup."""
 
-    enterprises_by_code: dict[str, Enterprise] = field(default_factory=dict)
-    # (enterprise_id, year) -> (insured headcount, hours worked or None)
-    headcounts: dict[tuple[int, int], tuple[int, Decimal | None]] = field(default_factory=dict)
-    # case number -> pk of the stored case
-    existing_numbers: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def for_codes(cls, credit_codes: Iterable[str], case_numbers: Iterable[str]) -> CaseLookups:
-        codes = {c for c in credit_codes if c}
-        enterprises: dict[str, Enterprise] = {}
-        code_list = list(codes)
-        for start in range(0, len(code_list), 900):
-            for e in Enterprise.objects.filter(credit_code__in=code_list[start : start + 900]).only(
-                "credit_code",
-                "name",
-                "city_id",
-                "county_id",
-                "grid_id",
-                "industry_id",
-                "risk_class",
-                "is_key_industry",
-                "size",
-            ):
-                enterprises[e.credit_code] = e
-        lookups = cls(enterprises_by_code=enterprises)
-        lookups.load_headcounts([e.pk for e in enterprises.values()])
-        numbers = [n for n in set(case_numbers) if n]
-        for start in range(0, len(numbers), 900):
-            lookups.existing_numbers.update(
-                InjuryCase.objects.filter(case_number__in=numbers[start : start + 900]).values_list(
-                    "case_number", "pk"
-                )
-            )
-        return lookups
-
-    def load_headcounts(self, enterprise_ids: list[int]) -> None:
-        for start in range(0, len(enterprise_ids), 900):
-            for eid, year, count, hours in InsuredHeadcount.objects.filter(
-                enterprise_id__in=enterprise_ids[start : start + 900]
-            ).values_list("enterprise_id", "year", "insured_headcount", "hours_worked"):
-                self.headcounts[(eid, year)] = (count, hours)
-
-
-@dataclass
-class CaseFields:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    return "" if value is None else str(value).strip()
-
-
-def _date(text: str) -> dt.date | None:
-    text = text.strip().replace("/", "-").replace(".", "-")
-    if " " in text:
-        text = text.split(" ", 1)[0]
-    if len(text) == 8 and text.isdigit():
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        try:
-            y, m, d = (int(p) for p in text.split("-"))
-            return dt.date(y, m, d)
-        except ValueError:
-            return None
-
-
-_TRUE = {"1", "true", "yes", "y", "是", "死亡", "√"}
-_FALSE = {"", "0", "false", "no", "n", "否"}
-_KIND_NAMES = {
-    "工伤": CaseKind.WORK_INJURY,
-    "认定工伤": CaseKind.WORK_INJURY,
-    "视同工伤": CaseKind.DEEMED,
-    "职业病": CaseKind.OCCUPATIONAL_DISEASE,
-}
-
-
-def case_clean(
-    data: dict[str, Any],
-    *,
-    lookups: CaseLookups,
-    today: dt.date,
-    existing_pk: int | None = None,
-) -> CaseFields:
-    """Check one case as typed by a person or read from a file; the messages name the field."""
-    out = CaseFields()
-    v, err = out.values, out.errors
-
-    number = _text(data, "case_number")
-    if not number:
-        err["case_number"] = _("The case number is required.")
-    elif len(number) > 40:
-        err["case_number"] = _("The case number has at most 40 characters.")
-    elif lookups.existing_numbers.get(number, existing_pk) != existing_pk:
-        err["case_number"] = _("A case with number %(number)s is already recorded.") % {
-            "number": number
-        }
-    v["case_number"] = number
-
-    enterprise = data.get("enterprise")
-    if not isinstance(enterprise, Enterprise):
-        code = _text(data, "enterprise").upper()
-        enterprise = lookups.enterprises_by_code.get(code)
-        if enterprise is None:
-            err["enterprise"] = (
-                _("No enterprise with credit code %(code)s is registered.") % {"code": code}
-                if code
-                else _("The enterprise is required.")
-            )
-    v["enterprise"] = enterprise
-
-    name = _text(data, "person_name")
-    if not name:
-        err["person_name"] = _("The injured person's name is required.")
-    v["person_name"] = name[:60]
-
-    id_number = normalise_id_number(_text(data, "id_number"))
-    check = check_id_number(id_number, today=today)
-    if not id_number:
-        err["id_number"] = _("The injured person's ID number is required.")
-    elif not check.ok:
-        err["id_number"] = _("Not a valid resident ID number (%(reason)s).") % {
-            "reason": check.reason
-        }
-    v["id_number"] = id_number
-
-    accident = _date(_text(data, "accident_date"))
-    recognition = _date(_text(data, "recognition_date"))
-    if accident is None:
-        err["accident_date"] = _("Not a valid date: %(value)s") % {
-            "value": _text(data, "accident_date")
-        }
-    elif accident > today:
-        err["accident_date"] = _("The accident date lies in the future.")
-    if recognition is None:
-        err["recognition_date"] = _("Not a valid date: %(value)s") % {
-            "value": _text(data, "recognition_date")
-        }
-    elif recognition > today:
-        err["recognition_date"] = _("The recognition date lies in the future.")
-    if accident and recognition and accident > recognition:
-        err["accident_date"] = _("The accident date is after the recognition date.")
-    v["accident_date"], v["recognition_date"] = accident, recognition
-
-    kind_text = _text(data, "kind")
-    kind = _KIND_NAMES.get(kind_text, kind_text)
-    if kind not in _CASEKIND_VALUES:
-        err["kind"] = _("Unknown kind of case: %(value)s") % {"value": kind_text}
-    v["kind"] = kind
-    disease = _text(data, "occupational_disease")
-    if kind == CaseKind.OCCUPATIONAL_DISEASE and not disease:
-        err["occupational_disease"] = _("Name the occupational disease.")
-    if kind != CaseKind.OCCUPATIONAL_DISEASE and disease:
-        err["occupational_disease"] = _("Only an occupational-disease case names a disease.")
-    v["occupational_disease"] = disease[:100]
-
-    death_text = _text(data, "is_death").lower()
-    if isinstance(data.get("is_death"), bool):
-        v["is_death"] = data["is_death"]
-    elif death_text in _TRUE:
-        v["is_death"] = True
-    elif death_text in _FALSE:
-        v["is_death"] = False
-    else:
-        err["is_death"] = _("Write yes or no: %(value)s") % {"value": death_text}
-
-    grade_text = _text(data, "disability_grade").replace("级", "")
-    grade: int | None = None
-    if grade_text:
-        grade = int(grade_text) if grade_text.isdigit() else None
-        if grade is None or not 1 <= grade <= 10:
-            err["disability_grade"] = _("The disability grade is a whole number from 1 to 10.")
-    v["disability_grade"] = grade
-
-    days_text = _text(data, "lost_workdays")
-    days: int | None = None
-    if days_text:
-        days = int(days_text) if days_text.isdigit() else None
-        if days is None:
-            err["lost_workdays"] = _("Lost workdays must be a whole number of 0 or more.")
-    v["lost_workdays"] = days
-
-    category_text = _text(data, "accident_category")
-    category = ACCIDENT_CATEGORY_NAMES.get(category_text, category_text.zfill(2))
-    if category not in _ACCIDENTCATEGORY_VALUES:
-        err["accident_category"] = _("Unknown accident category (GB 6441): %(value)s") % {
-            "value": category_text
-        }
-    v["accident_category"] = category
-
-    part_text = _text(data, "body_part")
-    part = BODY_PART_NAMES.get(part_text, part_text)
-    if part not in _BODYPART_VALUES:
-        err["body_part"] = _("Unknown body part: %(value)s") % {"value": part_text}
-    v["body_part"] = part
-
-    payout_text = _text(data, "payout").replace(",", "") or "0"
-    try:
-        payout = Decimal(payout_text).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        err["payout"] = _("Not an amount: %(value)s") % {"value": payout_text}
-        payout = Decimal(0)
-    else:
-        if payout < 0:
-            err["payout"] = _("The fund payout cannot be negative.")
-        elif payout >= Decimal("1e10"):
-            err["payout"] = _("The fund payout is too large.")
-    v["payout"] = payout
-
-    if isinstance(enterprise, Enterprise) and accident is not None:
-        exposure = lookups.headcounts.get((enterprise.pk, accident.year))
-        if exposure is None:
-            err.setdefault(
-                "enterprise",
-                _("%(enterprise)s has no insured headcount for %(year)s: not insured that year.")
-                % {"enterprise": enterprise.name, "year": accident.year},
-            )
-        elif exposure[0] == 0:
-            err.setdefault(
-                "enterprise",
-                _("%(enterprise)s has an insured headcount of 0 in %(year)s but a case that year.")
-                % {"enterprise": enterprise.name, "year": accident.year},
-            )
-    return out
-
-
-# --- the rollup -----------------------------------------------------------------------------
-
-COUNTERS = (
-    "cases",
-    "deaths",
-    "lost_time",
-    "disease_cases",
-    "payout",
-    "headcount",
-    "hours",
-    "hours_cases",
-    "hours_lost_time",
-)
-# dimension, year, city, county (the city for a city total), value, level ("county"/"city")
-CellKey = tuple[str, int, int, int, str, str]
-
-
-@dataclass(frozen=True)
-class EnterpriseDims:
     city_id: int
     county_id: int
     section: str
@@ -363,163 +128,810 @@ class EnterpriseDims:
             enterprise.size,
         )
 
+    def values(self) -> tuple[tuple[str, str], ...]:
+        """(dimension, value) of every rollup dimension but the accident category."""
+        return (
+            (_ALL, ""),
+            (_SECTION, self.section),
+            (_DIVISION, self.division),
+            (_RISK_CLASS, self.risk_class),
+            (_KEY_INDUSTRY, self.is_key),
+            (_SIZE, self.size),
+        )
+
+
+# Plain strings: they are part of every rollup cell's key.
+_ALL = RollupDimension.ALL.value
+_SECTION = RollupDimension.SECTION.value
+_DIVISION = RollupDimension.DIVISION.value
+_RISK_CLASS = RollupDimension.RISK_CLASS.value
+_KEY_INDUSTRY = RollupDimension.KEY_INDUSTRY.value
+_SIZE = RollupDimension.SIZE.value
+_CATEGORY = RollupDimension.CATEGORY.value
+
+
+class EnterpriseRef(NamedTuple):
+    """What checking and counting a case needs of its enterprise: a plain row, because a
+    file looks up a hundred thousand enterprises at once."""
+
+    pk: int
+    credit_code: str
+    name: str
+    city_id: int
+    county_id: int
+    grid_id: int | None
+    dims: EnterpriseDims
+
+
+@dataclass
+class CaseFields:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strip() if type(value) is str else str(value).strip()
+
+
+@lru_cache(maxsize=8192)
+def _date(text: str) -> dt.date | None:
+    text = text.strip().replace("/", "-").replace(".", "-")
+    if " " in text:
+        text = text.split(" ", 1)[0]
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        try:
+            y, m, d = (int(p) for p in text.split("-"))
+            return dt.date(y, m, d)
+        except ValueError:
+            return None
+
+
+_NOT_A_NUMBER = -1
+
+
+@lru_cache(maxsize=4096)
+def _whole(text: str) -> int | None:
+    """A whole number of 0 or more, None for an empty cell, _NOT_A_NUMBER otherwise."""
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() else _NOT_A_NUMBER
+
+
+_DEATH_WORDS = {
+    **dict.fromkeys(("1", "true", "yes", "y", "是", "死亡", "√"), True),
+    **dict.fromkeys(("", "0", "false", "no", "n", "否"), False),
+}
+_KIND_NAMES = {
+    "工伤": CaseKind.WORK_INJURY,
+    "认定工伤": CaseKind.WORK_INJURY,
+    "视同工伤": CaseKind.DEEMED,
+    "职业病": CaseKind.OCCUPATIONAL_DISEASE,
+}
+_CENT = Decimal("0.01")
+_PAYOUT_LIMIT = Decimal("1e10")
+
+
+def _payout(text: str) -> Decimal | str:
+    """The amount, or the message saying what is wrong with it."""
+    text = text.replace(",", "") or "0"
+    try:
+        amount = Decimal(text)
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = amount.quantize(_CENT)
+    except InvalidOperation:
+        return _("Not an amount: %(value)s") % {"value": text}
+    if amount < 0:
+        return _("The fund payout cannot be negative.")
+    if amount >= _PAYOUT_LIMIT:
+        return _("The fund payout is too large.")
+    return amount
+
+
+# The values of a checked case, in this order (the enterprise as its credit code).
+_VALUE_NAMES = (
+    "case_number",
+    "enterprise",
+    "person_name",
+    "id_number",
+    "accident_date",
+    "recognition_date",
+    "kind",
+    "occupational_disease",
+    "is_death",
+    "disability_grade",
+    "lost_workdays",
+    "accident_category",
+    "body_part",
+    "payout",
+)
+
+
+def _case_columns(
+    records: list[dict[str, Any]], today: dt.date
+) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """What each row says, checked on its own: the values by name (one list per field, a
+    row per position) and each row's errors by field, in messages that name the field.
+
+    A file is checked a column at a time: each column's cells go through the same small
+    step, and messages are only written for the cells that fail.
+    """
+    n = len(records)
+    errors: list[dict[str, str]] = [{} for _ in range(n)]
+
+    def cells(name: str) -> list[str]:
+        return [
+            "" if (x := r.get(name)) is None else x.strip() if type(x) is str else str(x).strip()
+            for r in records
+        ]
+
+    numbers = cells("case_number")
+    for i, number in enumerate(numbers):
+        if not number or len(number) > 40:
+            errors[i]["case_number"] = (
+                _("The case number has at most 40 characters.")
+                if number
+                else _("The case number is required.")
+            )
+
+    codes = [
+        given.credit_code if isinstance(given := r.get("enterprise"), Enterprise) else code.upper()
+        for r, code in zip(records, cells("enterprise"), strict=True)
+    ]
+    for i in (i for i, code in enumerate(codes) if not code):
+        errors[i]["enterprise"] = _("The enterprise is required.")
+
+    names = [name[:60] for name in cells("person_name")]
+    for i in (i for i, name in enumerate(names) if not name):
+        errors[i]["person_name"] = _("The injured person's name is required.")
+
+    id_numbers = [normalise_id_number(x) for x in cells("id_number")]
+    for i, number in enumerate(id_numbers):
+        if not number:
+            errors[i]["id_number"] = _("The injured person's ID number is required.")
+        elif not (check := check_id_number(number, today=today)).ok:
+            errors[i]["id_number"] = _("Not a valid resident ID number (%(reason)s).") % {
+                "reason": check.reason
+            }
+
+    accident_texts, recognition_texts = cells("accident_date"), cells("recognition_date")
+    accidents = list(map(_date, accident_texts))
+    recognitions = list(map(_date, recognition_texts))
+    for i, (accident, recognition) in enumerate(zip(accidents, recognitions, strict=True)):
+        if accident is None or recognition is None or recognition > today or accident > recognition:
+            err = errors[i]
+            if accident is None:
+                err["accident_date"] = _("Not a valid date: %(value)s") % {
+                    "value": accident_texts[i]
+                }
+            elif accident > today:
+                err["accident_date"] = _("The accident date lies in the future.")
+            if recognition is None:
+                err["recognition_date"] = _("Not a valid date: %(value)s") % {
+                    "value": recognition_texts[i]
+                }
+            elif recognition > today:
+                err["recognition_date"] = _("The recognition date lies in the future.")
+            if accident and recognition and accident > recognition:
+                err["accident_date"] = _("The accident date is after the recognition date.")
+
+    kind_texts = cells("kind")
+    kinds = [_KIND_NAMES.get(x, x) for x in kind_texts]
+    diseases = [x[:100] for x in cells("occupational_disease")]
+    disease_kind = CaseKind.OCCUPATIONAL_DISEASE
+    for i, (kind, disease) in enumerate(zip(kinds, diseases, strict=True)):
+        if kind not in _CASEKIND_VALUES:
+            errors[i]["kind"] = _("Unknown kind of case: %(value)s") % {"value": kind_texts[i]}
+        if (kind == disease_kind) != bool(disease):
+            errors[i]["occupational_disease"] = (
+                _("Only an occupational-disease case names a disease.")
+                if disease
+                else _("Name the occupational disease.")
+            )
+
+    deaths: list[bool] = []
+    for i, (r, text) in enumerate(zip(records, cells("is_death"), strict=True)):
+        given = r.get("is_death")
+        death = given if type(given) is bool else _DEATH_WORDS.get(text.lower())
+        if death is None:
+            errors[i]["is_death"] = _("Write yes or no: %(value)s") % {"value": text.lower()}
+            death = False
+        deaths.append(death)
+
+    grades = [_whole(x.replace("级", "")) for x in cells("disability_grade")]
+    for i, grade in enumerate(grades):
+        if grade is not None and not 1 <= grade <= 10:
+            errors[i]["disability_grade"] = _(
+                "The disability grade is a whole number from 1 to 10."
+            )
+            grades[i] = None
+    days = list(map(_whole, cells("lost_workdays")))
+    for i in (i for i, d in enumerate(days) if d == _NOT_A_NUMBER):
+        errors[i]["lost_workdays"] = _("Lost workdays must be a whole number of 0 or more.")
+        days[i] = None
+
+    category_texts = cells("accident_category")
+    categories = [ACCIDENT_CATEGORY_NAMES.get(x) or x.zfill(2) for x in category_texts]
+    for i in (i for i, c in enumerate(categories) if c not in _ACCIDENTCATEGORY_VALUES):
+        errors[i]["accident_category"] = _("Unknown accident category (GB 6441): %(value)s") % {
+            "value": category_texts[i]
+        }
+
+    part_texts = cells("body_part")
+    parts = [BODY_PART_NAMES.get(x, x) for x in part_texts]
+    for i in (i for i, p in enumerate(parts) if p not in _BODYPART_VALUES):
+        errors[i]["body_part"] = _("Unknown body part: %(value)s") % {"value": part_texts[i]}
+
+    payouts: list[Any] = list(map(_payout, cells("payout")))
+    for i in (i for i, p in enumerate(payouts) if type(p) is str):
+        errors[i]["payout"] = payouts[i]
+        payouts[i] = Decimal(0)
+
+    columns: dict[str, list[Any]] = dict(
+        zip(
+            _VALUE_NAMES,
+            (
+                numbers,
+                codes,
+                names,
+                id_numbers,
+                accidents,
+                recognitions,
+                kinds,
+                diseases,
+                deaths,
+                grades,
+                days,
+                categories,
+                parts,
+                payouts,
+            ),
+            strict=True,
+        )
+    )
+    return columns, errors
+
+
+@dataclass
+class CaseBatch:
+    """A file of cases checked as a whole (`cases_check`), ready for `cases_create_many`.
+
+    The rows are staged in a temporary table of the connection that checked them; the
+    database inserts the good ones from there.
+    """
+
+    # Row numbers of the good rows, in file order.
+    lines: list[int] = field(default_factory=list)
+    # (row, field, message)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    # Every row's values by name (see _VALUE_NAMES); which rows are good, their enterprise
+    # and whether their enterprise-year has hours worked.
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    good: list[int] = field(default_factory=list)
+    refs: list[EnterpriseRef] = field(default_factory=list)
+    hours_known: list[bool] = field(default_factory=list)
+    staged: list[tuple[Any, ...]] = field(default_factory=list)
+    # Which database connection holds the staging table.
+    stage_owner: int = 0
+
+    @property
+    def rows(self) -> list[CaseFields]:
+        return self.first_rows(len(self.good))
+
+    def first_rows(self, count: int) -> list[CaseFields]:
+        """Good rows as fields by name, the enterprise as an EnterpriseRef."""
+        return [
+            CaseFields(
+                {
+                    "enterprise": ref,
+                    **{n: self.columns[n][i] for n in _VALUE_NAMES if n != "enterprise"},
+                }
+            )
+            for i, ref in zip(self.good[:count], self.refs, strict=False)
+        ]
+
+    def rollup_deltas(self) -> Deltas:
+        deltas = Deltas()
+        c = self.columns
+        kinds, deaths, grades, days = (
+            c["kind"],
+            c["is_death"],
+            c["disability_grade"],
+            c["lost_workdays"],
+        )
+        accidents, categories, payouts = c["accident_date"], c["accident_category"], c["payout"]
+        for i, ref, hours in zip(self.good, self.refs, self.hours_known, strict=True):
+            profile = case_profile(
+                kind=kinds[i],
+                is_death=deaths[i],
+                lost_time=lost_time(deaths[i], grades[i], days[i]),
+                hours_known=hours,
+            )
+            deltas.add_cases(ref.dims, accidents[i].year, categories[i], profile, 1, payouts[i])
+        return deltas
+
+
+_STAGE = "injury_case_stage"
+# Column, PostgreSQL type. The row number is the key, so imports insert in chunks by range.
+_STAGE_COLUMNS = (
+    ("line", "integer PRIMARY KEY"),
+    ("case_number", "varchar(40)"),
+    ("credit_code", "varchar(18)"),
+    ("person_name", "varchar(60)"),
+    ("id_number_digest", "varchar(64)"),
+    ("id_number_encrypted", "text"),
+    ("id_number_masked", "varchar(18)"),
+    ("accident_date", "date"),
+    ("recognition_date", "date"),
+    ("kind", "varchar(24)"),
+    ("occupational_disease", "varchar(100)"),
+    ("is_death", "boolean"),
+    ("disability_grade", "smallint"),
+    ("lost_workdays", "integer"),
+    ("accident_category", "varchar(2)"),
+    ("body_part", "varchar(16)"),
+    ("payout", "numeric(12, 2)"),
+)
+
+
+def _staged_rows(
+    lines: list[int],
+    columns: dict[str, list[Any]],
+    good: list[int],
+    protected: list[tuple[str, str]],
+) -> list[tuple[Any, ...]]:
+    """The good rows for the staging table, as the database takes them."""
+    sqlite = connection.vendor != "postgresql"
+
+    def pick(name: str) -> list[Any]:
+        column = columns[name]
+        return [column[i] for i in good]
+
+    def dates(name: str) -> list[Any]:
+        return list(map(str, pick(name))) if sqlite else pick(name)
+
+    return list(
+        zip(
+            [lines[i] for i in good],
+            pick("case_number"),
+            pick("enterprise"),
+            pick("person_name"),
+            [digest for digest, _copy in protected],
+            [copy for _digest, copy in protected],
+            [mask_id_number(n) for n in pick("id_number")],
+            dates("accident_date"),
+            dates("recognition_date"),
+            pick("kind"),
+            pick("occupational_disease"),
+            list(map(int, pick("is_death"))) if sqlite else pick("is_death"),
+            pick("disability_grade"),
+            pick("lost_workdays"),
+            pick("accident_category"),
+            pick("body_part"),
+            list(map(str, pick("payout"))) if sqlite else pick("payout"),
+            strict=True,
+        )
+    )
+
+
+_KEYS = "injury_case_keys"
+_FOUND = "injury_case_found"
+
+
+def _temporary_table(
+    name: str, columns: Sequence[tuple[str, str]], rows: list[tuple[Any, ...]]
+) -> None:
+    """(Re)create a temporary table of this connection with these rows (values as the
+    database takes them)."""
+    q = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    names = ", ".join(q(column) for column, _kind in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {name} ("
+            + ", ".join(
+                f"{q(column)} {kind if postgres else kind.replace('boolean', 'bool')}"
+                for column, kind in columns
+            )
+            + ")"
+        )
+        if postgres:
+            with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            # A fresh temporary table has no statistics; without them the planner joins a
+            # hundred thousand staged rows as if they were a handful.
+            cursor.execute(f"ANALYZE {name}")
+            return
+        # One transaction of the temporary database, when the caller holds none.
+        own = not connection.in_atomic_block
+        if own:
+            cursor.execute("BEGIN")
+        try:
+            cursor.executemany(
+                f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
+                rows,
+            )
+        finally:
+            if own:
+                cursor.execute("COMMIT")
+
+
+def _stage(staged: list[tuple[Any, ...]]) -> int:
+    """(Re)create this connection's staging table with these rows; returns the owner token."""
+    _temporary_table(_STAGE, _STAGE_COLUMNS, staged)
+    return id(connection.connection)
+
+
+def _stage_drop() -> None:
+    with connection.cursor() as cursor:
+        for name in (_STAGE, _KEYS, _FOUND):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def cases_check(
+    records: list[tuple[int, dict[str, Any]]],
+    *,
+    user: Any,
+    today: dt.date,
+    existing_pk: int | None = None,
+) -> CaseBatch:
+    """Check a file of cases (row number, fields; rows in order) without writing any: each
+    row on its own, case numbers against each other and against the stored cases,
+    enterprises against the registry and the user's region (`user=None` skips the region).
+    `existing_pk` is the case being edited, if any."""
+    from yufang.industries.models import Industry
+
+    lines = [number for number, _record in records]
+    if any(a >= b for a, b in zip(lines, lines[1:], strict=False)):
+        raise ValueError("rows must come in order, each with its own number")
+    columns, errors = _case_columns([record for _number, record in records], today)
+    numbers = columns["case_number"]
+    seen: dict[str, int] = {}
+    for i, number in enumerate(numbers):
+        first = seen.setdefault(number, lines[i]) if number else lines[i]
+        if first != lines[i]:
+            errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
+    # Every row's keys go to the database, which looks them up in the registry (in a second
+    # thread: it lets go of Python's lock) while Python protects the ID numbers.
+    accidents = columns["accident_date"]
+    _temporary_table(
+        _KEYS,
+        (
+            ("line", "integer PRIMARY KEY"),
+            ("case_number", "varchar(40)"),
+            ("credit_code", "varchar(18)"),
+            ("year", "integer"),
+        ),
+        list(
+            zip(
+                lines,
+                [n[:40] for n in numbers],
+                [c[:18] for c in columns["enterprise"]],
+                [a.year if a else None for a in accidents],
+                strict=True,
+            )
+        ),
+    )
+    q = connection.ops.quote_name
+    look_up = (
+        f"CREATE TEMPORARY TABLE {_FOUND} AS SELECT k.line AS line, e.id AS enterprise, "  # noqa: S608
+        "e.name AS name, e.city_id AS city, e.county_id AS county, e.grid_id AS grid, "
+        "i.section AS section, i.division_code AS division, e.risk_class AS risk, "
+        "e.is_key_industry AS is_key, e.size AS size, h.insured_headcount AS people, "
+        "h.hours_worked IS NOT NULL AS hours, c.id AS known "
+        f"FROM {_KEYS} k "
+        f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
+        f"LEFT JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
+        f"LEFT JOIN {q(InsuredHeadcount._meta.db_table)} h "
+        "ON h.enterprise_id = e.id AND h.year = k.year "
+        f"LEFT JOIN {q(InjuryCase._meta.db_table)} c ON c.case_number = k.case_number"
+    )
+    fine = [i for i, e in enumerate(errors) if not e]
+
+    def protect() -> list[tuple[str, str]]:
+        return id_numbers_protect([columns["id_number"][i] for i in fine])
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_FOUND}")
+    protected = _while_database_runs([(look_up, [], None)], protect, None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {_FOUND} ORDER BY line")  # noqa: S608
+        found = [row[1:] for row in cursor.fetchall()]
+
+    batch = CaseBatch(columns=columns)
+    refs: dict[int, EnterpriseRef] = {}
+    allowed: dict[int, bool] = {}
+    codes, accidents = columns["enterprise"], columns["accident_date"]
+    good, good_refs, hours_known = batch.good, batch.refs, batch.hours_known
+    for i, row in enumerate(found):
+        pk, name, city, county, grid, section, division, risk, key, size, people, hours, case = row
+        err = errors[i]
+        if case is not None and case != existing_pk:
+            err.setdefault(
+                "case_number",
+                _("A case with number %(number)s is already recorded.") % {"number": numbers[i]},
+            )
+        if pk is None:
+            if codes[i]:
+                err["enterprise"] = _("No enterprise with credit code %(code)s is registered.") % {
+                    "code": codes[i]
+                }
+            continue
+        ref = refs.get(pk)
+        if ref is None:
+            dims = EnterpriseDims(
+                city, county, section, division, str(risk or ""), "1" if key else "0", size
+            )
+            ref = refs[pk] = EnterpriseRef(pk, codes[i], name, city, county, grid, dims)
+        if user is not None:
+            may = allowed.get(pk)
+            if may is None:
+                may = allowed[pk] = may_write_at(
+                    user, city_id=city, county_id=county, grid_id=grid, enterprise_id=pk
+                )
+            if not may:
+                err["enterprise"] = _("Outside the region you may change.")
+        accident = accidents[i]
+        if accident is not None and not people:
+            err.setdefault(
+                "enterprise",
+                (
+                    _(
+                        "%(enterprise)s has no insured headcount for %(year)s: not insured that year."
+                    )
+                    if people is None
+                    else _(
+                        "%(enterprise)s has an insured headcount of 0 in %(year)s but a case "
+                        "that year."
+                    )
+                )
+                % {"enterprise": name, "year": accident.year},
+            )
+        if not err:
+            good.append(i)
+            good_refs.append(ref)
+            hours_known.append(bool(hours))
+    batch.lines = [lines[i] for i in good]
+    secret = dict(zip(fine, protected, strict=True))
+    batch.staged = _staged_rows(lines, columns, good, [secret[i] for i in good])
+    batch.stage_owner = _stage(batch.staged)
+    batch.errors = [
+        (line, name, message)
+        for line, err in zip(lines, errors, strict=True)
+        for name, message in err.items()
+    ]
+    return batch
+
+
+def case_clean(
+    data: dict[str, Any], *, user: Any, today: dt.date, existing_pk: int | None = None
+) -> CaseFields:
+    """Check one case as typed by a person: a file of one row."""
+    batch = cases_check([(1, data)], user=user, today=today, existing_pk=existing_pk)
+    _stage_drop()
+    if batch.good:
+        return batch.rows[0]
+    return CaseFields(
+        values={name: column[0] for name, column in batch.columns.items()},
+        errors={name: message for _row, name, message in batch.errors},
+    )
+
+
+# --- the rollup -----------------------------------------------------------------------------
+
+COUNTERS = (
+    "cases",
+    "deaths",
+    "lost_time",
+    "disease_cases",
+    "payout",
+    "headcount",
+    "hours",
+    "hours_cases",
+    "hours_lost_time",
+)
+# dimension, year, city, county (the city for a city total), value, level ("county"/"city")
+CellKey = tuple[str, int, int, int, str, str]
+
+# What a case adds to the counters, as bits: which kind it is, and for cases counted in the
+# rate whether it was a death, lost time, and whether its enterprise-year has hours worked.
+_COUNTED, _DISEASE, _DEATH, _LOST, _HOURS = 1, 2, 4, 8, 16
+
+
+def case_profile(*, kind: str, is_death: bool, lost_time: bool, hours_known: bool) -> int:
+    if kind not in RATE_KINDS:
+        return _DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0
+    return (
+        _COUNTED
+        | (_DEATH if is_death else 0)
+        | (_LOST if lost_time else 0)
+        | (_HOURS if hours_known else 0)
+    )
+
+
+_PAYOUT, _HEADCOUNT, _HOURS_WORKED = (COUNTERS.index(c) for c in ("payout", "headcount", "hours"))
+
+# A case group's counts and payout packed into one integer: the payout in cents in the low 64
+# bits, then 32 bits per count. Sums of packed values (negative ones too: deletions) unpack
+# exactly while each field stays within half its width, far beyond a province's numbers.
+_CASE_FIELDS = ("cases", "deaths", "lost_time", "disease_cases", "hours_cases", "hours_lost_time")
+_OFFSETS = {name: 64 + 32 * i for i, name in enumerate(_CASE_FIELDS)}
+_COUNT_HALF, _PAYOUT_HALF = 1 << 31, 1 << 63
+_BIAS = _PAYOUT_HALF + sum(_COUNT_HALF << o for o in _OFFSETS.values())
+_PACKED = struct.Struct("<Q6I")
+_PROFILE_BITS = {
+    "cases": _COUNTED,
+    "deaths": _DEATH,
+    "lost_time": _LOST,
+    "disease_cases": _DISEASE,
+    "hours_cases": _HOURS,
+    "hours_lost_time": _HOURS | _LOST,
+}
+# What one case of each profile adds, packed.
+_PROFILE_PACKED = {
+    profile: sum(
+        1 << _OFFSETS[name] for name, bits in _PROFILE_BITS.items() if profile & bits == bits
+    )
+    for profile in range(32)
+}
+
+
+def _unpack(total: int) -> list[Any]:
+    """The counter vector (COUNTERS order) of a sum of packed case groups."""
+    paid, cases, deaths, lost, disease, hours_cases, hours_lost = _PACKED.unpack(
+        (total + _BIAS).to_bytes(_PACKED.size, "little")
+    )
+    half = _COUNT_HALF
+    return [
+        cases - half,
+        deaths - half,
+        lost - half,
+        disease - half,
+        Decimal(paid - _PAYOUT_HALF).scaleb(-2),
+        0,
+        0,
+        hours_cases - half,
+        hours_lost - half,
+    ]
+
 
 class Deltas:
-    """Changes to rollup cells, summed before they touch the database."""
+    """Changes to the rollup, summed before they touch the database.
+
+    Cases are summed per enterprise dimensions, year, category and profile first, and spread
+    over the rollup's cells only once (`cells`): an import of a hundred thousand cases makes
+    a few hundred thousand cell changes, not fourteen per case.
+    """
 
     def __init__(self) -> None:
-        self.cells: dict[CellKey, dict[str, Any]] = defaultdict(dict)
+        # (dims, year, category, profile) -> [cases, payout]
+        self.cases: dict[tuple[EnterpriseDims, int, str, int], list[Any]] = {}
+        # (dims, year) -> [insured headcount, hours worked]
+        self.exposure: dict[tuple[EnterpriseDims, int], list[Any]] = {}
 
-    def _add(self, key: CellKey, counters: dict[str, Any], sign: int) -> None:
-        cell = self.cells[key]
-        for name, amount in counters.items():
-            if amount:
-                cell[name] = cell.get(name, 0) + sign * amount
-
-    def add(
-        self,
-        dims: EnterpriseDims,
-        year: int,
-        counters: dict[str, Any],
-        *,
-        sign: int = 1,
-        category: str | None = None,
+    def add_cases(
+        self, dims: EnterpriseDims, year: int, category: str, profile: int, n: int, paid: Any
     ) -> None:
-        for dimension, value in (
-            (RollupDimension.ALL, ""),
-            (RollupDimension.SECTION, dims.section),
-            (RollupDimension.DIVISION, dims.division),
-            (RollupDimension.RISK_CLASS, dims.risk_class),
-            (RollupDimension.KEY_INDUSTRY, dims.is_key),
-            (RollupDimension.SIZE, dims.size),
-        ):
-            self._add_both(str(dimension), year, dims, value, counters, sign)
-        if category is not None:
-            case_only = {k: v for k, v in counters.items() if k not in ("headcount", "hours")}
-            self._add_both(str(RollupDimension.CATEGORY), year, dims, category, case_only, sign)
-
-    def _add_both(
-        self,
-        dimension: str,
-        year: int,
-        dims: EnterpriseDims,
-        value: str,
-        counters: dict[str, Any],
-        sign: int,
-    ) -> None:
-        self._add((dimension, year, dims.city_id, dims.county_id, value, "county"), counters, sign)
-        self._add((dimension, year, dims.city_id, dims.city_id, value, "city"), counters, sign)
+        key = (dims, year, category, profile)
+        group = self.cases.get(key)
+        if group is None:
+            self.cases[key] = [n, paid]
+        else:
+            group[0] += n
+            group[1] += paid
 
     def add_case(
         self, dims: EnterpriseDims, case: InjuryCase, *, hours_known: bool, sign: int
     ) -> None:
-        self.add(
-            dims,
-            case.accident_date.year,
-            case_counters(case, hours_known=hours_known),
-            sign=sign,
-            category=case.accident_category,
+        profile = case_profile(
+            kind=case.kind,
+            is_death=case.is_death,
+            lost_time=case.is_lost_time,
+            hours_known=hours_known,
+        )
+        self.add_cases(
+            dims, case.accident_date.year, case.accident_category, profile, sign, sign * case.payout
         )
 
+    def add_exposure(self, dims: EnterpriseDims, year: int, headcount: int, hours: Any) -> None:
+        key = (dims, year)
+        group = self.exposure.get(key)
+        if group is None:
+            self.exposure[key] = [headcount, hours]
+        else:
+            group[0] += headcount
+            group[1] += hours
 
-def case_counters(case: InjuryCase, *, hours_known: bool) -> dict[str, Any]:
-    counted = case.kind in RATE_KINDS
-    lost = counted and case.is_lost_time
-    return {
-        "cases": int(counted),
-        "deaths": int(counted and case.is_death),
-        "lost_time": int(lost),
-        "disease_cases": int(case.kind == CaseKind.OCCUPATIONAL_DISEASE),
-        "payout": case.payout,
-        "hours_cases": int(counted and hours_known),
-        "hours_lost_time": int(lost and hours_known),
-    }
+    def cells(self) -> dict[CellKey, list[Any]]:
+        """Counter changes (in COUNTERS order) per county cell and per city total."""
+        # Each case group lands in seven county cells. Its counts and payout travel as one
+        # packed integer (`_pack`), so spreading costs one addition per cell, not nine.
+        packed: dict[tuple[str, int, int, int, str], int] = {}
+        get = packed.get
+        for (dims, year, category, profile), (n, paid) in self.cases.items():
+            inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
+            city, county = dims.city_id, dims.county_id
+            for key in (
+                (_ALL, year, city, county, ""),
+                (_SECTION, year, city, county, dims.section),
+                (_DIVISION, year, city, county, dims.division),
+                (_RISK_CLASS, year, city, county, dims.risk_class),
+                (_KEY_INDUSTRY, year, city, county, dims.is_key),
+                (_SIZE, year, city, county, dims.size),
+                (_CATEGORY, year, city, county, category),
+            ):
+                packed[key] = get(key, 0) + inc
+        city_packed: dict[tuple[str, int, int, int, str], int] = {}
+        for (dimension, year, city, _county, value), total in packed.items():
+            key = (dimension, year, city, city, value)
+            city_packed[key] = city_packed.get(key, 0) + total
+        cells: dict[CellKey, list[Any]] = {}
+        for level, sums in (("county", packed), ("city", city_packed)):
+            for (dimension, year, city, county, value), total in sums.items():
+                cells[(dimension, year, city, county, value, level)] = _unpack(total)
+        for (dims, year), (headcount, hours) in self.exposure.items():
+            for dimension, value in dims.values():
+                for county, level in ((dims.county_id, "county"), (dims.city_id, "city")):
+                    cell_key = (dimension, year, dims.city_id, county, value, level)
+                    cell = cells.get(cell_key)
+                    if cell is None:
+                        cell = cells[cell_key] = [0] * len(COUNTERS)
+                    cell[_HEADCOUNT] += headcount
+                    cell[_HOURS_WORKED] += hours
+        return {key: vector for key, vector in cells.items() if any(vector)}
 
 
-def rollup_apply(deltas: Deltas) -> None:
+_CELL_COLUMNS = ("level", "dimension", "year", "city_id", "county_id", "value")
+
+
+def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
     """Add summed changes to the rollup; the caller holds the transaction.
 
-    Existing cells are incremented in SQL (`cases = cases + %s`), so two transactions that
-    touch the same cell both count; missing cells are inserted.
+    One upsert per cell adds to the counters in SQL (`cases = cases + excluded.cases`), so two
+    transactions that touch the same cell both count, and a missing cell is created. On
+    PostgreSQL the changes are COPied into a temporary table and upserted in one statement.
     """
-    cells = {k: c for k, c in deltas.cells.items() if any(c.values())}
+    cells = deltas.cells() if isinstance(deltas, Deltas) else deltas
     if not cells:
         return
-    years = {k[1] for k in cells}
-    counties = {k[3] for k in cells}
-    rows = InjuryRollup.objects.filter(year__in=years)
-    if len(counties) < 500:
-        rows = rows.filter(county_id__in=counties)
-    existing = {
-        (d, y, c, co, v, t): pk
-        for pk, d, y, c, co, v, t in rows.values_list(
-            "pk", "dimension", "year", "city_id", "county_id", "value", "level"
-        )
-    }
-    updates: list[list[Any]] = []
-    new: list[dict[str, Any]] = []
-    for key, cell in cells.items():
-        pk = existing.get(key)
-        if pk is None:
-            dimension, year, city_id, county_id, value, level = key
-            # Plain rows, not model instances: an import can open tens of thousands of cells.
-            new.append(
-                {
-                    **{name: 0 for name in COUNTERS},
-                    "level": level,
-                    "dimension": dimension,
-                    "year": year,
-                    "city_id": city_id,
-                    "county_id": county_id,
-                    "value": value,
-                    **cell,
-                }
-            )
-        else:
-            updates.append([cell.get(name, 0) for name in COUNTERS] + [pk])
-    if updates:
-        _rollup_increment(updates)
-    if new:
-        _insert_values(InjuryRollup, new)
-
-
-_PG_CASTS = {
-    "payout": "numeric",
-    "hours": "numeric",
-    "headcount": "bigint",
-}
-
-
-def _rollup_increment(updates: list[list[Any]]) -> None:
-    """`counter = counter + delta` for many cells. On PostgreSQL the deltas are COPied into a
-    temporary table and added by one UPDATE (a statement per cell made imports crawl); SQLite
-    runs in process, where executemany is as fast."""
-    table = connection.ops.quote_name(InjuryRollup._meta.db_table)
     q = connection.ops.quote_name
-    rows = [[str(v) if isinstance(v, Decimal) else v for v in row] for row in updates]
+    table = q(InjuryRollup._meta.db_table)
+    rows = [
+        (level, dimension, year, city, county, value, *vector)
+        for (dimension, year, city, county, value, level), vector in cells.items()
+    ]
+    names = ", ".join(q(c) for c in (*_CELL_COLUMNS, *COUNTERS))
+    upsert = f"ON CONFLICT ({', '.join(q(c) for c in _CELL_COLUMNS)}) DO UPDATE SET " + ", ".join(
+        f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS
+    )
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            assignments = ", ".join(f"{q(n)} = {q(n)} + %s" for n in COUNTERS)
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(rows[0]))}) "  # noqa: S608
+                + upsert,
                 rows,
             )
             return
-        # COPY the deltas into a temporary table and add them in one statement.
-        types = ", ".join(f"{q(c)} {_PG_CASTS.get(c, 'integer')}" for c in COUNTERS)
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS injury_rollup_delta (id bigint, {types}) "
-            "ON COMMIT DELETE ROWS"
+            "CREATE TEMP TABLE IF NOT EXISTS injury_rollup_delta ON COMMIT DELETE ROWS "  # noqa: S608
+            f"AS SELECT {names} FROM {table} WITH NO DATA"
         )
         cursor.execute("DELETE FROM injury_rollup_delta")
-        names = ", ".join(q(c) for c in COUNTERS)
-        with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}, id) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        assignments = ", ".join(f"{q(n)} = {table}.{q(n)} + d.{q(n)}" for n in COUNTERS)
+        cursor.execute("ANALYZE injury_rollup_delta")
         cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM injury_rollup_delta d "  # noqa: S608
-            f"WHERE {table}.id = d.id"
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
+            + upsert
         )
 
 
@@ -556,7 +968,7 @@ def rollup_rebuild() -> int:
             .annotate(n=Sum("insured_headcount"), h=Sum("hours_worked"))
             .order_by()
         ):
-            deltas.add(dims_of(row), row["year"], {"headcount": row["n"], "hours": row["h"] or 0})
+            deltas.add_exposure(dims_of(row), row["year"], row["n"], row["h"] or 0)
         lost = Q(is_death=True) | Q(disability_grade__isnull=False) | Q(lost_workdays__gt=0)
         cases = (
             InjuryCase.objects.annotate(
@@ -577,22 +989,19 @@ def rollup_rebuild() -> int:
             .order_by()
         )
         for row in cases:
-            n = row["n"]
-            counted = row["kind"] in RATE_KINDS
-            lost_time = counted and bool(row["lost"])
-            deltas.add(
+            profile = case_profile(
+                kind=row["kind"],
+                is_death=row["is_death"],
+                lost_time=bool(row["lost"]),
+                hours_known=bool(row["hours_known"]),
+            )
+            deltas.add_cases(
                 dims_of(row),
                 row["year"],
-                {
-                    "cases": n if counted else 0,
-                    "deaths": n if counted and row["is_death"] else 0,
-                    "lost_time": n if lost_time else 0,
-                    "disease_cases": n if row["kind"] == CaseKind.OCCUPATIONAL_DISEASE else 0,
-                    "payout": row["paid"] or 0,
-                    "hours_cases": n if counted and row["hours_known"] else 0,
-                    "hours_lost_time": n if lost_time and row["hours_known"] else 0,
-                },
-                category=row["accident_category"],
+                row["accident_category"],
+                profile,
+                row["n"],
+                row["paid"] or 0,
             )
         rollup_apply(deltas)
         return InjuryRollup.objects.count()
@@ -611,7 +1020,7 @@ CASE_WRITERS = frozenset(
 )
 
 
-def _require_case_writer(actor: Any, enterprise: Enterprise | None) -> None:
+def _require_case_writer(actor: Any, enterprise: Enterprise | EnterpriseRef | None) -> None:
     if getattr(actor, "role", None) not in CASE_WRITERS:
         raise PermissionDenied(_("Only HRSS officials record injury cases."))
     if enterprise is not None and not may_write_at(
@@ -624,19 +1033,9 @@ def _require_case_writer(actor: Any, enterprise: Enterprise | None) -> None:
         raise PermissionDenied(_("This enterprise lies outside the region you may change."))
 
 
-def _lookups_for(data: dict[str, Any], enterprise: Enterprise | None) -> CaseLookups:
-    lookups = CaseLookups.for_codes(
-        [_text(data, "enterprise").upper()] if enterprise is None else [],
-        [_text(data, "case_number")],
-    )
-    if enterprise is not None:
-        lookups.enterprises_by_code[enterprise.credit_code] = enterprise
-        lookups.load_headcounts([enterprise.pk])
-    return lookups
-
-
 def _case_attrs(values: dict[str, Any]) -> dict[str, Any]:
-    attrs = {k: v for k, v in values.items() if k != "id_number"}
+    attrs = {k: v for k, v in values.items() if k not in ("id_number", "enterprise")}
+    attrs["enterprise_id"] = values["enterprise"].pk
     number = values["id_number"]
     attrs["id_number_digest"] = id_number_digest(number)
     attrs["id_number_encrypted"] = id_number_encrypt(number)
@@ -649,7 +1048,7 @@ def case_create(*, actor: Any, data: dict[str, Any]) -> InjuryCase:
     """Record a recognised case. `data["enterprise"]` is an Enterprise or a credit code."""
     enterprise = data.get("enterprise") if isinstance(data.get("enterprise"), Enterprise) else None
     _require_case_writer(actor, enterprise)
-    cleaned = case_clean(data, lookups=_lookups_for(data, enterprise), today=timezone.localdate())
+    cleaned = case_clean(data, user=None, today=timezone.localdate())
     if cleaned.errors:
         raise CaseInvalid(cleaned.errors)
     enterprise = cleaned.values["enterprise"]
@@ -658,7 +1057,7 @@ def case_create(*, actor: Any, data: dict[str, Any]) -> InjuryCase:
     audit_create(actor, case)
     deltas = Deltas()
     deltas.add_case(
-        EnterpriseDims.of(enterprise),
+        enterprise.dims,
         case,
         hours_known=_hours_known(enterprise.pk, case.accident_date.year),
         sign=1,
@@ -695,16 +1094,10 @@ def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> Injury
     )
     _require_case_writer(actor, case.enterprise)
     merged = {**_case_as_data(case), **data}
-    keep_id = not _text(merged, "id_number")
+    keep_id = not _text(merged.get("id_number"))
     if keep_id:
         merged["id_number"] = id_number_decrypt(case.id_number_encrypted)
-    new_enterprise = merged["enterprise"] if isinstance(merged["enterprise"], Enterprise) else None
-    cleaned = case_clean(
-        merged,
-        lookups=_lookups_for(merged, new_enterprise),
-        today=timezone.localdate(),
-        existing_pk=case.pk,
-    )
+    cleaned = case_clean(merged, user=None, today=timezone.localdate(), existing_pk=case.pk)
     if cleaned.errors:
         raise CaseInvalid(cleaned.errors)
     enterprise = cleaned.values["enterprise"]
@@ -726,7 +1119,7 @@ def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> Injury
     case.save()
     audit_update(actor, case, before)
     deltas.add_case(
-        EnterpriseDims.of(enterprise),
+        enterprise.dims,
         case,
         hours_known=_hours_known(enterprise.pk, case.accident_date.year),
         sign=1,
@@ -755,171 +1148,145 @@ def case_delete(*, actor: Any, case: InjuryCase, reason: str = "") -> None:
     rollup_apply(deltas)
 
 
-def cases_create_many(*, actor: Any, rows: list[CaseFields], lookups: CaseLookups) -> int:
-    """Bulk insert of validated rows (imports, demo data, benchmark); the caller holds the
-    transaction. Rows go in as plain values (no model instances: this is the import's hot
-    path), each with its audit entry, and the rollup gets the summed effect of the batch."""
-    from yufang.industries.models import Industry
+# Rows of an import written between two progress reports.
+CASE_CHUNK = 20_000
+_CASE_COLUMNS = (
+    "case_number",
+    "person_name",
+    "id_number_digest",
+    "id_number_encrypted",
+    "id_number_masked",
+    "accident_date",
+    "recognition_date",
+    "kind",
+    "occupational_disease",
+    "is_death",
+    "disability_grade",
+    "lost_workdays",
+    "accident_category",
+    "body_part",
+    "payout",
+)
 
-    industry_ids = {r.values["enterprise"].industry_id for r in rows}
-    industries = {
-        pk: (section, division)
-        for pk, section, division in Industry.objects.filter(pk__in=industry_ids).values_list(
-            "pk", "section", "division_code"
-        )
-    }
+
+def cases_create_many(
+    *,
+    actor: Any,
+    batch: CaseBatch,
+    import_job_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Insert the good rows of a checked file (imports, demo data); the caller holds the
+    transaction.
+
+    The database copies the staged rows into the cases table a chunk at a time, each case
+    naming the import it came from, whose stored file holds what the row said. The audit
+    log gets one entry for the import; the rollup gets the summed effect of the file once.
+    """
+    lines = batch.lines
+    if not lines:
+        return 0
+    if batch.stage_owner != id(connection.connection):
+        batch.stage_owner = _stage(batch.staged)
+    q = connection.ops.quote_name
+
+    def param(name: str) -> str:
+        # PostgreSQL cannot infer a parameter's type from a SELECT list.
+        column: Any = InjuryCase._meta.get_field(name)
+        if connection.vendor == "postgresql":
+            return f"CAST(%s AS {column.cast_db_type(connection)})"
+        return "%s"
+
     now = timezone.now()
-    actor_id = getattr(actor, "pk", None)
-    groups: dict[tuple[Any, ...], list[Any]] = {}
-    dims_cache: dict[int, EnterpriseDims] = {}
-    records: list[dict[str, Any]] = []
-    for row in rows:
-        values = row.values
-        enterprise: Enterprise = values["enterprise"]
-        record = _case_attrs(values)
-        del record["enterprise"]
-        record.update(
-            enterprise_id=enterprise.pk, created_by_id=actor_id, created_at=now, updated_at=now
-        )
-        records.append(record)
-        dims = dims_cache.get(enterprise.pk)
-        if dims is None:
-            dims = dims_cache[enterprise.pk] = EnterpriseDims(
-                enterprise.city_id,
-                enterprise.county_id,
-                *industries[enterprise.industry_id],
-                str(enterprise.risk_class or ""),
-                "1" if enterprise.is_key_industry else "0",
-                enterprise.size,
-            )
-        year = values["accident_date"].year
-        exposure = lookups.headcounts.get((enterprise.pk, year))
-        lost = bool(
-            values["is_death"] or values["disability_grade"] or (values["lost_workdays"] or 0) > 0
-        )
-        key = (
-            dims,
-            year,
-            values["accident_category"],
-            values["kind"],
-            bool(values["is_death"]),
-            lost,
-            bool(exposure and exposure[1] is not None),
-        )
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [1, values["payout"]]
-        else:
-            group[0] += 1
-            group[1] += values["payout"]
-    _insert_values(InjuryCase, records)
-    ids: dict[str, int] = {}
-    numbers = [r["case_number"] for r in records]
-    for start in range(0, len(numbers), 900):
-        ids.update(
-            InjuryCase.objects.filter(case_number__in=numbers[start : start + 900]).values_list(
-                "case_number", "pk"
-            )
-        )
-    label = InjuryCase._meta.label
-    entries = []
-    for record in records:
-        pk = ids[record["case_number"]]
-        entries.append(
-            {
-                "at": now,
-                "actor_id": actor_id,
-                "action": AuditEntry.Action.CREATE,
-                "model": label,
-                "object_id": str(pk),
-                "object_repr": record["case_number"],
-                "changes": {"id": pk, **{k: _plain(v) for k, v in record.items()}},
-                "reason": "import",
-            }
-        )
-    _insert_values(AuditEntry, entries)
-    deltas = Deltas()
-    for (dims, year, category, kind, death, lost, hours_known), (n, paid) in groups.items():
-        counted = kind in RATE_KINDS
-        deltas.add(
-            dims,
-            year,
-            {
-                "cases": n if counted else 0,
-                "deaths": n if counted and death else 0,
-                "lost_time": n if counted and lost else 0,
-                "disease_cases": n if kind == CaseKind.OCCUPATIONAL_DISEASE else 0,
-                "payout": paid,
-                "hours_cases": n if counted and hours_known else 0,
-                "hours_lost_time": n if counted and lost and hours_known else 0,
-            },
-            category=category,
-        )
-    rollup_apply(deltas)
-    return len(records)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _insert_values(model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """INSERT plain rows (attname -> value) with executemany; missing fields take their
-    defaults. Django's bulk_create compiles SQL per 999 parameters on SQLite and builds a
-    model instance per row, which made imports several times slower than the database."""
-    db = connections[DEFAULT_DB_ALIAS]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = db.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    prepared = {"DecimalField", "JSONField", "DateTimeField", "DateField"}
-    specs = [
-        (
-            f.attname,
-            f.get_default() if f.has_default() else None,
-            f.get_internal_type() in prepared,
-            f,
-        )
-        for f in fields
+    stamp = InjuryCase._meta.get_field("created_at").get_db_prep_save(now, connection)
+    extra = ("created_by_id", "created_at", "updated_at", "import_job_id")
+    insert = (
+        f"INSERT INTO {q(InjuryCase._meta.db_table)} "  # noqa: S608
+        f"({', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id', *extra))}) "
+        f"SELECT {', '.join('s.' + q(c) for c in _CASE_COLUMNS)}, e.id, "
+        f"{', '.join(param(c.removesuffix('_id')) for c in extra)} FROM {_STAGE} s "
+        f"JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = s.credit_code "
+        "WHERE s.line BETWEEN %s AND %s"
+    )
+    head = [getattr(actor, "pk", None), stamp, stamp, import_job_id]
+    statements: list[tuple[str, list[Any], int | None]] = [
+        (insert, [*head, lines[start], lines[min(start + CASE_CHUNK, len(lines)) - 1]], done)
+        for start in range(0, len(lines), CASE_CHUNK)
+        for done in [min(start + CASE_CHUNK, len(lines))]
     ]
-    # Dates, the batch's timestamp and many amounts repeat: convert each distinct value once.
-    memo: dict[tuple[str, Any], Any] = {}
+    cells = _while_database_runs(statements, lambda: batch.rollup_deltas().cells(), progress)
+    rollup_apply(cells)
+    AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AuditEntry.Action.CREATE,
+        model=InjuryCase._meta.label,
+        object_id=f"import:{import_job_id}" if import_job_id else "",
+        object_repr=f"{len(lines)} {InjuryCase._meta.label}",
+        changes={"import_job": import_job_id, "created": len(lines)},
+        reason="import",
+    )
+    _stage_drop()
+    return len(lines)
 
-    def prep(f: Any, name: str, value: Any) -> Any:
-        if isinstance(value, dict | list):
-            return f.get_db_prep_save(value, db)
-        key = (name, value)
-        if key not in memo:
-            memo[key] = f.get_db_prep_save(value, db)
-        return memo[key]
 
-    params = [
-        [
-            prep(f, name, row.get(name, default)) if needs else row.get(name, default)
-            for name, default, needs, f in specs
-        ]
-        for row in rows
-    ]
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in params:
+def _while_database_runs(
+    statements: list[tuple[str, list[Any], int | None]],
+    work: Callable[[], Any],
+    progress: Callable[[int], None] | None,
+) -> Any:
+    """Run SQL statements on this connection, in its transaction, from a second thread while
+    `work` (pure Python) runs here: each statement runs inside the database driver, which
+    lets go of Python's interpreter lock, so an import uses both of a machine's cores.
+
+    The statements' numbers, when given, are reported to `progress` as they finish.
+    """
+    db = connection
+    db.ensure_connection()
+    raw = db.connection
+    placeholder = "?" if db.vendor == "sqlite" else "%s"
+    failed: list[BaseException] = []
+
+    def execute() -> None:
+        try:
+            with db.wrap_database_errors:
+                cursor = raw.cursor()
+                try:
+                    for sql, params, done in statements:
+                        cursor.execute(sql.replace("%s", placeholder), params)
+                        if done is not None and progress is not None:
+                            progress(done)
+                finally:
+                    cursor.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=execute, name="injury-case-insert")
+    worker.start()
+    try:
+        result = work()
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return result
+
+
+def _insert_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows of values already fit for the database: COPY on PostgreSQL, executemany on
+    SQLite. Django's bulk_create builds a model instance per row and, on SQLite, compiles SQL
+    per 999 parameters, which made imports several times slower than the database."""
+    q = connection.ops.quote_name
+    names = ", ".join(q(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {q(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
                     copy.write_row(row)
             return
-        for start in range(0, len(params), 5000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                params[start : start + 5000],
-            )
-
-
-def _insert_many(model: type[Any], objects: list[Any]) -> None:
-    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
-    _insert_values(model, [{name: getattr(obj, name) for name in fields} for obj in objects])
+        cursor.executemany(
+            f"INSERT INTO {q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
+            rows,
+        )
 
 
 # --- exposure -------------------------------------------------------------------------------
@@ -976,11 +1343,11 @@ def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign
     }
     hours_known: set[tuple[int, int]] = set()
     for row in InsuredHeadcount.objects.filter(enterprise_id__in=enterprise_ids):
-        deltas.add(
+        deltas.add_exposure(
             dims[row.enterprise_id],
             row.year,
-            {"headcount": row.insured_headcount, "hours": row.hours_worked or 0},
-            sign=sign,
+            sign * row.insured_headcount,
+            sign * (row.hours_worked or 0),
         )
         if row.hours_worked is not None:
             hours_known.add((row.enterprise_id, row.year))

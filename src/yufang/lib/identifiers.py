@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -54,12 +55,46 @@ def organisation_code_check_character(first8: str) -> str:
     return {10: "X", 11: "0"}.get(r, str(r))
 
 
+_OK = CheckResult(True)
+_BAD_DATE = CheckResult(False, "date")
+_BAD_CHECK_DIGIT = CheckResult(False, "check_digit")
+
+
 def normalise_id_number(raw: str) -> str:
     return raw.strip().upper().replace(" ", "")
 
 
+# The weighted sum of 17 digits, three at a time from tables: a case file checks every number
+# it holds, and this is several times faster than a sum over single digits.
+def _partial_sums(start: int, end: int) -> dict[str, int]:
+    width = end - start
+    return {
+        str(n).zfill(width): sum(
+            int(c) * w for c, w in zip(str(n).zfill(width), _ID_WEIGHTS[start:end], strict=True)
+        )
+        for n in range(10**width)
+    }
+
+
+_P0, _P1, _P2, _P3, _P4 = (_partial_sums(i, i + 3) for i in range(0, 15, 3))
+_P5 = _partial_sums(15, 17)
+
+
 def id_number_check_character(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
+        raise ValueError("17 digits are needed")
+    s = first17
+    total = _P0[s[:3]] + _P1[s[3:6]] + _P2[s[6:9]] + _P3[s[9:12]] + _P4[s[12:15]] + _P5[s[15:]]
+    return _ID_CHECK[total % 11]
+
+
+@lru_cache(maxsize=65536)
+def _birth_date(text: str) -> dt.date | None:
+    try:
+        born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+    return born if born.year >= 1900 else None
 
 
 def check_id_number(raw: str, *, today: dt.date | None = None) -> CheckResult:
@@ -71,17 +106,18 @@ def check_id_number(raw: str, *, today: dt.date | None = None) -> CheckResult:
     number = normalise_id_number(raw)
     if len(number) != 18:
         return CheckResult(False, "length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if (
+        not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
         return CheckResult(False, "characters")
-    try:
-        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return CheckResult(False, "date")
-    if born.year < 1900 or (today is not None and born > today):
-        return CheckResult(False, "date")
+    born = _birth_date(number[6:14])
+    if born is None or (today is not None and born > today):
+        return _BAD_DATE
     if id_number_check_character(number[:17]) != number[17]:
-        return CheckResult(False, "check_digit")
-    return CheckResult(True)
+        return _BAD_CHECK_DIGIT
+    return _OK
 
 
 def mask_id_number(number: str) -> str:

@@ -13,7 +13,7 @@ from yufang.injuries.selectors import (
     target_progress,
     target_status,
 )
-from yufang.injuries.services import CaseLookups, case_clean, cases_create_many, rollup_rebuild
+from yufang.injuries.services import cases_check, cases_create_many, rollup_rebuild
 from yufang.injuries.tests.helpers import case_data, insure
 from yufang.regions.models import PilotYear
 from yufang.tests.factories import EnterpriseFactory, industry, region
@@ -22,12 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 def add_cases(actor, enterprise, year, n, start):
-    lookups = CaseLookups.for_codes([enterprise.credit_code], [])
     from django.utils import timezone
 
-    rows = []
-    for i in range(n):
-        cleaned = case_clean(
+    records = [
+        (
+            i + 1,
             case_data(
                 enterprise,
                 start + i,
@@ -35,12 +34,12 @@ def add_cases(actor, enterprise, year, n, start):
                 accident_date=f"{year}-03-01",
                 recognition_date=f"{year}-04-01",
             ),
-            lookups=lookups,
-            today=timezone.localdate(),
         )
-        assert not cleaned.errors, cleaned.errors
-        rows.append(cleaned)
-    cases_create_many(actor=actor, rows=rows, lookups=lookups)
+        for i in range(n)
+    ]
+    batch = cases_check(records, user=actor, today=timezone.localdate())
+    assert not batch.errors, batch.errors
+    cases_create_many(actor=actor, batch=batch)
 
 
 @pytest.mark.parametrize(

@@ -126,3 +126,64 @@ def test_a_saved_mapping_serves_another_layout(insured):
     job = import_job_remap(actor=official, job=job, mapping=mapping, save_as="某区人社局")
     assert job.status == ImportJob.Status.PREVIEW, job.errors
     assert ColumnMapping.objects.get(kind="injury_cases", name="某区人社局").mapping == mapping
+
+
+def _run(official, job, django_capture_on_commit_callbacks):
+    from yufang.imports.services import import_job_confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(actor=official, job=job)
+    job.refresh_from_db()
+    return job
+
+
+def test_an_import_is_audited_once_and_each_case_names_it(
+    insured, django_capture_on_commit_callbacks
+):
+    from yufang.audit.models import AuditEntry
+
+    official = insured.people[Role.COUNTY_OFFICIAL]
+    job = upload(official, [line(n, insured.enterprise) for n in (1, 2, 3)])
+    job = _run(official, job, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    cases = InjuryCase.objects.order_by("case_number")
+    assert [c.case_number for c in cases] == ["QD-1", "QD-2", "QD-3"]
+    assert {(c.created_by, c.import_job) for c in cases} == {(official, job)}
+    entry = AuditEntry.objects.get(model="injuries.InjuryCase", action="create")
+    assert (entry.actor, entry.reason, entry.object_id) == (official, "import", f"import:{job.pk}")
+    assert entry.changes == {"import_job": job.pk, "created": 3}
+    # Stored protected, shown masked, and readable by an official.
+    from yufang.injuries.services import case_reveal_id_number
+
+    case = cases[0]
+    assert id_number(1) not in case.id_number_encrypted
+    assert case.id_number_masked == id_number(1)[:6] + "********" + id_number(1)[-4:]
+    assert case_reveal_id_number(actor=official, case=case) == id_number(1)
+
+
+def test_rows_with_errors_are_left_out_when_the_user_chooses_so(
+    insured, django_capture_on_commit_callbacks
+):
+    official = insured.people[Role.COUNTY_OFFICIAL]
+    job = import_job_create(
+        actor=official,
+        kind="injury_cases",
+        upload=SimpleUploadedFile(
+            "cases.xlsx",
+            write_xlsx(
+                HEADER,
+                [
+                    line(1, insured.enterprise),
+                    line(2, insured.enterprise, payout="-5"),
+                    line(3, insured.other_enterprise),
+                    line(4, insured.enterprise),
+                ],
+            ),
+        ),
+        options={"skip_invalid_rows": True},
+    )
+    assert job.status == ImportJob.Status.PREVIEW
+    assert {(e["row"], e["field"]) for e in job.errors} == {(3, "payout"), (4, "enterprise")}
+    job = _run(official, job, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert sorted(InjuryCase.objects.values_list("case_number", flat=True)) == ["QD-1", "QD-4"]

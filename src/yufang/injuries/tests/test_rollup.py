@@ -210,3 +210,32 @@ def test_rates_are_the_same_for_a_regional_official_and_from_raw_records(scene):
     assert grid_rows[0].headcount == 120 and grid_rows[0].cases == 1
     # OSHA: 1 case / 240,000 h x 200,000.
     assert grid_rows[0].osha_rate.value == pytest.approx(200000 / 240000)
+
+
+def test_packed_case_counts_add_and_take_away_exactly():
+    from yufang.injuries.services import COUNTERS, Deltas, EnterpriseDims, case_profile
+
+    dims = EnterpriseDims(1, 2, "C", "34", "4", "0", "large")
+    death = case_profile(kind="work_injury", is_death=True, lost_time=True, hours_known=True)
+    disease = case_profile(
+        kind="occupational_disease", is_death=False, lost_time=True, hours_known=True
+    )
+    deltas = Deltas()
+    deltas.add_cases(dims, 2024, "03", death, 3, Decimal("9999999999.99") * 3)
+    deltas.add_cases(dims, 2024, "03", death, -5, Decimal("-0.05"))
+    deltas.add_cases(dims, 2024, "19", disease, 2, Decimal("12.34"))
+    cells = deltas.cells()
+    county = dict(zip(COUNTERS, cells[("all", 2024, 1, 2, "", "county")], strict=True))
+    assert county == {
+        "cases": -2,
+        "deaths": -2,
+        "lost_time": -2,
+        "disease_cases": 2,
+        "payout": Decimal("9999999999.99") * 3 - Decimal("0.05") + Decimal("12.34"),
+        "headcount": 0,
+        "hours": 0,
+        "hours_cases": -2,
+        "hours_lost_time": -2,
+    }
+    assert cells[("all", 2024, 1, 1, "", "city")] == cells[("all", 2024, 1, 2, "", "county")]
+    assert cells[("category", 2024, 1, 2, "19", "county")][3] == 2

@@ -91,3 +91,20 @@ def test_id_number_is_masked_to_region_and_last_four():
 def test_id_number_sex_from_the_sequence_digit():
     assert id_number_sex("370102199003071238") == "male"
     assert id_number_sex("11010519491231002X") == "female"
+
+
+def test_check_character_tables_agree_with_the_weighted_sum():
+    import random
+
+    from yufang.lib.identifiers import _ID_CHECK, _ID_WEIGHTS, id_number_check_character
+
+    rng = random.Random(11643)
+    for _ in range(2000):
+        body = "".join(rng.choice("0123456789") for _ in range(17))
+        expected = _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+        assert id_number_check_character(body) == expected
+
+
+def test_id_number_with_non_ascii_digits_is_refused():
+    assert check_id_number("１１０１０５１９４９１２３１００２X").reason in {"characters", "length"}
+    assert check_id_number("11010519491231002²").reason == "characters"
