@@ -119,7 +119,8 @@ class InjuryCase(models.Model):
 
     # Indexes are few on purpose: a yearly file adds hundreds of thousands of cases, and each
     # index costs every insert. The unique number is a constraint (no PostgreSQL LIKE index
-    # beside it), the enterprise is served by the (enterprise, accident date) index.
+    # beside it), the enterprise is served by the (enterprise, accident date) index, and the
+    # ID-number digest has none until a page looks a person up by it.
     case_number = models.CharField(_("case number"), max_length=40)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -146,6 +147,9 @@ class InjuryCase(models.Model):
     )
     body_part = models.CharField(_("body part"), max_length=16, choices=BodyPart.choices)
     payout = models.DecimalField(_("fund payout"), max_digits=12, decimal_places=2, default=0)
+    # Who and which file brought the case in: provenance, kept up by Django (SET_NULL) without
+    # a database constraint, which PostgreSQL would check once per imported case for the same
+    # user and the same file.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -153,6 +157,7 @@ class InjuryCase(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -165,6 +170,7 @@ class InjuryCase(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -193,7 +199,6 @@ class InjuryCase(models.Model):
         ]
         indexes = [
             models.Index(fields=["enterprise", "accident_date"], name="injury_case_ent_date_idx"),
-            models.Index(fields=["id_number_digest"], name="injury_case_person_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import struct
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,6 +46,7 @@ from yufang.injuries.models import (
     RollupDimension,
     lost_time,
 )
+from yufang.lib.bulk import collector_paused
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
 from yufang.lib.protected import (
@@ -253,8 +254,38 @@ _VALUE_NAMES = (
 )
 
 
+def _cells(records: list[dict[str, Any]], name: str) -> list[str]:
+    """One field of every row as stripped text (forms give numbers, booleans, instances)."""
+    return [
+        "" if (x := r.get(name)) is None else x.strip() if type(x) is str else str(x).strip()
+        for r in records
+    ]
+
+
+class _Keys(NamedTuple):
+    """What the registry is asked about each row: case number, credit code, accident date."""
+
+    numbers: list[str]
+    codes: list[str]
+    accidents: list[dt.date | None]
+    accident_texts: list[str]
+
+
+def _case_keys(records: list[dict[str, Any]]) -> _Keys:
+    texts = _cells(records, "accident_date")
+    return _Keys(
+        _cells(records, "case_number"),
+        [
+            given.credit_code if isinstance(given := r.get("enterprise"), Enterprise) else c.upper()
+            for r, c in zip(records, _cells(records, "enterprise"), strict=True)
+        ],
+        list(map(_date, texts)),
+        texts,
+    )
+
+
 def _case_columns(
-    records: list[dict[str, Any]], today: dt.date
+    records: list[dict[str, Any]], today: dt.date, keys: _Keys
 ) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
     """What each row says, checked on its own: the values by name (one list per field, a
     row per position) and each row's errors by field, in messages that name the field.
@@ -266,12 +297,9 @@ def _case_columns(
     errors: list[dict[str, str]] = [{} for _ in range(n)]
 
     def cells(name: str) -> list[str]:
-        return [
-            "" if (x := r.get(name)) is None else x.strip() if type(x) is str else str(x).strip()
-            for r in records
-        ]
+        return _cells(records, name)
 
-    numbers = cells("case_number")
+    numbers = keys.numbers
     for i, number in enumerate(numbers):
         if not number or len(number) > 40:
             errors[i]["case_number"] = (
@@ -280,10 +308,7 @@ def _case_columns(
                 else _("The case number is required.")
             )
 
-    codes = [
-        given.credit_code if isinstance(given := r.get("enterprise"), Enterprise) else code.upper()
-        for r, code in zip(records, cells("enterprise"), strict=True)
-    ]
+    codes = keys.codes
     for i in (i for i, code in enumerate(codes) if not code):
         errors[i]["enterprise"] = _("The enterprise is required.")
 
@@ -300,8 +325,8 @@ def _case_columns(
                 "reason": check.reason
             }
 
-    accident_texts, recognition_texts = cells("accident_date"), cells("recognition_date")
-    accidents = list(map(_date, accident_texts))
+    accident_texts, recognition_texts = keys.accident_texts, cells("recognition_date")
+    accidents = keys.accidents
     recognitions = list(map(_date, recognition_texts))
     for i, (accident, recognition) in enumerate(zip(accidents, recognitions, strict=True)):
         if accident is None or recognition is None or recognition > today or accident > recognition:
@@ -416,9 +441,6 @@ class CaseBatch:
     good: list[int] = field(default_factory=list)
     refs: list[EnterpriseRef] = field(default_factory=list)
     hours_known: list[bool] = field(default_factory=list)
-    staged: list[tuple[Any, ...]] = field(default_factory=list)
-    # Which database connection holds the staging table.
-    stage_owner: int = 0
 
     @property
     def rows(self) -> list[CaseFields]:
@@ -436,8 +458,8 @@ class CaseBatch:
             for i, ref in zip(self.good[:count], self.refs, strict=False)
         ]
 
-    def rollup_deltas(self) -> Deltas:
-        deltas = Deltas()
+    def count(self, deltas: Deltas, part: range) -> None:
+        """Add what the good rows `part` (positions in `good`) change in the rollup."""
         c = self.columns
         kinds, deaths, grades, days = (
             c["kind"],
@@ -446,23 +468,44 @@ class CaseBatch:
             c["lost_workdays"],
         )
         accidents, categories, payouts = c["accident_date"], c["accident_category"], c["payout"]
-        for i, ref, hours in zip(self.good, self.refs, self.hours_known, strict=True):
-            profile = case_profile(
-                kind=kinds[i],
-                is_death=deaths[i],
-                lost_time=lost_time(deaths[i], grades[i], days[i]),
-                hours_known=hours,
+        deltas.spread_cases(
+            (
+                self.refs[g].dims,
+                accidents[i].year,
+                categories[i],
+                case_profile(
+                    kind=kinds[i],
+                    is_death=deaths[i],
+                    lost_time=lost_time(deaths[i], grades[i], days[i]),
+                    hours_known=self.hours_known[g],
+                ),
+                payouts[i],
             )
-            deltas.add_cases(ref.dims, accidents[i].year, categories[i], profile, 1, payouts[i])
-        return deltas
+            for g in part
+            for i in [self.good[g]]
+        )
+
+    def staged_rows(self, part: range) -> list[tuple[Any, ...]]:
+        """The good rows `part` for the staging table, their ID numbers protected."""
+        good = self.good[part.start : part.stop]
+        return _staged_rows(
+            self.lines[part.start : part.stop],
+            self.columns,
+            good,
+            self.refs[part.start : part.stop],
+            id_numbers_protect([self.columns["id_number"][i] for i in good]),
+        )
 
 
 _STAGE = "injury_case_stage"
+_KEYS = "injury_case_keys"
+_FOUND = "injury_case_found"
+_FOUND_ENTERPRISES = "injury_case_found_enterprise"
 # Column, PostgreSQL type. The row number is the key, so imports insert in chunks by range.
 _STAGE_COLUMNS = (
     ("line", "integer PRIMARY KEY"),
+    ("enterprise_id", "bigint"),
     ("case_number", "varchar(40)"),
-    ("credit_code", "varchar(18)"),
     ("person_name", "varchar(60)"),
     ("id_number_digest", "varchar(64)"),
     ("id_number_encrypted", "text"),
@@ -484,9 +527,11 @@ def _staged_rows(
     lines: list[int],
     columns: dict[str, list[Any]],
     good: list[int],
+    refs: list[EnterpriseRef],
     protected: list[tuple[str, str]],
 ) -> list[tuple[Any, ...]]:
-    """The good rows for the staging table, as the database takes them."""
+    """Good rows (their row numbers, positions in `columns`, enterprises and protected ID
+    numbers) for the staging table, as the database takes them."""
     sqlite = connection.vendor != "postgresql"
 
     def pick(name: str) -> list[Any]:
@@ -494,17 +539,21 @@ def _staged_rows(
         return [column[i] for i in good]
 
     def dates(name: str) -> list[Any]:
-        return list(map(str, pick(name))) if sqlite else pick(name)
+        picked = pick(name)
+        if not sqlite:
+            return picked
+        text = {d: str(d) for d in set(picked)}  # a few thousand days for any file
+        return [text[d] for d in picked]
 
     return list(
         zip(
-            [lines[i] for i in good],
+            lines,
+            [ref.pk for ref in refs],
             pick("case_number"),
-            pick("enterprise"),
             pick("person_name"),
             [digest for digest, _copy in protected],
             [copy for _digest, copy in protected],
-            [mask_id_number(n) for n in pick("id_number")],
+            list(map(mask_id_number, pick("id_number"))),
             dates("accident_date"),
             dates("recognition_date"),
             pick("kind"),
@@ -520,18 +569,12 @@ def _staged_rows(
     )
 
 
-_KEYS = "injury_case_keys"
-_FOUND = "injury_case_found"
-
-
 def _temporary_table(
     name: str, columns: Sequence[tuple[str, str]], rows: list[tuple[Any, ...]]
 ) -> None:
-    """(Re)create a temporary table of this connection with these rows (values as the
-    database takes them)."""
+    """(Re)create a temporary table of this connection with these rows."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
-    names = ", ".join(q(column) for column, _kind in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(
@@ -542,15 +585,23 @@ def _temporary_table(
             )
             + ")"
         )
-        if postgres:
+    _temporary_rows(name, [column for column, _kind in columns], rows)
+
+
+def _temporary_rows(name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Add rows (values as the database takes them) to a temporary table: COPY on
+    PostgreSQL, executemany on SQLite (in one transaction of the temporary database when
+    the caller holds none)."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    names = ", ".join(q(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            # A fresh temporary table has no statistics; without them the planner joins a
-            # hundred thousand staged rows as if they were a handful.
-            cursor.execute(f"ANALYZE {name}")
             return
-        # One transaction of the temporary database, when the caller holds none.
         own = not connection.in_atomic_block
         if own:
             cursor.execute("BEGIN")
@@ -564,18 +615,52 @@ def _temporary_table(
                 cursor.execute("COMMIT")
 
 
-def _stage(staged: list[tuple[Any, ...]]) -> int:
-    """(Re)create this connection's staging table with these rows; returns the owner token."""
-    _temporary_table(_STAGE, _STAGE_COLUMNS, staged)
-    return id(connection.connection)
-
-
 def _stage_drop() -> None:
     with connection.cursor() as cursor:
-        for name in (_STAGE, _KEYS, _FOUND):
+        for name in (_STAGE, _KEYS, _FOUND, _FOUND_ENTERPRISES):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+def _look_up_sql() -> list[tuple[str, list[Any], int | None]]:
+    """Statements that look every staged key up in the registry, into two temporary
+    tables: per row, and per enterprise found."""
+    from yufang.industries.models import Industry
+
+    q = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    return [
+        # Hash joins over a province's registry; PostgreSQL's default 4 MB spills them to disk.
+        *([("SET work_mem = '64MB'", [], None)] if postgres else []),
+        (
+            f"CREATE TEMPORARY TABLE {_FOUND} AS SELECT k.line AS line, e.id AS enterprise, "  # noqa: S608
+            "h.insured_headcount AS people, h.hours_worked IS NOT NULL AS hours, c.id AS known "
+            f"FROM {_KEYS} k "
+            f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
+            f"LEFT JOIN {q(InsuredHeadcount._meta.db_table)} h "
+            "ON h.enterprise_id = e.id AND h.year = k.year "
+            f"LEFT JOIN {q(InjuryCase._meta.db_table)} c ON c.case_number = k.case_number",
+            [],
+            None,
+        ),
+        *([(f"ANALYZE {_FOUND}", [], None)] if postgres else []),
+        (
+            # Laid out as an EnterpriseRef's fields, then its EnterpriseDims'.
+            f"CREATE TEMPORARY TABLE {_FOUND_ENTERPRISES} AS SELECT e.id, e.credit_code, "  # noqa: S608
+            "e.name, e.city_id AS city, e.county_id AS county, e.grid_id, "
+            "e.city_id, e.county_id, i.section, i.division_code, "
+            "COALESCE(CAST(e.risk_class AS TEXT), '') AS risk, "
+            "CASE WHEN e.is_key_industry THEN '1' ELSE '0' END AS is_key, e.size "
+            f"FROM {q(Enterprise._meta.db_table)} e "
+            f"JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
+            f"WHERE e.id IN (SELECT enterprise FROM {_FOUND})",
+            [],
+            None,
+        ),
+        *([("RESET work_mem", [], None)] if postgres else []),
+    ]
+
+
+@collector_paused()
 def cases_check(
     records: list[tuple[int, dict[str, Any]]],
     *,
@@ -586,22 +671,18 @@ def cases_check(
     """Check a file of cases (row number, fields; rows in order) without writing any: each
     row on its own, case numbers against each other and against the stored cases,
     enterprises against the registry and the user's region (`user=None` skips the region).
-    `existing_pk` is the case being edited, if any."""
-    from yufang.industries.models import Industry
+    `existing_pk` is the case being edited, if any.
 
+    The rows' keys go to the database first, which looks them up in the registry in a
+    second thread (the driver lets go of Python's lock) while Python checks the rest of each
+    row and protects the ID numbers: an import uses both of a machine's cores.
+    """
     lines = [number for number, _record in records]
     if any(a >= b for a, b in zip(lines, lines[1:], strict=False)):
         raise ValueError("rows must come in order, each with its own number")
-    columns, errors = _case_columns([record for _number, record in records], today)
-    numbers = columns["case_number"]
-    seen: dict[str, int] = {}
-    for i, number in enumerate(numbers):
-        first = seen.setdefault(number, lines[i]) if number else lines[i]
-        if first != lines[i]:
-            errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
-    # Every row's keys go to the database, which looks them up in the registry (in a second
-    # thread: it lets go of Python's lock) while Python protects the ID numbers.
-    accidents = columns["accident_date"]
+    fields = [record for _number, record in records]
+    keys = _case_keys(fields)
+    _stage_drop()
     _temporary_table(
         _KEYS,
         (
@@ -613,46 +694,61 @@ def cases_check(
         list(
             zip(
                 lines,
-                [n[:40] for n in numbers],
-                [c[:18] for c in columns["enterprise"]],
-                [a.year if a else None for a in accidents],
+                [n[:40] for n in keys.numbers],
+                [c[:18] for c in keys.codes],
+                [a.year if a else None for a in keys.accidents],
                 strict=True,
             )
         ),
     )
-    q = connection.ops.quote_name
-    look_up = (
-        f"CREATE TEMPORARY TABLE {_FOUND} AS SELECT k.line AS line, e.id AS enterprise, "  # noqa: S608
-        "e.name AS name, e.city_id AS city, e.county_id AS county, e.grid_id AS grid, "
-        "i.section AS section, i.division_code AS division, e.risk_class AS risk, "
-        "e.is_key_industry AS is_key, e.size AS size, h.insured_headcount AS people, "
-        "h.hours_worked IS NOT NULL AS hours, c.id AS known "
-        f"FROM {_KEYS} k "
-        f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
-        f"LEFT JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
-        f"LEFT JOIN {q(InsuredHeadcount._meta.db_table)} h "
-        "ON h.enterprise_id = e.id AND h.year = k.year "
-        f"LEFT JOIN {q(InjuryCase._meta.db_table)} c ON c.case_number = k.case_number"
-    )
-    fine = [i for i, e in enumerate(errors) if not e]
 
-    def protect() -> list[tuple[str, str]]:
-        return id_numbers_protect([columns["id_number"][i] for i in fine])
+    def check_rows() -> tuple[dict[str, list[Any]], list[dict[str, str]], list[int]]:
+        columns, errors = _case_columns(fields, today, keys)
+        seen: dict[str, int] = {}
+        for i, number in enumerate(keys.numbers):
+            first = seen.setdefault(number, lines[i]) if number else lines[i]
+            if first != lines[i]:
+                errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
+        return columns, errors, [i for i, e in enumerate(errors) if not e]
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A fresh temporary table has no statistics; without them the planner joins a
+            # hundred thousand rows as if they were a handful.
+            cursor.execute(f"ANALYZE {_KEYS}")
+    columns, errors, _fine = _while_database_runs(_look_up_sql(), check_rows, None)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_FOUND}")
-    protected = _while_database_runs([(look_up, [], None)], protect, None)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {_FOUND} ORDER BY line")  # noqa: S608
-        found = [row[1:] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT * FROM {_FOUND_ENTERPRISES}")  # noqa: S608
+        make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
+        refs = {row[0]: make_ref((*row[:6], make_dims(row[6:]))) for row in cursor.fetchall()}
+        cursor.execute(f"SELECT enterprise, people, hours, known FROM {_FOUND} ORDER BY line")  # noqa: S608
+        found = cursor.fetchall()
 
     batch = CaseBatch(columns=columns)
-    refs: dict[int, EnterpriseRef] = {}
+    numbers, codes, accidents = keys.numbers, keys.codes, keys.accidents
+    # Most rows of a good file pass every check: find those in one pass, then write the
+    # messages of the others.
     allowed: dict[int, bool] = {}
-    codes, accidents = columns["enterprise"], columns["accident_date"]
-    good, good_refs, hours_known = batch.good, batch.refs, batch.hours_known
-    for i, row in enumerate(found):
-        pk, name, city, county, grid, section, division, risk, key, size, people, hours, case = row
+
+    def may(pk: int) -> bool:
+        ok = allowed.get(pk)
+        if ok is None:
+            ref = refs[pk]
+            ok = allowed[pk] = user is None or may_write_at(
+                user,
+                city_id=ref.city_id,
+                county_id=ref.county_id,
+                grid_id=ref.grid_id,
+                enterprise_id=pk,
+            )
+        return ok
+
+    passing = [
+        not err and pk is not None and people and (case is None or case == existing_pk) and may(pk)
+        for err, (pk, people, _hours, case) in zip(errors, found, strict=True)
+    ]
+    for i in (i for i, ok in enumerate(passing) if not ok):
+        pk, people, _hours, case = found[i]
         err = errors[i]
         if case is not None and case != existing_pk:
             err.setdefault(
@@ -665,20 +761,8 @@ def cases_check(
                     "code": codes[i]
                 }
             continue
-        ref = refs.get(pk)
-        if ref is None:
-            dims = EnterpriseDims(
-                city, county, section, division, str(risk or ""), "1" if key else "0", size
-            )
-            ref = refs[pk] = EnterpriseRef(pk, codes[i], name, city, county, grid, dims)
-        if user is not None:
-            may = allowed.get(pk)
-            if may is None:
-                may = allowed[pk] = may_write_at(
-                    user, city_id=city, county_id=county, grid_id=grid, enterprise_id=pk
-                )
-            if not may:
-                err["enterprise"] = _("Outside the region you may change.")
+        if not may(pk):
+            err["enterprise"] = _("Outside the region you may change.")
         accident = accidents[i]
         if accident is not None and not people:
             err.setdefault(
@@ -693,16 +777,13 @@ def cases_check(
                         "that year."
                     )
                 )
-                % {"enterprise": name, "year": accident.year},
+                % {"enterprise": refs[pk].name, "year": accident.year},
             )
-        if not err:
-            good.append(i)
-            good_refs.append(ref)
-            hours_known.append(bool(hours))
+    good = batch.good
+    good += (i for i, ok in enumerate(passing) if ok)
+    batch.refs = [refs[found[i][0]] for i in good]
+    batch.hours_known = [bool(found[i][2]) for i in good]
     batch.lines = [lines[i] for i in good]
-    secret = dict(zip(fine, protected, strict=True))
-    batch.staged = _staged_rows(lines, columns, good, [secret[i] for i in good])
-    batch.stage_owner = _stage(batch.staged)
     batch.errors = [
         (line, name, message)
         for line, err in zip(lines, errors, strict=True)
@@ -814,6 +895,8 @@ class Deltas:
     def __init__(self) -> None:
         # (dims, year, category, profile) -> [cases, payout]
         self.cases: dict[tuple[EnterpriseDims, int, str, int], list[Any]] = {}
+        # county cell (dimension, year, city, county, value) -> packed counts (see _pack)
+        self.packed: dict[tuple[str, int, int, int, str], int] = {}
         # (dims, year) -> [insured headcount, hours worked]
         self.exposure: dict[tuple[EnterpriseDims, int], list[Any]] = {}
 
@@ -850,11 +933,29 @@ class Deltas:
             group[0] += headcount
             group[1] += hours
 
+    def spread_cases(self, cases: Iterable[tuple[EnterpriseDims, int, str, int, Any]]) -> None:
+        """Add single cases (dims, year, category, profile, payout) straight to their seven
+        county cells. Each case's counts and payout travel as one packed integer, so this
+        costs one addition per cell, not nine."""
+        packed = self.packed
+        get = packed.get
+        for dims, year, category, profile, paid in cases:
+            inc = _PROFILE_PACKED[profile] + int(paid * 100)
+            city, county = dims.city_id, dims.county_id
+            for key in (
+                (_ALL, year, city, county, ""),
+                (_SECTION, year, city, county, dims.section),
+                (_DIVISION, year, city, county, dims.division),
+                (_RISK_CLASS, year, city, county, dims.risk_class),
+                (_KEY_INDUSTRY, year, city, county, dims.is_key),
+                (_SIZE, year, city, county, dims.size),
+                (_CATEGORY, year, city, county, category),
+            ):
+                packed[key] = get(key, 0) + inc
+
     def cells(self) -> dict[CellKey, list[Any]]:
         """Counter changes (in COUNTERS order) per county cell and per city total."""
-        # Each case group lands in seven county cells. Its counts and payout travel as one
-        # packed integer (`_pack`), so spreading costs one addition per cell, not nine.
-        packed: dict[tuple[str, int, int, int, str], int] = {}
+        packed = dict(self.packed)
         get = packed.get
         for (dims, year, category, profile), (n, paid) in self.cases.items():
             inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
@@ -928,7 +1029,6 @@ def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
         with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute("ANALYZE injury_rollup_delta")
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
             + upsert
@@ -1169,6 +1269,7 @@ _CASE_COLUMNS = (
 )
 
 
+@collector_paused()
 def cases_create_many(
     *,
     actor: Any,
@@ -1179,15 +1280,15 @@ def cases_create_many(
     """Insert the good rows of a checked file (imports, demo data); the caller holds the
     transaction.
 
-    The database copies the staged rows into the cases table a chunk at a time, each case
-    naming the import it came from, whose stored file holds what the row said. The audit
-    log gets one entry for the import; the rollup gets the summed effect of the file once.
+    A chunk at a time, the rows go to a temporary table and the database copies them into
+    the cases table, each case naming the import it came from (whose stored file holds what
+    the row said). While it does, in a second thread (the driver lets go of Python's lock),
+    Python protects the next chunk's ID numbers and adds this chunk to the rollup's
+    changes. The audit log gets one entry for the import; the rollup is changed once.
     """
-    lines = batch.lines
-    if not lines:
+    count = len(batch.good)
+    if not count:
         return 0
-    if batch.stage_owner != id(connection.connection):
-        batch.stage_owner = _stage(batch.staged)
     q = connection.ops.quote_name
 
     def param(name: str) -> str:
@@ -1203,30 +1304,45 @@ def cases_create_many(
     insert = (
         f"INSERT INTO {q(InjuryCase._meta.db_table)} "  # noqa: S608
         f"({', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id', *extra))}) "
-        f"SELECT {', '.join('s.' + q(c) for c in _CASE_COLUMNS)}, e.id, "
-        f"{', '.join(param(c.removesuffix('_id')) for c in extra)} FROM {_STAGE} s "
-        f"JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = s.credit_code "
-        "WHERE s.line BETWEEN %s AND %s"
+        f"SELECT {', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id'))}, "
+        f"{', '.join(param(c.removesuffix('_id')) for c in extra)} FROM {_STAGE} "
+        "WHERE line BETWEEN %s AND %s"
     )
     head = [getattr(actor, "pk", None), stamp, stamp, import_job_id]
-    statements: list[tuple[str, list[Any], int | None]] = [
-        (insert, [*head, lines[start], lines[min(start + CASE_CHUNK, len(lines)) - 1]], done)
-        for start in range(0, len(lines), CASE_CHUNK)
-        for done in [min(start + CASE_CHUNK, len(lines))]
-    ]
-    cells = _while_database_runs(statements, lambda: batch.rollup_deltas().cells(), progress)
-    rollup_apply(cells)
+    parts = [range(start, min(start + CASE_CHUNK, count)) for start in range(0, count, CASE_CHUNK)]
+    deltas = Deltas()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # Check each case's references as it is inserted (beside Python's work) rather than
+        # queue a check per case for the commit, as Django's deferred constraints would.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _temporary_table(_STAGE, _STAGE_COLUMNS, [])
+    rows = batch.staged_rows(parts[0])
+    for k, part in enumerate(parts):
+        _temporary_rows(_STAGE, [name for name, _kind in _STAGE_COLUMNS], rows)
+        span = [batch.lines[part.start], batch.lines[part.stop - 1]]
+
+        def beside(k: int = k, part: range = part) -> list[tuple[Any, ...]]:
+            batch.count(deltas, part)
+            return batch.staged_rows(parts[k + 1]) if k + 1 < len(parts) else []
+
+        rows = _while_database_runs([(insert, [*head, *span], part.stop)], beside, progress)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    rollup_apply(deltas)
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditEntry.Action.CREATE,
         model=InjuryCase._meta.label,
         object_id=f"import:{import_job_id}" if import_job_id else "",
-        object_repr=f"{len(lines)} {InjuryCase._meta.label}",
-        changes={"import_job": import_job_id, "created": len(lines)},
+        object_repr=f"{count} {InjuryCase._meta.label}",
+        changes={"import_job": import_job_id, "created": count},
         reason="import",
     )
     _stage_drop()
-    return len(lines)
+    return count
 
 
 def _while_database_runs(

@@ -239,3 +239,35 @@ def test_packed_case_counts_add_and_take_away_exactly():
     }
     assert cells[("all", 2024, 1, 1, "", "city")] == cells[("all", 2024, 1, 2, "", "county")]
     assert cells[("category", 2024, 1, 2, "19", "county")][3] == 2
+
+
+def test_a_file_written_in_many_chunks_keeps_the_rollup_exact(scene, monkeypatch):
+    from django.utils import timezone
+
+    from yufang.injuries import services
+    from yufang.injuries.models import InjuryCase
+
+    monkeypatch.setattr(services, "CASE_CHUNK", 3)
+    official = scene.people[Role.PROVINCE_OFFICIAL]
+    enterprises = [scene.enterprise, scene.other_enterprise, scene.jinan_enterprise]
+    records = [
+        (
+            n + 2,
+            case_data(
+                enterprises[n % 3],
+                n,
+                case_number=f"CH-{n}",
+                accident_date=f"2023-0{1 + n % 9}-05",
+                recognition_date="2023-12-01",
+                is_death=n == 5,
+            ),
+        )
+        for n in range(10)
+    ]
+    batch = services.cases_check(records, user=official, today=timezone.localdate())
+    assert not batch.errors, batch.errors
+    seen = []
+    created = services.cases_create_many(actor=official, batch=batch, progress=seen.append)
+    assert created == 10 and seen == [3, 6, 9, 10]
+    assert InjuryCase.objects.filter(case_number__startswith="CH-").count() == 10
+    assert_rollup_equals_raw(official)
