@@ -693,7 +693,10 @@ def case_list(user: Any, filters: CaseFilter | None = None) -> QuerySet[InjuryCa
 
 def case_get(user: Any, pk: int) -> InjuryCase:
     return get_object_or_404(
-        cases_visible(user).select_related("enterprise__industry", "enterprise__county"), pk=pk
+        cases_visible(user).select_related(
+            "enterprise__industry", "enterprise__county", "created_by", "import_job"
+        ),
+        pk=pk,
     )
 
 

@@ -479,6 +479,7 @@ class CaseBatch:
                     lost_time=lost_time(deaths[i], grades[i], days[i]),
                     hours_known=self.hours_known[g],
                 ),
+                1,
                 payouts[i],
             )
             for g in part
@@ -884,6 +885,29 @@ def _unpack(total: int) -> list[Any]:
     ]
 
 
+def _spread(
+    packed: dict[tuple[str, int, int, int, str], int],
+    cases: Iterable[tuple[EnterpriseDims, int, str, int, int, Any]],
+) -> None:
+    """Add cases (dims, year, category, profile, how many, payout) to their seven county
+    cells. Their counts and payout travel as one packed integer, so this costs one addition
+    per cell, not nine."""
+    get = packed.get
+    for dims, year, category, profile, n, paid in cases:
+        inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
+        city, county = dims.city_id, dims.county_id
+        for key in (
+            (_ALL, year, city, county, ""),
+            (_SECTION, year, city, county, dims.section),
+            (_DIVISION, year, city, county, dims.division),
+            (_RISK_CLASS, year, city, county, dims.risk_class),
+            (_KEY_INDUSTRY, year, city, county, dims.is_key),
+            (_SIZE, year, city, county, dims.size),
+            (_CATEGORY, year, city, county, category),
+        ):
+            packed[key] = get(key, 0) + inc
+
+
 class Deltas:
     """Changes to the rollup, summed before they touch the database.
 
@@ -933,43 +957,15 @@ class Deltas:
             group[0] += headcount
             group[1] += hours
 
-    def spread_cases(self, cases: Iterable[tuple[EnterpriseDims, int, str, int, Any]]) -> None:
-        """Add single cases (dims, year, category, profile, payout) straight to their seven
-        county cells. Each case's counts and payout travel as one packed integer, so this
-        costs one addition per cell, not nine."""
-        packed = self.packed
-        get = packed.get
-        for dims, year, category, profile, paid in cases:
-            inc = _PROFILE_PACKED[profile] + int(paid * 100)
-            city, county = dims.city_id, dims.county_id
-            for key in (
-                (_ALL, year, city, county, ""),
-                (_SECTION, year, city, county, dims.section),
-                (_DIVISION, year, city, county, dims.division),
-                (_RISK_CLASS, year, city, county, dims.risk_class),
-                (_KEY_INDUSTRY, year, city, county, dims.is_key),
-                (_SIZE, year, city, county, dims.size),
-                (_CATEGORY, year, city, county, category),
-            ):
-                packed[key] = get(key, 0) + inc
+    def spread_cases(self, cases: Iterable[tuple[EnterpriseDims, int, str, int, int, Any]]) -> None:
+        """Add cases (dims, year, category, profile, how many, payout) straight to their
+        seven county cells."""
+        _spread(self.packed, cases)
 
     def cells(self) -> dict[CellKey, list[Any]]:
         """Counter changes (in COUNTERS order) per county cell and per city total."""
         packed = dict(self.packed)
-        get = packed.get
-        for (dims, year, category, profile), (n, paid) in self.cases.items():
-            inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
-            city, county = dims.city_id, dims.county_id
-            for key in (
-                (_ALL, year, city, county, ""),
-                (_SECTION, year, city, county, dims.section),
-                (_DIVISION, year, city, county, dims.division),
-                (_RISK_CLASS, year, city, county, dims.risk_class),
-                (_KEY_INDUSTRY, year, city, county, dims.is_key),
-                (_SIZE, year, city, county, dims.size),
-                (_CATEGORY, year, city, county, category),
-            ):
-                packed[key] = get(key, 0) + inc
+        _spread(packed, ((*key, n, paid) for key, (n, paid) in self.cases.items()))
         city_packed: dict[tuple[str, int, int, int, str], int] = {}
         for (dimension, year, city, _county, value), total in packed.items():
             key = (dimension, year, city, city, value)

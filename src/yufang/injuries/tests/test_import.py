@@ -138,7 +138,7 @@ def _run(official, job, django_capture_on_commit_callbacks):
 
 
 def test_an_import_is_audited_once_and_each_case_names_it(
-    insured, django_capture_on_commit_callbacks
+    insured, django_capture_on_commit_callbacks, client
 ):
     from yufang.audit.models import AuditEntry
 
@@ -152,6 +152,9 @@ def test_an_import_is_audited_once_and_each_case_names_it(
     entry = AuditEntry.objects.get(model="injuries.InjuryCase", action="create")
     assert (entry.actor, entry.reason, entry.object_id) == (official, "import", f"import:{job.pk}")
     assert entry.changes == {"import_job": job.pk, "created": 3}
+    client.force_login(official)
+    page = client.get(f"/injuries/cases/{cases[0].pk}/").content.decode()
+    assert f'href="/imports/{job.pk}/"' in page and "cases.xlsx" in page
     # Stored protected, shown masked, and readable by an official.
     from yufang.injuries.services import case_reveal_id_number
 
