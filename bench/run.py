@@ -371,7 +371,9 @@ def _iex_import(data: bytes, user: Any) -> dict[str, Any]:
     from import_export import fields, resources
 
     from yufang.injuries.models import InjuryCase
-    from yufang.injuries.services import _case_attrs, _stage_drop, cases_check
+    from yufang.injuries.services import cases_check
+    from yufang.injuries.services.cases import _case_attrs
+    from yufang.injuries.services.checks import _stage_drop
 
     headers = {
         "认定书编号": "case_number",

@@ -16,9 +16,9 @@ from yufang.injuries.services import (
     case_delete,
     case_reveal_id_number,
     case_update,
-    id_number_digest,
 )
 from yufang.injuries.tests.helpers import case_data, id_number, insure
+from yufang.lib.protected import id_number_digest
 
 pytestmark = pytest.mark.django_db
 

@@ -246,8 +246,9 @@ def test_a_file_written_in_many_chunks_keeps_the_rollup_exact(scene, monkeypatch
 
     from yufang.injuries import services
     from yufang.injuries.models import InjuryCase
+    from yufang.injuries.services import cases
 
-    monkeypatch.setattr(services, "CASE_CHUNK", 3)
+    monkeypatch.setattr(cases, "CASE_CHUNK", 3)
     official = scene.people[Role.PROVINCE_OFFICIAL]
     enterprises = [scene.enterprise, scene.other_enterprise, scene.jinan_enterprise]
     records = [

@@ -1,0 +1,60 @@
+"""Writes of the injuries domain, by subject:
+
+- `cases`: one case from a form or the API, the good rows of a checked file, insured headcounts;
+- `checks`: checking cases, a whole file at once;
+- `rollup`: the counts the dashboards read, kept exact in the same transaction as every write.
+"""
+
+from yufang.injuries.services.cases import (
+    CASE_CHUNK,
+    CASE_WRITERS,
+    CaseInvalid,
+    case_create,
+    case_delete,
+    case_reveal_id_number,
+    case_update,
+    cases_create_many,
+    exposure_set,
+    may_reveal_id_number,
+)
+from yufang.injuries.services.checks import (
+    CaseBatch,
+    CaseFields,
+    EnterpriseRef,
+    case_clean,
+    cases_check,
+)
+from yufang.injuries.services.rollup import (
+    COUNTERS,
+    Deltas,
+    EnterpriseDims,
+    case_profile,
+    rollup_apply,
+    rollup_rebuild,
+    rollup_watch,
+)
+
+__all__ = [
+    "CASE_CHUNK",
+    "CASE_WRITERS",
+    "COUNTERS",
+    "CaseBatch",
+    "CaseFields",
+    "CaseInvalid",
+    "Deltas",
+    "EnterpriseDims",
+    "EnterpriseRef",
+    "case_clean",
+    "case_create",
+    "case_delete",
+    "case_profile",
+    "case_reveal_id_number",
+    "case_update",
+    "cases_check",
+    "cases_create_many",
+    "exposure_set",
+    "may_reveal_id_number",
+    "rollup_apply",
+    "rollup_rebuild",
+    "rollup_watch",
+]

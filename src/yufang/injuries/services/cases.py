@@ -1,0 +1,345 @@
+"""Writes of injury cases and insured headcounts: one case from a form or the API, or the
+good rows of a checked file (`cases_create_many`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yufang.accounts.models import Role
+from yufang.accounts.scoping import OFFICIAL_ROLES, ScopePaths, may_write_at, scope_q
+from yufang.audit.models import AuditEntry
+from yufang.audit.services import (
+    audit_create,
+    audit_delete,
+    audit_update,
+    snapshot,
+)
+from yufang.enterprises.models import Enterprise, InsuredHeadcount
+from yufang.enterprises.services import EnterpriseInvalid, headcount_set
+from yufang.injuries.models import InjuryCase
+from yufang.injuries.services.checks import (
+    _STAGE,
+    _STAGE_COLUMNS,
+    CaseBatch,
+    EnterpriseRef,
+    _stage_drop,
+    _temporary_rows,
+    _temporary_table,
+    _text,
+    _while_database_runs,
+    case_clean,
+)
+from yufang.injuries.services.rollup import Deltas, EnterpriseDims, _hours_known, rollup_apply
+from yufang.lib.bulk import collector_paused
+from yufang.lib.errors import InvalidInput
+from yufang.lib.identifiers import mask_id_number
+from yufang.lib.protected import (
+    id_number_decrypt,
+    id_number_digest,
+    id_number_encrypt,
+)
+
+
+class CaseInvalid(InvalidInput):
+    pass
+
+
+# --- the injured person's ID number -------------------------------------------------------
+
+
+def may_reveal_id_number(user: Any, case: InjuryCase) -> bool:
+    """Only officials (province, city, county) of the case's region see the full number."""
+    if getattr(user, "role", None) not in OFFICIAL_ROLES:
+        return False
+    q = scope_q(user, _CASE_SCOPE_PATHS)
+    return q is None or InjuryCase.objects.filter(q, pk=case.pk).exists()
+
+
+def case_reveal_id_number(*, actor: Any, case: InjuryCase) -> str:
+    """The full ID number, written to the audit log as a reveal."""
+    if not may_reveal_id_number(actor, case):
+        raise PermissionDenied(_("Only officials of this region may see the full ID number."))
+    AuditEntry.objects.create(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        model=InjuryCase._meta.label,
+        object_id=str(case.pk),
+        object_repr=str(case)[:200],
+        changes={},
+        reason="reveal id_number",
+    )
+    return id_number_decrypt(case.id_number_encrypted)
+
+
+_CASE_SCOPE_PATHS = ScopePaths.via_enterprise("enterprise")
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+CASE_WRITERS = frozenset(
+    {Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.ADMIN}
+)
+
+
+def _require_case_writer(actor: Any, enterprise: Enterprise | EnterpriseRef | None) -> None:
+    if getattr(actor, "role", None) not in CASE_WRITERS:
+        raise PermissionDenied(_("Only HRSS officials record injury cases."))
+    if enterprise is not None and not may_write_at(
+        actor,
+        city_id=enterprise.city_id,
+        county_id=enterprise.county_id,
+        grid_id=enterprise.grid_id,
+        enterprise_id=enterprise.pk,
+    ):
+        raise PermissionDenied(_("This enterprise lies outside the region you may change."))
+
+
+def _case_attrs(values: dict[str, Any]) -> dict[str, Any]:
+    attrs = {k: v for k, v in values.items() if k not in ("id_number", "enterprise")}
+    attrs["enterprise_id"] = values["enterprise"].pk
+    number = values["id_number"]
+    attrs["id_number_digest"] = id_number_digest(number)
+    attrs["id_number_encrypted"] = id_number_encrypt(number)
+    attrs["id_number_masked"] = mask_id_number(number)
+    return attrs
+
+
+@transaction.atomic
+def case_create(*, actor: Any, data: dict[str, Any]) -> InjuryCase:
+    """Record a recognised case. `data["enterprise"]` is an Enterprise or a credit code."""
+    enterprise = data.get("enterprise") if isinstance(data.get("enterprise"), Enterprise) else None
+    _require_case_writer(actor, enterprise)
+    cleaned = case_clean(data, user=None, today=timezone.localdate())
+    if cleaned.errors:
+        raise CaseInvalid(cleaned.errors)
+    enterprise = cleaned.values["enterprise"]
+    _require_case_writer(actor, enterprise)
+    case = InjuryCase.objects.create(created_by=actor, **_case_attrs(cleaned.values))
+    audit_create(actor, case)
+    deltas = Deltas()
+    deltas.add_case(
+        enterprise.dims,
+        case,
+        hours_known=_hours_known(enterprise.pk, case.accident_date.year),
+        sign=1,
+    )
+    rollup_apply(deltas)
+    return case
+
+
+def _case_as_data(case: InjuryCase) -> dict[str, Any]:
+    return {
+        "case_number": case.case_number,
+        "enterprise": case.enterprise,
+        "person_name": case.person_name,
+        "accident_date": case.accident_date.isoformat(),
+        "recognition_date": case.recognition_date.isoformat(),
+        "kind": case.kind,
+        "occupational_disease": case.occupational_disease,
+        "is_death": case.is_death,
+        "disability_grade": case.disability_grade or "",
+        "lost_workdays": "" if case.lost_workdays is None else case.lost_workdays,
+        "accident_category": case.accident_category,
+        "body_part": case.body_part,
+        "payout": case.payout,
+    }
+
+
+@transaction.atomic
+def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> InjuryCase:
+    """Change a case; an empty ID number keeps the stored one."""
+    case = (
+        InjuryCase.objects.select_for_update()
+        .select_related("enterprise__industry")
+        .get(pk=case.pk)
+    )
+    _require_case_writer(actor, case.enterprise)
+    merged = {**_case_as_data(case), **data}
+    keep_id = not _text(merged.get("id_number"))
+    if keep_id:
+        merged["id_number"] = id_number_decrypt(case.id_number_encrypted)
+    cleaned = case_clean(merged, user=None, today=timezone.localdate(), existing_pk=case.pk)
+    if cleaned.errors:
+        raise CaseInvalid(cleaned.errors)
+    enterprise = cleaned.values["enterprise"]
+    _require_case_writer(actor, enterprise)
+    before = snapshot(case)
+    deltas = Deltas()
+    deltas.add_case(
+        EnterpriseDims.of(case.enterprise),
+        case,
+        hours_known=_hours_known(case.enterprise_id, case.accident_date.year),
+        sign=-1,
+    )
+    attrs = _case_attrs(cleaned.values)
+    if keep_id:
+        for name in ("id_number_digest", "id_number_encrypted", "id_number_masked"):
+            attrs.pop(name)
+    for name, value in attrs.items():
+        setattr(case, name, value)
+    case.save()
+    audit_update(actor, case, before)
+    deltas.add_case(
+        enterprise.dims,
+        case,
+        hours_known=_hours_known(enterprise.pk, case.accident_date.year),
+        sign=1,
+    )
+    rollup_apply(deltas)
+    return case
+
+
+@transaction.atomic
+def case_delete(*, actor: Any, case: InjuryCase, reason: str = "") -> None:
+    case = (
+        InjuryCase.objects.select_for_update()
+        .select_related("enterprise__industry")
+        .get(pk=case.pk)
+    )
+    _require_case_writer(actor, case.enterprise)
+    deltas = Deltas()
+    deltas.add_case(
+        EnterpriseDims.of(case.enterprise),
+        case,
+        hours_known=_hours_known(case.enterprise_id, case.accident_date.year),
+        sign=-1,
+    )
+    audit_delete(actor, case, reason=reason)
+    case.delete()
+    rollup_apply(deltas)
+
+
+# Rows of an import written between two progress reports.
+CASE_CHUNK = 20_000
+_CASE_COLUMNS = (
+    "case_number",
+    "person_name",
+    "id_number_digest",
+    "id_number_encrypted",
+    "id_number_masked",
+    "accident_date",
+    "recognition_date",
+    "kind",
+    "occupational_disease",
+    "is_death",
+    "disability_grade",
+    "lost_workdays",
+    "accident_category",
+    "body_part",
+    "payout",
+)
+
+
+@collector_paused()
+def cases_create_many(
+    *,
+    actor: Any,
+    batch: CaseBatch,
+    import_job_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Insert the good rows of a checked file (imports, demo data); the caller holds the
+    transaction.
+
+    A chunk at a time, the rows go to a temporary table and the database copies them into
+    the cases table, each case naming the import it came from (whose stored file holds what
+    the row said). While it does, in a second thread (the driver lets go of Python's lock),
+    Python protects the next chunk's ID numbers and adds this chunk to the rollup's
+    changes. The audit log gets one entry for the import; the rollup is changed once.
+    """
+    count = len(batch.good)
+    if not count:
+        return 0
+    q = connection.ops.quote_name
+
+    def param(name: str) -> str:
+        # PostgreSQL cannot infer a parameter's type from a SELECT list.
+        column: Any = InjuryCase._meta.get_field(name)
+        if connection.vendor == "postgresql":
+            return f"CAST(%s AS {column.cast_db_type(connection)})"
+        return "%s"
+
+    now = timezone.now()
+    stamp = InjuryCase._meta.get_field("created_at").get_db_prep_save(now, connection)
+    extra = ("created_by_id", "created_at", "updated_at", "import_job_id")
+    insert = (
+        f"INSERT INTO {q(InjuryCase._meta.db_table)} "  # noqa: S608
+        f"({', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id', *extra))}) "
+        f"SELECT {', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id'))}, "
+        f"{', '.join(param(c.removesuffix('_id')) for c in extra)} FROM {_STAGE} "
+        "WHERE line BETWEEN %s AND %s"
+    )
+    head = [getattr(actor, "pk", None), stamp, stamp, import_job_id]
+    parts = [range(start, min(start + CASE_CHUNK, count)) for start in range(0, count, CASE_CHUNK)]
+    deltas = Deltas()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        # Check each case's references as it is inserted (beside Python's work) rather than
+        # queue a check per case for the commit, as Django's deferred constraints would.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _temporary_table(_STAGE, _STAGE_COLUMNS, [])
+    rows = batch.staged_rows(parts[0])
+    for k, part in enumerate(parts):
+        _temporary_rows(_STAGE, [name for name, _kind in _STAGE_COLUMNS], rows)
+        span = [batch.lines[part.start], batch.lines[part.stop - 1]]
+
+        def beside(k: int = k, part: range = part) -> list[tuple[Any, ...]]:
+            batch.count(deltas, part)
+            return batch.staged_rows(parts[k + 1]) if k + 1 < len(parts) else []
+
+        rows = _while_database_runs([(insert, [*head, *span], part.stop)], beside, progress)
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    rollup_apply(deltas)
+    AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AuditEntry.Action.CREATE,
+        model=InjuryCase._meta.label,
+        object_id=f"import:{import_job_id}" if import_job_id else "",
+        object_repr=f"{count} {InjuryCase._meta.label}",
+        changes={"import_job": import_job_id, "created": count},
+        reason="import",
+    )
+    _stage_drop()
+    return count
+
+
+# --- exposure -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exposure_set(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    year: int,
+    insured_headcount: int,
+    hours_worked: Decimal | None = None,
+) -> InsuredHeadcount:
+    """Set an enterprise's insured headcount (and hours) for a year. A year with cases cannot
+    drop to 0 insured; the rollup follows through `rollup_watch`."""
+    if (
+        insured_headcount == 0
+        and InjuryCase.objects.filter(enterprise=enterprise, accident_date__year=year).exists()
+    ):
+        raise EnterpriseInvalid(
+            _("%(year)s has injury cases, so the insured headcount cannot be 0.") % {"year": year},
+            "insured_headcount",
+        )
+    return headcount_set(
+        actor=actor,
+        enterprise=enterprise,
+        year=year,
+        insured_headcount=insured_headcount,
+        hours_worked=hours_worked,
+    )

@@ -1,0 +1,740 @@
+"""Checking injury cases, a whole file at once.
+
+A case is checked in two steps. `_case_columns` checks what each row says on its own (required
+fields, dates, ID number, categories, amounts), a column at a time. `cases_check` then puts
+the rows' keys in a temporary table and lets the database check them against the registry in
+one query: enterprise registered and in the user's region, insured that year with people,
+case number not recorded yet. A person's form is a file of one row (`case_clean`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from yufang.accounts.scoping import may_write_at
+from yufang.enterprises.models import Enterprise, InsuredHeadcount
+from yufang.injuries.models import (
+    ACCIDENT_CATEGORY_NAMES,
+    BODY_PART_NAMES,
+    AccidentCategory,
+    BodyPart,
+    CaseKind,
+    InjuryCase,
+    lost_time,
+)
+from yufang.injuries.services.rollup import Deltas, EnterpriseDims, case_profile
+from yufang.lib.bulk import collector_paused
+from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
+from yufang.lib.protected import id_numbers_protect
+
+# Enum `.values` builds a new list on each access; validation runs it per imported row.
+_CASEKIND_VALUES = frozenset(CaseKind.values)
+_ACCIDENTCATEGORY_VALUES = frozenset(AccidentCategory.values)
+_BODYPART_VALUES = frozenset(BodyPart.values)
+
+
+class EnterpriseRef(NamedTuple):
+    """What checking and counting a case needs of its enterprise: a plain row, because a
+    file looks up a hundred thousand enterprises at once."""
+
+    pk: int
+    credit_code: str
+    name: str
+    city_id: int
+    county_id: int
+    grid_id: int | None
+    dims: EnterpriseDims
+
+
+@dataclass
+class CaseFields:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.strip() if type(value) is str else str(value).strip()
+
+
+@lru_cache(maxsize=8192)
+def _date(text: str) -> dt.date | None:
+    text = text.strip().replace("/", "-").replace(".", "-")
+    if " " in text:
+        text = text.split(" ", 1)[0]
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        try:
+            y, m, d = (int(p) for p in text.split("-"))
+            return dt.date(y, m, d)
+        except ValueError:
+            return None
+
+
+_NOT_A_NUMBER = -1
+
+
+@lru_cache(maxsize=4096)
+def _whole(text: str) -> int | None:
+    """A whole number of 0 or more, None for an empty cell, _NOT_A_NUMBER otherwise."""
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() else _NOT_A_NUMBER
+
+
+_DEATH_WORDS = {
+    **dict.fromkeys(("1", "true", "yes", "y", "是", "死亡", "√"), True),
+    **dict.fromkeys(("", "0", "false", "no", "n", "否"), False),
+}
+_KIND_NAMES = {
+    "工伤": CaseKind.WORK_INJURY,
+    "认定工伤": CaseKind.WORK_INJURY,
+    "视同工伤": CaseKind.DEEMED,
+    "职业病": CaseKind.OCCUPATIONAL_DISEASE,
+}
+_CENT = Decimal("0.01")
+_PAYOUT_LIMIT = Decimal("1e10")
+
+
+def _payout(text: str) -> Decimal | str:
+    """The amount, or the message saying what is wrong with it."""
+    text = text.replace(",", "") or "0"
+    try:
+        amount = Decimal(text)
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = amount.quantize(_CENT)
+    except InvalidOperation:
+        return _("Not an amount: %(value)s") % {"value": text}
+    if amount < 0:
+        return _("The fund payout cannot be negative.")
+    if amount >= _PAYOUT_LIMIT:
+        return _("The fund payout is too large.")
+    return amount
+
+
+# The values of a checked case, in this order (the enterprise as its credit code).
+_VALUE_NAMES = (
+    "case_number",
+    "enterprise",
+    "person_name",
+    "id_number",
+    "accident_date",
+    "recognition_date",
+    "kind",
+    "occupational_disease",
+    "is_death",
+    "disability_grade",
+    "lost_workdays",
+    "accident_category",
+    "body_part",
+    "payout",
+)
+
+
+def _cells(records: list[dict[str, Any]], name: str) -> list[str]:
+    """One field of every row as stripped text (forms give numbers, booleans, instances)."""
+    return [
+        "" if (x := r.get(name)) is None else x.strip() if type(x) is str else str(x).strip()
+        for r in records
+    ]
+
+
+class _Keys(NamedTuple):
+    """What the registry is asked about each row: case number, credit code, accident date."""
+
+    numbers: list[str]
+    codes: list[str]
+    accidents: list[dt.date | None]
+    accident_texts: list[str]
+
+
+def _case_keys(records: list[dict[str, Any]]) -> _Keys:
+    texts = _cells(records, "accident_date")
+    return _Keys(
+        _cells(records, "case_number"),
+        [
+            given.credit_code if isinstance(given := r.get("enterprise"), Enterprise) else c.upper()
+            for r, c in zip(records, _cells(records, "enterprise"), strict=True)
+        ],
+        list(map(_date, texts)),
+        texts,
+    )
+
+
+def _case_columns(
+    records: list[dict[str, Any]], today: dt.date, keys: _Keys
+) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """What each row says, checked on its own: the values by name (one list per field, a
+    row per position) and each row's errors by field, in messages that name the field.
+
+    A file is checked a column at a time: each column's cells go through the same small
+    step, and messages are only written for the cells that fail.
+    """
+    n = len(records)
+    errors: list[dict[str, str]] = [{} for _ in range(n)]
+
+    def cells(name: str) -> list[str]:
+        return _cells(records, name)
+
+    numbers = keys.numbers
+    for i, number in enumerate(numbers):
+        if not number or len(number) > 40:
+            errors[i]["case_number"] = (
+                _("The case number has at most 40 characters.")
+                if number
+                else _("The case number is required.")
+            )
+
+    codes = keys.codes
+    for i in (i for i, code in enumerate(codes) if not code):
+        errors[i]["enterprise"] = _("The enterprise is required.")
+
+    names = [name[:60] for name in cells("person_name")]
+    for i in (i for i, name in enumerate(names) if not name):
+        errors[i]["person_name"] = _("The injured person's name is required.")
+
+    id_numbers = [normalise_id_number(x) for x in cells("id_number")]
+    for i, number in enumerate(id_numbers):
+        if not number:
+            errors[i]["id_number"] = _("The injured person's ID number is required.")
+        elif not (check := check_id_number(number, today=today)).ok:
+            errors[i]["id_number"] = _("Not a valid resident ID number (%(reason)s).") % {
+                "reason": check.reason
+            }
+
+    accident_texts, recognition_texts = keys.accident_texts, cells("recognition_date")
+    accidents = keys.accidents
+    recognitions = list(map(_date, recognition_texts))
+    for i, (accident, recognition) in enumerate(zip(accidents, recognitions, strict=True)):
+        if accident is None or recognition is None or recognition > today or accident > recognition:
+            err = errors[i]
+            if accident is None:
+                err["accident_date"] = _("Not a valid date: %(value)s") % {
+                    "value": accident_texts[i]
+                }
+            elif accident > today:
+                err["accident_date"] = _("The accident date lies in the future.")
+            if recognition is None:
+                err["recognition_date"] = _("Not a valid date: %(value)s") % {
+                    "value": recognition_texts[i]
+                }
+            elif recognition > today:
+                err["recognition_date"] = _("The recognition date lies in the future.")
+            if accident and recognition and accident > recognition:
+                err["accident_date"] = _("The accident date is after the recognition date.")
+
+    kind_texts = cells("kind")
+    kinds = [_KIND_NAMES.get(x, x) for x in kind_texts]
+    diseases = [x[:100] for x in cells("occupational_disease")]
+    disease_kind = CaseKind.OCCUPATIONAL_DISEASE
+    for i, (kind, disease) in enumerate(zip(kinds, diseases, strict=True)):
+        if kind not in _CASEKIND_VALUES:
+            errors[i]["kind"] = _("Unknown kind of case: %(value)s") % {"value": kind_texts[i]}
+        if (kind == disease_kind) != bool(disease):
+            errors[i]["occupational_disease"] = (
+                _("Only an occupational-disease case names a disease.")
+                if disease
+                else _("Name the occupational disease.")
+            )
+
+    deaths: list[bool] = []
+    for i, (r, text) in enumerate(zip(records, cells("is_death"), strict=True)):
+        given = r.get("is_death")
+        death = given if type(given) is bool else _DEATH_WORDS.get(text.lower())
+        if death is None:
+            errors[i]["is_death"] = _("Write yes or no: %(value)s") % {"value": text.lower()}
+            death = False
+        deaths.append(death)
+
+    grades = [_whole(x.replace("级", "")) for x in cells("disability_grade")]
+    for i, grade in enumerate(grades):
+        if grade is not None and not 1 <= grade <= 10:
+            errors[i]["disability_grade"] = _(
+                "The disability grade is a whole number from 1 to 10."
+            )
+            grades[i] = None
+    days = list(map(_whole, cells("lost_workdays")))
+    for i in (i for i, d in enumerate(days) if d == _NOT_A_NUMBER):
+        errors[i]["lost_workdays"] = _("Lost workdays must be a whole number of 0 or more.")
+        days[i] = None
+
+    category_texts = cells("accident_category")
+    categories = [ACCIDENT_CATEGORY_NAMES.get(x) or x.zfill(2) for x in category_texts]
+    for i in (i for i, c in enumerate(categories) if c not in _ACCIDENTCATEGORY_VALUES):
+        errors[i]["accident_category"] = _("Unknown accident category (GB 6441): %(value)s") % {
+            "value": category_texts[i]
+        }
+
+    part_texts = cells("body_part")
+    parts = [BODY_PART_NAMES.get(x, x) for x in part_texts]
+    for i in (i for i, p in enumerate(parts) if p not in _BODYPART_VALUES):
+        errors[i]["body_part"] = _("Unknown body part: %(value)s") % {"value": part_texts[i]}
+
+    payouts: list[Any] = list(map(_payout, cells("payout")))
+    for i in (i for i, p in enumerate(payouts) if type(p) is str):
+        errors[i]["payout"] = payouts[i]
+        payouts[i] = Decimal(0)
+
+    columns: dict[str, list[Any]] = dict(
+        zip(
+            _VALUE_NAMES,
+            (
+                numbers,
+                codes,
+                names,
+                id_numbers,
+                accidents,
+                recognitions,
+                kinds,
+                diseases,
+                deaths,
+                grades,
+                days,
+                categories,
+                parts,
+                payouts,
+            ),
+            strict=True,
+        )
+    )
+    return columns, errors
+
+
+@dataclass
+class CaseBatch:
+    """A file of cases checked as a whole (`cases_check`), ready for `cases_create_many`.
+
+    The rows are staged in a temporary table of the connection that checked them; the
+    database inserts the good ones from there.
+    """
+
+    # Row numbers of the good rows, in file order.
+    lines: list[int] = field(default_factory=list)
+    # (row, field, message)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    # Every row's values by name (see _VALUE_NAMES); which rows are good, their enterprise
+    # and whether their enterprise-year has hours worked.
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    good: list[int] = field(default_factory=list)
+    refs: list[EnterpriseRef] = field(default_factory=list)
+    hours_known: list[bool] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[CaseFields]:
+        return self.first_rows(len(self.good))
+
+    def first_rows(self, count: int) -> list[CaseFields]:
+        """Good rows as fields by name, the enterprise as an EnterpriseRef."""
+        return [
+            CaseFields(
+                {
+                    "enterprise": ref,
+                    **{n: self.columns[n][i] for n in _VALUE_NAMES if n != "enterprise"},
+                }
+            )
+            for i, ref in zip(self.good[:count], self.refs, strict=False)
+        ]
+
+    def count(self, deltas: Deltas, part: range) -> None:
+        """Add what the good rows `part` (positions in `good`) change in the rollup."""
+        c = self.columns
+        kinds, deaths, grades, days = (
+            c["kind"],
+            c["is_death"],
+            c["disability_grade"],
+            c["lost_workdays"],
+        )
+        accidents, categories, payouts = c["accident_date"], c["accident_category"], c["payout"]
+        deltas.spread_cases(
+            (
+                self.refs[g].dims,
+                accidents[i].year,
+                categories[i],
+                case_profile(
+                    kind=kinds[i],
+                    is_death=deaths[i],
+                    lost_time=lost_time(deaths[i], grades[i], days[i]),
+                    hours_known=self.hours_known[g],
+                ),
+                1,
+                payouts[i],
+            )
+            for g in part
+            for i in [self.good[g]]
+        )
+
+    def staged_rows(self, part: range) -> list[tuple[Any, ...]]:
+        """The good rows `part` for the staging table, their ID numbers protected."""
+        good = self.good[part.start : part.stop]
+        return _staged_rows(
+            self.lines[part.start : part.stop],
+            self.columns,
+            good,
+            self.refs[part.start : part.stop],
+            id_numbers_protect([self.columns["id_number"][i] for i in good]),
+        )
+
+
+_STAGE = "injury_case_stage"
+_KEYS = "injury_case_keys"
+_FOUND = "injury_case_found"
+_FOUND_ENTERPRISES = "injury_case_found_enterprise"
+# Column, PostgreSQL type. The row number is the key, so imports insert in chunks by range.
+_STAGE_COLUMNS = (
+    ("line", "integer PRIMARY KEY"),
+    ("enterprise_id", "bigint"),
+    ("case_number", "varchar(40)"),
+    ("person_name", "varchar(60)"),
+    ("id_number_digest", "varchar(64)"),
+    ("id_number_encrypted", "text"),
+    ("id_number_masked", "varchar(18)"),
+    ("accident_date", "date"),
+    ("recognition_date", "date"),
+    ("kind", "varchar(24)"),
+    ("occupational_disease", "varchar(100)"),
+    ("is_death", "boolean"),
+    ("disability_grade", "smallint"),
+    ("lost_workdays", "integer"),
+    ("accident_category", "varchar(2)"),
+    ("body_part", "varchar(16)"),
+    ("payout", "numeric(12, 2)"),
+)
+
+
+def _staged_rows(
+    lines: list[int],
+    columns: dict[str, list[Any]],
+    good: list[int],
+    refs: list[EnterpriseRef],
+    protected: list[tuple[str, str]],
+) -> list[tuple[Any, ...]]:
+    """Good rows (their row numbers, positions in `columns`, enterprises and protected ID
+    numbers) for the staging table, as the database takes them."""
+    sqlite = connection.vendor != "postgresql"
+
+    def pick(name: str) -> list[Any]:
+        column = columns[name]
+        return [column[i] for i in good]
+
+    def dates(name: str) -> list[Any]:
+        picked = pick(name)
+        if not sqlite:
+            return picked
+        text = {d: str(d) for d in set(picked)}  # a few thousand days for any file
+        return [text[d] for d in picked]
+
+    return list(
+        zip(
+            lines,
+            [ref.pk for ref in refs],
+            pick("case_number"),
+            pick("person_name"),
+            [digest for digest, _copy in protected],
+            [copy for _digest, copy in protected],
+            list(map(mask_id_number, pick("id_number"))),
+            dates("accident_date"),
+            dates("recognition_date"),
+            pick("kind"),
+            pick("occupational_disease"),
+            list(map(int, pick("is_death"))) if sqlite else pick("is_death"),
+            pick("disability_grade"),
+            pick("lost_workdays"),
+            pick("accident_category"),
+            pick("body_part"),
+            list(map(str, pick("payout"))) if sqlite else pick("payout"),
+            strict=True,
+        )
+    )
+
+
+def _temporary_table(
+    name: str, columns: Sequence[tuple[str, str]], rows: list[tuple[Any, ...]]
+) -> None:
+    """(Re)create a temporary table of this connection with these rows."""
+    q = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {name} ("
+            + ", ".join(
+                f"{q(column)} {kind if postgres else kind.replace('boolean', 'bool')}"
+                for column, kind in columns
+            )
+            + ")"
+        )
+    _temporary_rows(name, [column for column, _kind in columns], rows)
+
+
+def _temporary_rows(name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Add rows (values as the database takes them) to a temporary table: COPY on
+    PostgreSQL, executemany on SQLite (in one transaction of the temporary database when
+    the caller holds none)."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    names = ", ".join(q(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        own = not connection.in_atomic_block
+        if own:
+            cursor.execute("BEGIN")
+        try:
+            cursor.executemany(
+                f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
+                rows,
+            )
+        finally:
+            if own:
+                cursor.execute("COMMIT")
+
+
+def _stage_drop() -> None:
+    with connection.cursor() as cursor:
+        for name in (_STAGE, _KEYS, _FOUND, _FOUND_ENTERPRISES):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _look_up_sql() -> list[tuple[str, list[Any], int | None]]:
+    """Statements that look every staged key up in the registry, into two temporary
+    tables: per row, and per enterprise found."""
+    from yufang.industries.models import Industry
+
+    q = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    return [
+        # Hash joins over a province's registry; PostgreSQL's default 4 MB spills them to disk.
+        *([("SET work_mem = '64MB'", [], None)] if postgres else []),
+        (
+            f"CREATE TEMPORARY TABLE {_FOUND} AS SELECT k.line AS line, e.id AS enterprise, "  # noqa: S608
+            "h.insured_headcount AS people, h.hours_worked IS NOT NULL AS hours, c.id AS known "
+            f"FROM {_KEYS} k "
+            f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
+            f"LEFT JOIN {q(InsuredHeadcount._meta.db_table)} h "
+            "ON h.enterprise_id = e.id AND h.year = k.year "
+            f"LEFT JOIN {q(InjuryCase._meta.db_table)} c ON c.case_number = k.case_number",
+            [],
+            None,
+        ),
+        *([(f"ANALYZE {_FOUND}", [], None)] if postgres else []),
+        (
+            # Laid out as an EnterpriseRef's fields, then its EnterpriseDims'.
+            f"CREATE TEMPORARY TABLE {_FOUND_ENTERPRISES} AS SELECT e.id, e.credit_code, "  # noqa: S608
+            "e.name, e.city_id AS city, e.county_id AS county, e.grid_id, "
+            "e.city_id, e.county_id, i.section, i.division_code, "
+            "COALESCE(CAST(e.risk_class AS TEXT), '') AS risk, "
+            "CASE WHEN e.is_key_industry THEN '1' ELSE '0' END AS is_key, e.size "
+            f"FROM {q(Enterprise._meta.db_table)} e "
+            f"JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
+            f"WHERE e.id IN (SELECT enterprise FROM {_FOUND})",
+            [],
+            None,
+        ),
+        *([("RESET work_mem", [], None)] if postgres else []),
+    ]
+
+
+@collector_paused()
+def cases_check(
+    records: list[tuple[int, dict[str, Any]]],
+    *,
+    user: Any,
+    today: dt.date,
+    existing_pk: int | None = None,
+) -> CaseBatch:
+    """Check a file of cases (row number, fields; rows in order) without writing any: each
+    row on its own, case numbers against each other and against the stored cases,
+    enterprises against the registry and the user's region (`user=None` skips the region).
+    `existing_pk` is the case being edited, if any.
+
+    The rows' keys go to the database first, which looks them up in the registry in a
+    second thread (the driver lets go of Python's lock) while Python checks the rest of each
+    row and protects the ID numbers: an import uses both of a machine's cores.
+    """
+    lines = [number for number, _record in records]
+    if any(a >= b for a, b in zip(lines, lines[1:], strict=False)):
+        raise ValueError("rows must come in order, each with its own number")
+    fields = [record for _number, record in records]
+    keys = _case_keys(fields)
+    _stage_drop()
+    _temporary_table(
+        _KEYS,
+        (
+            ("line", "integer PRIMARY KEY"),
+            ("case_number", "varchar(40)"),
+            ("credit_code", "varchar(18)"),
+            ("year", "integer"),
+        ),
+        list(
+            zip(
+                lines,
+                [n[:40] for n in keys.numbers],
+                [c[:18] for c in keys.codes],
+                [a.year if a else None for a in keys.accidents],
+                strict=True,
+            )
+        ),
+    )
+
+    def check_rows() -> tuple[dict[str, list[Any]], list[dict[str, str]], list[int]]:
+        columns, errors = _case_columns(fields, today, keys)
+        seen: dict[str, int] = {}
+        for i, number in enumerate(keys.numbers):
+            first = seen.setdefault(number, lines[i]) if number else lines[i]
+            if first != lines[i]:
+                errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
+        return columns, errors, [i for i, e in enumerate(errors) if not e]
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A fresh temporary table has no statistics; without them the planner joins a
+            # hundred thousand rows as if they were a handful.
+            cursor.execute(f"ANALYZE {_KEYS}")
+    columns, errors, _fine = _while_database_runs(_look_up_sql(), check_rows, None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {_FOUND_ENTERPRISES}")  # noqa: S608
+        make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
+        refs = {row[0]: make_ref((*row[:6], make_dims(row[6:]))) for row in cursor.fetchall()}
+        cursor.execute(f"SELECT enterprise, people, hours, known FROM {_FOUND} ORDER BY line")  # noqa: S608
+        found = cursor.fetchall()
+
+    batch = CaseBatch(columns=columns)
+    numbers, codes, accidents = keys.numbers, keys.codes, keys.accidents
+    # Most rows of a good file pass every check: find those in one pass, then write the
+    # messages of the others.
+    allowed: dict[int, bool] = {}
+
+    def may(pk: int) -> bool:
+        ok = allowed.get(pk)
+        if ok is None:
+            ref = refs[pk]
+            ok = allowed[pk] = user is None or may_write_at(
+                user,
+                city_id=ref.city_id,
+                county_id=ref.county_id,
+                grid_id=ref.grid_id,
+                enterprise_id=pk,
+            )
+        return ok
+
+    passing = [
+        not err and pk is not None and people and (case is None or case == existing_pk) and may(pk)
+        for err, (pk, people, _hours, case) in zip(errors, found, strict=True)
+    ]
+    for i in (i for i, ok in enumerate(passing) if not ok):
+        pk, people, _hours, case = found[i]
+        err = errors[i]
+        if case is not None and case != existing_pk:
+            err.setdefault(
+                "case_number",
+                _("A case with number %(number)s is already recorded.") % {"number": numbers[i]},
+            )
+        if pk is None:
+            if codes[i]:
+                err["enterprise"] = _("No enterprise with credit code %(code)s is registered.") % {
+                    "code": codes[i]
+                }
+            continue
+        if not may(pk):
+            err["enterprise"] = _("Outside the region you may change.")
+        accident = accidents[i]
+        if accident is not None and not people:
+            err.setdefault(
+                "enterprise",
+                (
+                    _(
+                        "%(enterprise)s has no insured headcount for %(year)s: not insured that year."
+                    )
+                    if people is None
+                    else _(
+                        "%(enterprise)s has an insured headcount of 0 in %(year)s but a case "
+                        "that year."
+                    )
+                )
+                % {"enterprise": refs[pk].name, "year": accident.year},
+            )
+    good = batch.good
+    good += (i for i, ok in enumerate(passing) if ok)
+    batch.refs = [refs[found[i][0]] for i in good]
+    batch.hours_known = [bool(found[i][2]) for i in good]
+    batch.lines = [lines[i] for i in good]
+    batch.errors = [
+        (line, name, message)
+        for line, err in zip(lines, errors, strict=True)
+        for name, message in err.items()
+    ]
+    return batch
+
+
+def case_clean(
+    data: dict[str, Any], *, user: Any, today: dt.date, existing_pk: int | None = None
+) -> CaseFields:
+    """Check one case as typed by a person: a file of one row."""
+    batch = cases_check([(1, data)], user=user, today=today, existing_pk=existing_pk)
+    _stage_drop()
+    if batch.good:
+        return batch.rows[0]
+    return CaseFields(
+        values={name: column[0] for name, column in batch.columns.items()},
+        errors={name: message for _row, name, message in batch.errors},
+    )
+
+
+def _while_database_runs(
+    statements: list[tuple[str, list[Any], int | None]],
+    work: Callable[[], Any],
+    progress: Callable[[int], None] | None,
+) -> Any:
+    """Run SQL statements on this connection, in its transaction, from a second thread while
+    `work` (pure Python) runs here: each statement runs inside the database driver, which
+    lets go of Python's interpreter lock, so an import uses both of a machine's cores.
+
+    The statements' numbers, when given, are reported to `progress` as they finish.
+    """
+    db = connection
+    db.ensure_connection()
+    raw = db.connection
+    placeholder = "?" if db.vendor == "sqlite" else "%s"
+    failed: list[BaseException] = []
+
+    def execute() -> None:
+        try:
+            with db.wrap_database_errors:
+                cursor = raw.cursor()
+                try:
+                    for sql, params, done in statements:
+                        cursor.execute(sql.replace("%s", placeholder), params)
+                        if done is not None and progress is not None:
+                            progress(done)
+                finally:
+                    cursor.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=execute, name="injury-case-insert")
+    worker.start()
+    try:
+        result = work()
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return result

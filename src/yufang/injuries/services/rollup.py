@@ -1,0 +1,412 @@
+"""The rollup the dashboards read: counts and exposure per year, county (and city) and one
+dimension, kept equal to the raw aggregation at every commit.
+
+Every change of a case or of a headcount passes its effect to `rollup_apply` in the same
+transaction; `rollup_watch` does it for changes made in the enterprise registry.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from yufang.enterprises.models import Enterprise, InsuredHeadcount
+from yufang.injuries.models import (
+    RATE_KINDS,
+    CaseKind,
+    InjuryCase,
+    InjuryRollup,
+    RollupDimension,
+)
+
+
+class EnterpriseDims(NamedTuple):
+    """Where an enterprise's cases and headcounts count in the rollup."""
+
+    city_id: int
+    county_id: int
+    section: str
+    division: str
+    risk_class: str
+    is_key: str
+    size: str
+
+    @classmethod
+    def of(cls, enterprise: Enterprise) -> EnterpriseDims:
+        return cls(
+            enterprise.city_id,
+            enterprise.county_id,
+            enterprise.industry.section,
+            enterprise.industry.division_code,
+            str(enterprise.risk_class or ""),
+            "1" if enterprise.is_key_industry else "0",
+            enterprise.size,
+        )
+
+    def values(self) -> tuple[tuple[str, str], ...]:
+        """(dimension, value) of every rollup dimension but the accident category."""
+        return (
+            (_ALL, ""),
+            (_SECTION, self.section),
+            (_DIVISION, self.division),
+            (_RISK_CLASS, self.risk_class),
+            (_KEY_INDUSTRY, self.is_key),
+            (_SIZE, self.size),
+        )
+
+
+# Plain strings: they are part of every rollup cell's key.
+_ALL = RollupDimension.ALL.value
+_SECTION = RollupDimension.SECTION.value
+_DIVISION = RollupDimension.DIVISION.value
+_RISK_CLASS = RollupDimension.RISK_CLASS.value
+_KEY_INDUSTRY = RollupDimension.KEY_INDUSTRY.value
+_SIZE = RollupDimension.SIZE.value
+_CATEGORY = RollupDimension.CATEGORY.value
+
+
+COUNTERS = (
+    "cases",
+    "deaths",
+    "lost_time",
+    "disease_cases",
+    "payout",
+    "headcount",
+    "hours",
+    "hours_cases",
+    "hours_lost_time",
+)
+# dimension, year, city, county (the city for a city total), value, level ("county"/"city")
+CellKey = tuple[str, int, int, int, str, str]
+
+# What a case adds to the counters, as bits: which kind it is, and for cases counted in the
+# rate whether it was a death, lost time, and whether its enterprise-year has hours worked.
+_COUNTED, _DISEASE, _DEATH, _LOST, _HOURS = 1, 2, 4, 8, 16
+
+
+def case_profile(*, kind: str, is_death: bool, lost_time: bool, hours_known: bool) -> int:
+    if kind not in RATE_KINDS:
+        return _DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0
+    return (
+        _COUNTED
+        | (_DEATH if is_death else 0)
+        | (_LOST if lost_time else 0)
+        | (_HOURS if hours_known else 0)
+    )
+
+
+_PAYOUT, _HEADCOUNT, _HOURS_WORKED = (COUNTERS.index(c) for c in ("payout", "headcount", "hours"))
+
+# A case group's counts and payout packed into one integer: the payout in cents in the low 64
+# bits, then 32 bits per count. Sums of packed values (negative ones too: deletions) unpack
+# exactly while each field stays within half its width, far beyond a province's numbers.
+_CASE_FIELDS = ("cases", "deaths", "lost_time", "disease_cases", "hours_cases", "hours_lost_time")
+_OFFSETS = {name: 64 + 32 * i for i, name in enumerate(_CASE_FIELDS)}
+_COUNT_HALF, _PAYOUT_HALF = 1 << 31, 1 << 63
+_BIAS = _PAYOUT_HALF + sum(_COUNT_HALF << o for o in _OFFSETS.values())
+_PACKED = struct.Struct("<Q6I")
+_PROFILE_BITS = {
+    "cases": _COUNTED,
+    "deaths": _DEATH,
+    "lost_time": _LOST,
+    "disease_cases": _DISEASE,
+    "hours_cases": _HOURS,
+    "hours_lost_time": _HOURS | _LOST,
+}
+# What one case of each profile adds, packed.
+_PROFILE_PACKED = {
+    profile: sum(
+        1 << _OFFSETS[name] for name, bits in _PROFILE_BITS.items() if profile & bits == bits
+    )
+    for profile in range(32)
+}
+
+
+def _unpack(total: int) -> list[Any]:
+    """The counter vector (COUNTERS order) of a sum of packed case groups."""
+    paid, cases, deaths, lost, disease, hours_cases, hours_lost = _PACKED.unpack(
+        (total + _BIAS).to_bytes(_PACKED.size, "little")
+    )
+    half = _COUNT_HALF
+    return [
+        cases - half,
+        deaths - half,
+        lost - half,
+        disease - half,
+        Decimal(paid - _PAYOUT_HALF).scaleb(-2),
+        0,
+        0,
+        hours_cases - half,
+        hours_lost - half,
+    ]
+
+
+def _spread(
+    packed: dict[tuple[str, int, int, int, str], int],
+    cases: Iterable[tuple[EnterpriseDims, int, str, int, int, Any]],
+) -> None:
+    """Add cases (dims, year, category, profile, how many, payout) to their seven county
+    cells. Their counts and payout travel as one packed integer, so this costs one addition
+    per cell, not nine."""
+    get = packed.get
+    for dims, year, category, profile, n, paid in cases:
+        inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
+        city, county = dims.city_id, dims.county_id
+        for key in (
+            (_ALL, year, city, county, ""),
+            (_SECTION, year, city, county, dims.section),
+            (_DIVISION, year, city, county, dims.division),
+            (_RISK_CLASS, year, city, county, dims.risk_class),
+            (_KEY_INDUSTRY, year, city, county, dims.is_key),
+            (_SIZE, year, city, county, dims.size),
+            (_CATEGORY, year, city, county, category),
+        ):
+            packed[key] = get(key, 0) + inc
+
+
+class Deltas:
+    """Changes to the rollup, summed before they touch the database.
+
+    Cases are summed per enterprise dimensions, year, category and profile first, and spread
+    over the rollup's cells only once (`cells`): an import of a hundred thousand cases makes
+    a few hundred thousand cell changes, not fourteen per case.
+    """
+
+    def __init__(self) -> None:
+        # (dims, year, category, profile) -> [cases, payout]
+        self.cases: dict[tuple[EnterpriseDims, int, str, int], list[Any]] = {}
+        # county cell (dimension, year, city, county, value) -> packed counts (see _pack)
+        self.packed: dict[tuple[str, int, int, int, str], int] = {}
+        # (dims, year) -> [insured headcount, hours worked]
+        self.exposure: dict[tuple[EnterpriseDims, int], list[Any]] = {}
+
+    def add_cases(
+        self, dims: EnterpriseDims, year: int, category: str, profile: int, n: int, paid: Any
+    ) -> None:
+        key = (dims, year, category, profile)
+        group = self.cases.get(key)
+        if group is None:
+            self.cases[key] = [n, paid]
+        else:
+            group[0] += n
+            group[1] += paid
+
+    def add_case(
+        self, dims: EnterpriseDims, case: InjuryCase, *, hours_known: bool, sign: int
+    ) -> None:
+        profile = case_profile(
+            kind=case.kind,
+            is_death=case.is_death,
+            lost_time=case.is_lost_time,
+            hours_known=hours_known,
+        )
+        self.add_cases(
+            dims, case.accident_date.year, case.accident_category, profile, sign, sign * case.payout
+        )
+
+    def add_exposure(self, dims: EnterpriseDims, year: int, headcount: int, hours: Any) -> None:
+        key = (dims, year)
+        group = self.exposure.get(key)
+        if group is None:
+            self.exposure[key] = [headcount, hours]
+        else:
+            group[0] += headcount
+            group[1] += hours
+
+    def spread_cases(self, cases: Iterable[tuple[EnterpriseDims, int, str, int, int, Any]]) -> None:
+        """Add cases (dims, year, category, profile, how many, payout) straight to their
+        seven county cells."""
+        _spread(self.packed, cases)
+
+    def cells(self) -> dict[CellKey, list[Any]]:
+        """Counter changes (in COUNTERS order) per county cell and per city total."""
+        packed = dict(self.packed)
+        _spread(packed, ((*key, n, paid) for key, (n, paid) in self.cases.items()))
+        city_packed: dict[tuple[str, int, int, int, str], int] = {}
+        for (dimension, year, city, _county, value), total in packed.items():
+            key = (dimension, year, city, city, value)
+            city_packed[key] = city_packed.get(key, 0) + total
+        cells: dict[CellKey, list[Any]] = {}
+        for level, sums in (("county", packed), ("city", city_packed)):
+            for (dimension, year, city, county, value), total in sums.items():
+                cells[(dimension, year, city, county, value, level)] = _unpack(total)
+        for (dims, year), (headcount, hours) in self.exposure.items():
+            for dimension, value in dims.values():
+                for county, level in ((dims.county_id, "county"), (dims.city_id, "city")):
+                    cell_key = (dimension, year, dims.city_id, county, value, level)
+                    cell = cells.get(cell_key)
+                    if cell is None:
+                        cell = cells[cell_key] = [0] * len(COUNTERS)
+                    cell[_HEADCOUNT] += headcount
+                    cell[_HOURS_WORKED] += hours
+        return {key: vector for key, vector in cells.items() if any(vector)}
+
+
+_CELL_COLUMNS = ("level", "dimension", "year", "city_id", "county_id", "value")
+
+
+def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
+    """Add summed changes to the rollup; the caller holds the transaction.
+
+    One upsert per cell adds to the counters in SQL (`cases = cases + excluded.cases`), so two
+    transactions that touch the same cell both count, and a missing cell is created. On
+    PostgreSQL the changes are COPied into a temporary table and upserted in one statement.
+    """
+    cells = deltas.cells() if isinstance(deltas, Deltas) else deltas
+    if not cells:
+        return
+    q = connection.ops.quote_name
+    table = q(InjuryRollup._meta.db_table)
+    rows = [
+        (level, dimension, year, city, county, value, *vector)
+        for (dimension, year, city, county, value, level), vector in cells.items()
+    ]
+    names = ", ".join(q(c) for c in (*_CELL_COLUMNS, *COUNTERS))
+    upsert = f"ON CONFLICT ({', '.join(q(c) for c in _CELL_COLUMNS)}) DO UPDATE SET " + ", ".join(
+        f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(rows[0]))}) "  # noqa: S608
+                + upsert,
+                rows,
+            )
+            return
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS injury_rollup_delta ON COMMIT DELETE ROWS "  # noqa: S608
+            f"AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        cursor.execute("DELETE FROM injury_rollup_delta")
+        with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
+            + upsert
+        )
+
+
+def rollup_rebuild() -> int:
+    """Recompute the whole rollup from cases and headcounts (after changes made elsewhere,
+    such as an enterprise moved to another county or headcounts imported with the registry).
+    The database groups the raw rows; Python only spreads the groups over the dimensions."""
+    dim_fields = [
+        "enterprise__city_id",
+        "enterprise__county_id",
+        "enterprise__industry__section",
+        "enterprise__industry__division_code",
+        "enterprise__risk_class",
+        "enterprise__is_key_industry",
+        "enterprise__size",
+    ]
+
+    def dims_of(row: dict[str, Any]) -> EnterpriseDims:
+        return EnterpriseDims(
+            row["enterprise__city_id"],
+            row["enterprise__county_id"],
+            row["enterprise__industry__section"],
+            row["enterprise__industry__division_code"],
+            str(row["enterprise__risk_class"] or ""),
+            "1" if row["enterprise__is_key_industry"] else "0",
+            row["enterprise__size"],
+        )
+
+    with transaction.atomic():
+        InjuryRollup.objects.all().delete()
+        deltas = Deltas()
+        for row in (
+            InsuredHeadcount.objects.values("year", *dim_fields)
+            .annotate(n=Sum("insured_headcount"), h=Sum("hours_worked"))
+            .order_by()
+        ):
+            deltas.add_exposure(dims_of(row), row["year"], row["n"], row["h"] or 0)
+        lost = Q(is_death=True) | Q(disability_grade__isnull=False) | Q(lost_workdays__gt=0)
+        cases = (
+            InjuryCase.objects.annotate(
+                year=ExtractYear("accident_date"),
+                lost=ExpressionWrapper(lost, output_field=BooleanField()),
+                hours_known=Exists(
+                    InsuredHeadcount.objects.filter(
+                        enterprise_id=OuterRef("enterprise_id"),
+                        year=OuterRef("year"),
+                        hours_worked__isnull=False,
+                    )
+                ),
+            )
+            .values(
+                "year", *dim_fields, "accident_category", "kind", "is_death", "lost", "hours_known"
+            )
+            .annotate(n=Count("pk"), paid=Sum("payout"))
+            .order_by()
+        )
+        for row in cases:
+            profile = case_profile(
+                kind=row["kind"],
+                is_death=row["is_death"],
+                lost_time=bool(row["lost"]),
+                hours_known=bool(row["hours_known"]),
+            )
+            deltas.add_cases(
+                dims_of(row),
+                row["year"],
+                row["accident_category"],
+                profile,
+                row["n"],
+                row["paid"] or 0,
+            )
+        rollup_apply(deltas)
+        return InjuryRollup.objects.count()
+
+
+def _hours_known(enterprise_id: int, year: int) -> bool:
+    return InsuredHeadcount.objects.filter(
+        enterprise_id=enterprise_id, year=year, hours_worked__isnull=False
+    ).exists()
+
+
+@contextmanager
+def rollup_watch(enterprise_ids: list[int]) -> Iterator[None]:
+    """Keep the rollup exact across a change in the registry (a headcount, an enterprise moved
+    to another county, industry, size or class): take out what these enterprises add to the
+    rollup now, let the change happen, put back what they add after it. Registered with the
+    enterprises app, which calls it around its own writes."""
+    if not enterprise_ids:
+        yield
+        return
+    deltas = Deltas()
+    _enterprises_contribution(deltas, enterprise_ids, sign=-1)
+    yield
+    _enterprises_contribution(deltas, enterprise_ids, sign=1)
+    rollup_apply(deltas)
+
+
+def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign: int) -> None:
+    dims = {
+        e.pk: EnterpriseDims.of(e)
+        for e in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("industry")
+    }
+    hours_known: set[tuple[int, int]] = set()
+    for row in InsuredHeadcount.objects.filter(enterprise_id__in=enterprise_ids):
+        deltas.add_exposure(
+            dims[row.enterprise_id],
+            row.year,
+            sign * row.insured_headcount,
+            sign * (row.hours_worked or 0),
+        )
+        if row.hours_worked is not None:
+            hours_known.add((row.enterprise_id, row.year))
+    for case in InjuryCase.objects.filter(enterprise_id__in=enterprise_ids):
+        deltas.add_case(
+            dims[case.enterprise_id],
+            case,
+            hours_known=(case.enterprise_id, case.accident_date.year) in hours_known,
+            sign=sign,
+        )
