@@ -373,7 +373,6 @@ def _iex_import(data: bytes, user: Any) -> dict[str, Any]:
     from yufang.injuries.models import InjuryCase
     from yufang.injuries.services import cases_check
     from yufang.injuries.services.cases import _case_attrs
-    from yufang.injuries.services.checks import _stage_drop
 
     headers = {
         "认定书编号": "case_number",
@@ -413,7 +412,6 @@ def _iex_import(data: bytes, user: Any) -> dict[str, Any]:
                 user=user,
                 today=today,
             )
-            _stage_drop()
             if batch.errors:
                 raise ValueError(batch.errors[:3])
             self.checked = {c.values["case_number"]: c for c in batch.rows}

@@ -615,6 +615,8 @@ def cases_check(
         refs = {row[0]: make_ref((*row[:6], make_dims(row[6:]))) for row in cursor.fetchall()}
         cursor.execute(f"SELECT enterprise, people, hours, known FROM {_FOUND} ORDER BY line")  # noqa: S608
         found = cursor.fetchall()
+    # The tables die with the connection anyway; a pooled PostgreSQL connection lives on.
+    _stage_drop()
 
     batch = CaseBatch(columns=columns)
     numbers, codes, accidents = keys.numbers, keys.codes, keys.accidents
@@ -689,7 +691,6 @@ def case_clean(
 ) -> CaseFields:
     """Check one case as typed by a person: a file of one row."""
     batch = cases_check([(1, data)], user=user, today=today, existing_pk=existing_pk)
-    _stage_drop()
     if batch.good:
         return batch.rows[0]
     return CaseFields(
