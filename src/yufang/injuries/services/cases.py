@@ -278,8 +278,11 @@ def cases_create_many(
         "WHERE line BETWEEN %s AND %s"
     )
     head = [getattr(actor, "pk", None), stamp, stamp, import_job_id]
-    parts = [range(start, min(start + CASE_CHUNK, count)) for start in range(0, count, CASE_CHUNK)]
+    # A small first chunk: its ID numbers are protected before anything can run beside it.
+    bounds = [0, *range(min(count, CASE_CHUNK // 10), count, CASE_CHUNK), count]
+    parts = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     deltas = Deltas()
+    cells: dict[Any, list[Any]] = {}
     postgres = connection.vendor == "postgresql"
     if postgres:
         # Check each case's references as it is inserted (beside Python's work) rather than
@@ -294,13 +297,16 @@ def cases_create_many(
 
         def beside(k: int = k, part: range = part) -> list[tuple[Any, ...]]:
             batch.count(deltas, part)
-            return batch.staged_rows(parts[k + 1]) if k + 1 < len(parts) else []
+            if k + 1 < len(parts):
+                return batch.staged_rows(parts[k + 1])
+            cells.update(deltas.cells())
+            return []
 
         rows = _while_database_runs([(insert, [*head, *span], part.stop)], beside, progress)
     if postgres:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    rollup_apply(deltas)
+    rollup_apply(cells)
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditEntry.Action.CREATE,
