@@ -289,6 +289,9 @@ def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
         with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # Without statistics the planner takes the temporary table for a handful of rows and
+        # may join it row by row: minutes for a rebuild's hundred thousand cells.
+        cursor.execute("ANALYZE injury_rollup_delta")
         # Existing cells in one joined UPDATE (a hash join, not a probe per cell), then the
         # new ones; the upsert still adds up if another transaction created a cell meanwhile.
         same_cell = " AND ".join(f"r.{q(c)} = d.{q(c)}" for c in _CELL_COLUMNS)
