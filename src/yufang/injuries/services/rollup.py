@@ -255,10 +255,9 @@ _CELL_COLUMNS = ("level", "dimension", "year", "city_id", "county_id", "value")
 def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
     """Add summed changes to the rollup; the caller holds the transaction.
 
-    The counters are added in SQL (`cases = cases + excluded.cases`), so two transactions that
-    touch the same cell both count, and a missing cell is created: one upsert per cell on
-    SQLite; on PostgreSQL the changes are COPied into a temporary table, added to the
-    existing cells by one UPDATE and inserted for the new ones.
+    One upsert per cell adds to the counters in SQL (`cases = cases + excluded.cases`), so two
+    transactions that touch the same cell both count, and a missing cell is created. On
+    PostgreSQL the changes are COPied into a temporary table and upserted in one statement.
     """
     cells = deltas.cells() if isinstance(deltas, Deltas) else deltas
     if not cells:
@@ -289,20 +288,9 @@ def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
         with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        # Without statistics the planner takes the temporary table for a handful of rows and
-        # may join it row by row: minutes for a rebuild's hundred thousand cells.
-        cursor.execute("ANALYZE injury_rollup_delta")
-        # Existing cells in one joined UPDATE (a hash join, not a probe per cell), then the
-        # new ones; the upsert still adds up if another transaction created a cell meanwhile.
-        same_cell = " AND ".join(f"r.{q(c)} = d.{q(c)}" for c in _CELL_COLUMNS)
         cursor.execute(
-            f"UPDATE {table} r SET "  # noqa: S608
-            + ", ".join(f"{q(c)} = r.{q(c)} + d.{q(c)}" for c in COUNTERS)
-            + f" FROM injury_rollup_delta d WHERE {same_cell}"
-        )
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta d "  # noqa: S608
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE {same_cell}) " + upsert
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
+            + upsert
         )
 
 
