@@ -37,7 +37,7 @@ from yufang.injuries.services.checks import (
     _while_database_runs,
     case_clean,
 )
-from yufang.injuries.services.rollup import Deltas, EnterpriseDims, _hours_known, rollup_apply
+from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply
 from yufang.lib.bulk import collector_paused
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import mask_id_number
@@ -125,12 +125,7 @@ def case_create(*, actor: Any, data: dict[str, Any]) -> InjuryCase:
     case = InjuryCase.objects.create(created_by=actor, **_case_attrs(cleaned.values))
     audit_create(actor, case)
     deltas = Deltas()
-    deltas.add_case(
-        enterprise.dims,
-        case,
-        hours_known=_hours_known(enterprise.pk, case.accident_date.year),
-        sign=1,
-    )
+    deltas.add_stored_case(enterprise.dims, case, sign=1)
     rollup_apply(deltas)
     return case
 
@@ -173,12 +168,7 @@ def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> Injury
     _require_case_writer(actor, enterprise)
     before = snapshot(case)
     deltas = Deltas()
-    deltas.add_case(
-        EnterpriseDims.of(case.enterprise),
-        case,
-        hours_known=_hours_known(case.enterprise_id, case.accident_date.year),
-        sign=-1,
-    )
+    deltas.add_stored_case(EnterpriseDims.of(case.enterprise), case, sign=-1)
     attrs = _case_attrs(cleaned.values)
     if keep_id:
         for name in ("id_number_digest", "id_number_encrypted", "id_number_masked"):
@@ -187,12 +177,7 @@ def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> Injury
         setattr(case, name, value)
     case.save()
     audit_update(actor, case, before)
-    deltas.add_case(
-        enterprise.dims,
-        case,
-        hours_known=_hours_known(enterprise.pk, case.accident_date.year),
-        sign=1,
-    )
+    deltas.add_stored_case(enterprise.dims, case, sign=1)
     rollup_apply(deltas)
     return case
 
@@ -206,12 +191,7 @@ def case_delete(*, actor: Any, case: InjuryCase, reason: str = "") -> None:
     )
     _require_case_writer(actor, case.enterprise)
     deltas = Deltas()
-    deltas.add_case(
-        EnterpriseDims.of(case.enterprise),
-        case,
-        hours_known=_hours_known(case.enterprise_id, case.accident_date.year),
-        sign=-1,
-    )
+    deltas.add_stored_case(EnterpriseDims.of(case.enterprise), case, sign=-1)
     audit_delete(actor, case, reason=reason)
     case.delete()
     rollup_apply(deltas)
@@ -219,23 +199,8 @@ def case_delete(*, actor: Any, case: InjuryCase, reason: str = "") -> None:
 
 # Rows of an import written between two progress reports.
 CASE_CHUNK = 20_000
-_CASE_COLUMNS = (
-    "case_number",
-    "person_name",
-    "id_number_digest",
-    "id_number_encrypted",
-    "id_number_masked",
-    "accident_date",
-    "recognition_date",
-    "kind",
-    "occupational_disease",
-    "is_death",
-    "disability_grade",
-    "lost_workdays",
-    "accident_category",
-    "body_part",
-    "payout",
-)
+# What an import copies from the stage, the enterprise aside (the row number stays there).
+_CASE_COLUMNS = tuple(name for name, _kind in _STAGE_COLUMNS[2:])
 
 
 @collector_paused()

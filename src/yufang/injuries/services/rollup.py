@@ -211,6 +211,16 @@ class Deltas:
             dims, case.accident_date.year, case.accident_category, profile, sign, sign * case.payout
         )
 
+    def add_stored_case(self, dims: EnterpriseDims, case: InjuryCase, *, sign: int) -> None:
+        """Add (sign 1) or take out (-1) a case as stored, its enterprise-year's hours
+        looked up."""
+        hours_known = InsuredHeadcount.objects.filter(
+            enterprise_id=case.enterprise_id,
+            year=case.accident_date.year,
+            hours_worked__isnull=False,
+        ).exists()
+        self.add_case(dims, case, hours_known=hours_known, sign=sign)
+
     def add_exposure(self, dims: EnterpriseDims, year: int, headcount: int, hours: Any) -> None:
         key = (dims, year)
         group = self.exposure.get(key)
@@ -364,12 +374,6 @@ def rollup_rebuild() -> int:
             )
         rollup_apply(deltas)
         return InjuryRollup.objects.count()
-
-
-def _hours_known(enterprise_id: int, year: int) -> bool:
-    return InsuredHeadcount.objects.filter(
-        enterprise_id=enterprise_id, year=year, hours_worked__isnull=False
-    ).exists()
 
 
 @contextmanager
