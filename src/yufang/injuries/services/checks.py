@@ -316,11 +316,8 @@ def _case_columns(
 
 @dataclass
 class CaseBatch:
-    """A file of cases checked as a whole (`cases_check`), ready for `cases_create_many`.
-
-    The rows are staged in a temporary table of the connection that checked them; the
-    database inserts the good ones from there.
-    """
+    """A file of cases checked as a whole (`cases_check`), ready for `cases_create_many`,
+    which protects the good rows' ID numbers and writes them a chunk at a time."""
 
     # Row numbers of the good rows, in file order.
     lines: list[int] = field(default_factory=list)
