@@ -564,7 +564,7 @@ def cases_check(
 
     The rows' keys go to the database first, which looks them up in the registry in a
     second thread (the driver lets go of Python's lock) while Python checks the rest of each
-    row and protects the ID numbers: an import uses both of a machine's cores.
+    row: an import uses both of a machine's cores.
     """
     lines = [number for number, _record in records]
     if any(a >= b for a, b in zip(lines, lines[1:], strict=False)):
@@ -591,21 +591,21 @@ def cases_check(
         ),
     )
 
-    def check_rows() -> tuple[dict[str, list[Any]], list[dict[str, str]], list[int]]:
+    def check_rows() -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
         columns, errors = _case_columns(fields, today, keys)
         seen: dict[str, int] = {}
         for i, number in enumerate(keys.numbers):
             first = seen.setdefault(number, lines[i]) if number else lines[i]
             if first != lines[i]:
                 errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
-        return columns, errors, [i for i, e in enumerate(errors) if not e]
+        return columns, errors
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # A fresh temporary table has no statistics; without them the planner joins a
             # hundred thousand rows as if they were a handful.
             cursor.execute(f"ANALYZE {_KEYS}")
-    columns, errors, _fine = _while_database_runs(_look_up_sql(), check_rows, None)
+    columns, errors = _while_database_runs(_look_up_sql(), check_rows, None)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {_FOUND_ENTERPRISES}")  # noqa: S608
         make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
