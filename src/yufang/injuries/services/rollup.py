@@ -159,6 +159,7 @@ def _spread(
     for dims, year, category, profile, n, paid in cases:
         inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
         city, county = dims.city_id, dims.county_id
+        # EnterpriseDims.values() and the category, written out: this runs per imported case.
         for key in (
             (_ALL, year, city, county, ""),
             (_SECTION, year, city, county, dims.section),
