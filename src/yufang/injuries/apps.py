@@ -19,6 +19,7 @@ class InjuriesConfig(AppConfig):
         register_todos(injury_todos)
 
         from yufang.enterprises.services import register_registry_watcher
-        from yufang.injuries.services import rollup_watch
+        from yufang.injuries.services import priority_watch, rollup_watch
 
         register_registry_watcher(rollup_watch)
+        register_registry_watcher(priority_watch)

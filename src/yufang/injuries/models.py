@@ -263,3 +263,64 @@ class InjuryRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.county_id} {self.dimension}={self.value}"
+
+
+class PriorityRanking(models.Model):
+    """The prevention priority ranking of a window (the years up to `year`): from the data as
+    it stood at `computed_at`. Case and headcount writes set `changed_at` once they commit, so
+    a ranking whose data changed after it was read is stale."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    window_start = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
+    enterprises = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.window_start}-{self.year}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.changed_at is not None and self.changed_at >= self.computed_at
+
+
+class PriorityScore(models.Model):
+    """One enterprise's place in the prevention priority ranking of a window: its cases and
+    insured person-years over the window, its industry division's rate and its empirical-Bayes
+    smoothed rate (rates per person-year; see `priority_rebuild`).
+
+    Computed for the whole province in the background, so a page lists a province's half
+    million enterprises by an index instead of fitting the priors on every request.
+    """
+
+    ranking = models.ForeignKey(PriorityRanking, on_delete=models.CASCADE, related_name="scores")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    division = models.CharField(max_length=4)
+    cases = models.PositiveIntegerField()
+    person_years = models.BigIntegerField()
+    industry_rate = models.FloatField()
+    smoothed_rate = models.FloatField()
+    excess_cases = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "ranking"], name="priority_score_unique_enterprise"
+            ),
+        ]
+        indexes = [
+            # The two orders a list is read in, best first.
+            models.Index(
+                fields=["ranking", "-smoothed_rate", "-excess_cases", "enterprise"],
+                name="priority_score_smoothed_idx",
+            ),
+            models.Index(
+                fields=["ranking", "-excess_cases", "-smoothed_rate", "enterprise"],
+                name="priority_score_excess_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranking} {self.enterprise_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -38,8 +38,10 @@ from yufang.injuries.models import (
     CaseKind,
     InjuryCase,
     InjuryRollup,
+    PriorityScore,
     RollupDimension,
 )
+from yufang.injuries.services.priority import priority_ranking
 from yufang.lib import rates
 from yufang.regions.models import PilotYear, Region
 
@@ -1026,10 +1028,61 @@ class PriorityRow:
         }
 
 
-def priority_window(year: int | None) -> tuple[int, int]:
-    last = year or timezone.localdate().year - 1
-    width = int(policy.value("injury_priority_window_years", dt.date(last, 12, 31)))
-    return last - width + 1, last
+def priority_scores(
+    user: Any,
+    *,
+    year: int | None = None,
+    filters: RateFilter | None = None,
+    order: str = "smoothed",
+) -> QuerySet[PriorityScore]:
+    """The enterprises of the user's region (and `filters`) in the prevention ranking of the
+    window ending in `year` (default: the latest year with data), best first. `order` is
+    "smoothed" (default) or "excess". See `services.priority` for how they are ranked."""
+    ranking = priority_ranking(year or latest_year(user))
+    if ranking is None:
+        return PriorityScore.objects.none()
+    f = filters or RateFilter()
+    ordering = (
+        ("-excess_cases", "-smoothed_rate")
+        if order == "excess"
+        else ("-smoothed_rate", "-excess_cases")
+    )
+    return (
+        scope_queryset(user, ranking.scores.all(), CASE_PATHS)
+        .filter(f.enterprise_q())
+        .select_related("ranking", "enterprise__county", "enterprise__industry")
+        .order_by(*ordering, "enterprise_id")
+    )
+
+
+def priority_rows(scores: Iterable[PriorityScore], *, first_rank: int = 1) -> list[PriorityRow]:
+    """Scores as the rows a page or an export shows, ranked from `first_rank`."""
+    detail = reverse("injuries:cases")
+    rows = []
+    for rank, score in enumerate(scores, first_rank):
+        e, window = score.enterprise, score.ranking
+        n = score.person_years
+        rows.append(
+            PriorityRow(
+                rank=rank,
+                enterprise_id=e.pk,
+                name=e.name,
+                credit_code=e.credit_code,
+                county=e.county.name,
+                industry=f"{e.industry.code} {e.industry.name}",
+                division=score.division,
+                cases=score.cases,
+                person_years=n,
+                observed_rate=score.cases / n * 1000,
+                industry_rate=score.industry_rate,
+                smoothed_rate=score.smoothed_rate,
+                expected_cases=score.industry_rate * n / 1000,
+                excess_cases=score.excess_cases,
+                url=f"{detail}?enterprise={e.pk}&year_from={window.window_start}"
+                f"&year_to={window.year}",
+            )
+        )
+    return rows
 
 
 def priority_list(
@@ -1040,105 +1093,15 @@ def priority_list(
     order: str = "smoothed",
     limit: int | None = None,
 ) -> list[PriorityRow]:
-    """Enterprises ranked for prevention.
-
-    Each enterprise's injury rate over the window (recognised cases ÷ insured person-years,
-    per 1,000) is shrunk toward its industry division's rate with a gamma prior fitted to the
-    enterprises of that division (empirical Bayes): a 3-person firm with one injury keeps
-    close to its industry's rate, a large firm keeps close to its own. `excess_cases` is the
-    injuries above what the industry rate predicts for its person-years, using the smoothed
-    rate. `order` is "smoothed" (default) or "excess".
-    """
-    f = filters or RateFilter()
-    start, end = priority_window(year or latest_year(user))
-    enterprise_q = f.enterprise_q("")
-    exposure = dict(
-        scope_queryset(
-            user,
-            InsuredHeadcount.objects.filter(year__gte=start, year__lte=end),
-            CASE_PATHS,
-        )
-        .filter(f.enterprise_q())
-        .values("enterprise_id")
-        .annotate(n=Sum("insured_headcount"))
-        .order_by()
-        .values_list("enterprise_id", "n")
-    )
-    cases = dict(
-        scope_queryset(
-            user,
-            InjuryCase.objects.filter(
-                kind__in=RATE_KINDS,
-                accident_date__year__gte=start,
-                accident_date__year__lte=end,
-            ),
-            CASE_PATHS,
-        )
-        .filter(f.enterprise_q())
-        .values("enterprise_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("enterprise_id", "n")
-    )
-    info = {
-        e["pk"]: e
-        for e in Enterprise.objects.filter(enterprise_q, pk__in=list(exposure)).values(
-            "pk",
-            "name",
-            "credit_code",
-            "county__name",
-            "industry__code",
-            "industry__name",
-            "industry__division_code",
-        )
-    }
-    by_division: dict[str, list[int]] = defaultdict(list)
-    for pk, e in info.items():
-        if exposure.get(pk):
-            by_division[e["industry__division_code"]].append(pk)
-    rows: list[PriorityRow] = []
-    detail = reverse("injuries:cases")
-    for division, members in by_division.items():
-        prior = rates.eb_prior(
-            [cases.get(pk, 0) for pk in members], [float(exposure[pk]) for pk in members]
-        )
-        if prior is None:
-            continue
-        for pk in members:
-            e, y, n = info[pk], cases.get(pk, 0), float(exposure[pk])
-            smoothed = rates.eb_rate(y, n, prior)
-            rows.append(
-                PriorityRow(
-                    rank=0,
-                    enterprise_id=pk,
-                    name=e["name"],
-                    credit_code=e["credit_code"],
-                    county=e["county__name"],
-                    industry=f"{e['industry__code']} {e['industry__name']}",
-                    division=division,
-                    cases=y,
-                    person_years=int(n),
-                    observed_rate=y / n * 1000,
-                    industry_rate=prior.mean * 1000,
-                    smoothed_rate=smoothed * 1000,
-                    expected_cases=prior.mean * n,
-                    excess_cases=(smoothed - prior.mean) * n,
-                    url=f"{detail}?enterprise={pk}&year_from={start}&year_to={end}",
-                )
-            )
-    if order == "excess":
-        rows.sort(key=lambda r: (-r.excess_cases, -r.smoothed_rate, r.enterprise_id))
-    else:
-        rows.sort(key=lambda r: (-r.smoothed_rate, -r.excess_cases, r.enterprise_id))
-    for i, r in enumerate(rows, 1):
-        r.rank = i
-    return rows[:limit] if limit else rows
+    """The first `limit` (default all) rows of `priority_scores`."""
+    scores = priority_scores(user, year=year, filters=filters, order=order)
+    return priority_rows(scores[:limit] if limit else scores)
 
 
 def priority_enterprise_ids(user: Any, *, year: int | None = None, limit: int = 200) -> list[int]:
     """Enterprise ids in the user's scope ranked by prevention priority, best first (the
-    empirical-Bayes smoothed injury rate; see `priority_list`)."""
-    return [r.enterprise_id for r in priority_list(user, year=year, limit=limit)]
+    empirical-Bayes smoothed injury rate; see `priority_scores`)."""
+    return list(priority_scores(user, year=year)[:limit].values_list("enterprise_id", flat=True))
 
 
 # --- to-dos -----------------------------------------------------------------------------------

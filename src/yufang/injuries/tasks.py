@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.schedules import crontab
 
 from yufang.celery import app
-from yufang.injuries.services import rollup_rebuild
+from yufang.injuries.services import priority_rebuild, priority_stale_rebuild, rollup_rebuild
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -14,10 +14,22 @@ def rollup_rebuild_task() -> int:
     return rollup_rebuild()
 
 
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def priority_rebuild_task(everything: bool = False) -> dict[int, int]:
+    """Recompute the prevention priority rankings marked stale by case and headcount writes
+    (`everything`: all of them, the nightly run)."""
+    return priority_rebuild() if everything else priority_stale_rebuild()
+
+
 app.conf.beat_schedule = {
     **(app.conf.beat_schedule or {}),
     "injuries-rollup-rebuild": {
         "task": "yufang.injuries.tasks.rollup_rebuild_task",
         "schedule": crontab(minute=40, hour=2),
+    },
+    "injuries-priority-rebuild": {
+        "task": "yufang.injuries.tasks.priority_rebuild_task",
+        "schedule": crontab(minute=10, hour=3),
+        "kwargs": {"everything": True},
     },
 }

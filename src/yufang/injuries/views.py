@@ -37,6 +37,8 @@ from yufang.injuries.selectors import (
     latest_year,
     pilot_comparison,
     priority_list,
+    priority_rows,
+    priority_scores,
     rate_export_headers,
     rate_export_rows,
     rate_rows,
@@ -380,7 +382,7 @@ def priority_view(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else None
     order = "excess" if request.GET.get("order") == "excess" else "smoothed"
-    rows = priority_list(request.user, year=year, filters=filters, order=order)
+    scores = priority_scores(request.user, year=year, filters=filters, order=order)
     kind = request.GET.get("export")
     if kind in ("xlsx", "csv"):
         headers = [
@@ -412,14 +414,22 @@ def priority_view(request: HttpRequest) -> HttpResponse:
                 _r(r.expected_cases, 2),
                 _r(r.excess_cases, 2),
             ]
-            for r in rows
+            for r in priority_rows(scores.iterator(chunk_size=2000))
         ]
         return spreadsheet_response(_("prevention priority"), headers, data, kind=kind)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(scores, 50).get_page(request.GET.get("page"))
+    ranking = page.object_list[0].ranking if page.object_list else None
     return render(
         request,
         "injuries/priority.html",
-        {"page_obj": page, "order": order, "year": year, "filters": filters},
+        {
+            "page_obj": page,
+            "rows": priority_rows(page.object_list, first_rank=page.start_index()),
+            "ranking": ranking,
+            "order": order,
+            "year": year,
+            "filters": filters,
+        },
     )
 
 

@@ -2,7 +2,8 @@
 
 - `cases`: one case from a form or the API, the good rows of a checked file, insured headcounts;
 - `checks`: checking cases, a whole file at once;
-- `rollup`: the counts the dashboards read, kept exact in the same transaction as every write.
+- `rollup`: the counts the dashboards read, kept exact in the same transaction as every write;
+- `priority`: the prevention priority ranking, computed in the background.
 """
 
 from yufang.injuries.services.cases import (
@@ -23,6 +24,14 @@ from yufang.injuries.services.checks import (
     EnterpriseRef,
     case_clean,
     cases_check,
+)
+from yufang.injuries.services.priority import (
+    priority_mark_stale,
+    priority_ranking,
+    priority_rebuild,
+    priority_stale_rebuild,
+    priority_watch,
+    priority_window,
 )
 from yufang.injuries.services.rollup import (
     COUNTERS,
@@ -54,6 +63,12 @@ __all__ = [
     "cases_create_many",
     "exposure_set",
     "may_reveal_id_number",
+    "priority_mark_stale",
+    "priority_ranking",
+    "priority_rebuild",
+    "priority_stale_rebuild",
+    "priority_watch",
+    "priority_window",
     "rollup_apply",
     "rollup_rebuild",
     "rollup_watch",

@@ -37,6 +37,7 @@ from yufang.injuries.services.checks import (
     _while_database_runs,
     case_clean,
 )
+from yufang.injuries.services.priority import priority_mark_stale
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply
 from yufang.lib.bulk import collector_paused
 from yufang.lib.errors import InvalidInput
@@ -127,6 +128,7 @@ def case_create(*, actor: Any, data: dict[str, Any]) -> InjuryCase:
     deltas = Deltas()
     deltas.add_stored_case(enterprise.dims, case, sign=1)
     rollup_apply(deltas)
+    priority_mark_stale()
     return case
 
 
@@ -179,6 +181,7 @@ def case_update(*, actor: Any, case: InjuryCase, data: dict[str, Any]) -> Injury
     audit_update(actor, case, before)
     deltas.add_stored_case(enterprise.dims, case, sign=1)
     rollup_apply(deltas)
+    priority_mark_stale()
     return case
 
 
@@ -195,6 +198,7 @@ def case_delete(*, actor: Any, case: InjuryCase, reason: str = "") -> None:
     audit_delete(actor, case, reason=reason)
     case.delete()
     rollup_apply(deltas)
+    priority_mark_stale()
 
 
 # Rows of an import written between two progress reports.
@@ -282,6 +286,7 @@ def cases_create_many(
         reason="import",
     )
     _stage_drop()
+    priority_mark_stale()
     return count
 
 

@@ -32,7 +32,7 @@ from yufang.injuries.models import (
     lost_time,
 )
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, case_profile
-from yufang.lib.bulk import collector_paused
+from yufang.lib.bulk import collector_paused, rows_insert
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
 from yufang.lib.protected import id_numbers_protect
 
@@ -478,30 +478,20 @@ def _temporary_table(
 
 
 def _temporary_rows(name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """Add rows (values as the database takes them) to a temporary table: COPY on
-    PostgreSQL, executemany on SQLite (in one transaction of the temporary database when
-    the caller holds none)."""
+    """Add rows (values as the database takes them) to a temporary table (`rows_insert`), on
+    SQLite in one transaction of the temporary database when the caller holds none."""
     if not rows:
         return
-    q = connection.ops.quote_name
-    names = ", ".join(q(column) for column in columns)
+    own = connection.vendor != "postgresql" and not connection.in_atomic_block
+    if not own:
+        rows_insert(name, columns, rows)
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        own = not connection.in_atomic_block
-        if own:
-            cursor.execute("BEGIN")
+        cursor.execute("BEGIN")
         try:
-            cursor.executemany(
-                f"INSERT INTO {name} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608
-                rows,
-            )
+            rows_insert(name, columns, rows)
         finally:
-            if own:
-                cursor.execute("COMMIT")
+            cursor.execute("COMMIT")
 
 
 def _stage_drop() -> None:

@@ -25,6 +25,7 @@ from yufang.injuries.models import (
     InjuryRollup,
     RollupDimension,
 )
+from yufang.lib.bulk import rows_insert
 
 
 class EnterpriseDims(NamedTuple):
@@ -296,9 +297,7 @@ def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
             f"AS SELECT {names} FROM {table} WITH NO DATA"
         )
         cursor.execute("DELETE FROM injury_rollup_delta")
-        with cursor.cursor.copy(f"COPY injury_rollup_delta ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        rows_insert("injury_rollup_delta", (*_CELL_COLUMNS, *COUNTERS), rows)
         cursor.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
             + upsert

@@ -122,3 +122,89 @@ def test_a_tiny_firm_with_one_injury_does_not_top_the_priority_list(world):
         official, year=2024, order="excess", filters=RateFilter(industry="26")
     )
     assert by_excess[0].name == "高发大厂"
+
+
+def _ranked_firms(world):
+    """Twelve chemical firms in Qingdao with one case a year, and one with many."""
+    admin = world.people[Role.ADMIN]
+    chem = industry("2614")
+    firms = [EnterpriseFactory(industry=chem) for _ in range(12)]
+    big = EnterpriseFactory(industry=chem, name="高发大厂")
+    n = 0
+    for year in (2022, 2023, 2024):
+        for f in firms:
+            insure(f, year, 200)
+            add_cases(admin, f, year, 1, n)
+            n += 1
+        insure(big, year, 2000)
+        add_cases(admin, big, year, 30, n)
+        n += 30
+    return firms, big, n
+
+
+def test_an_enterprise_has_the_same_score_whoever_looks(world):
+    firms, big, _n = _ranked_firms(world)
+    province = priority_list(world.people[Role.PROVINCE_OFFICIAL], year=2024)
+    city = priority_list(world.people[Role.CITY_OFFICIAL], year=2024)
+    by_pk = {r.enterprise_id: r for r in province}
+    assert city and all(by_pk[r.enterprise_id].smoothed_rate == r.smoothed_rate for r in city)
+    # The prior is fitted on the province's chemical firms, not on what a filter leaves.
+    only_big = priority_list(
+        world.people[Role.PROVINCE_OFFICIAL], year=2024, filters=RateFilter(enterprise=big.pk)
+    )
+    assert [r.smoothed_rate for r in only_big] == [by_pk[big.pk].smoothed_rate]
+    assert only_big[0].rank == 1 and only_big[0].cases == 90
+
+
+def test_case_writes_mark_the_ranking_stale_and_it_is_recomputed_after_commit(
+    world, django_capture_on_commit_callbacks
+):
+    from yufang.injuries.models import PriorityRanking
+    from yufang.injuries.services import priority_rebuild
+
+    firms, big, n = _ranked_firms(world)
+    priority_rebuild()
+    official = world.people[Role.PROVINCE_OFFICIAL]
+    before = {r.enterprise_id: r.cases for r in priority_list(official, year=2024)}
+    assert not PriorityRanking.objects.get(year=2024).is_stale
+    # Celery runs eagerly here: the recomputation runs as the commit callbacks do.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        add_cases(world.people[Role.ADMIN], firms[0], 2024, 5, n)
+    assert callbacks
+    ranking = PriorityRanking.objects.get(year=2024)
+    assert not ranking.is_stale and ranking.changed_at is not None
+    after = {r.enterprise_id: r.cases for r in priority_list(official, year=2024)}
+    assert after[firms[0].pk] == before[firms[0].pk] + 5
+
+
+def test_a_ranking_read_before_a_change_committed_stays_stale(world):
+    from django.utils import timezone
+
+    from yufang.injuries.models import PriorityRanking
+    from yufang.injuries.services import priority_rebuild, priority_stale_rebuild
+
+    _ranked_firms(world)
+    priority_rebuild()
+    ranking = PriorityRanking.objects.get(year=2024)
+    # A change that commits after the ranking read its data.
+    PriorityRanking.objects.update(changed_at=timezone.now())
+    ranking.refresh_from_db()
+    assert ranking.is_stale
+    assert set(priority_stale_rebuild()) == {2022, 2023, 2024}
+    assert not PriorityRanking.objects.get(year=2024).is_stale
+    assert priority_stale_rebuild() == {}
+
+
+def test_rebuild_command_ranks_every_year_with_headcounts(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from yufang.injuries.models import PriorityRanking, PriorityScore
+
+    _ranked_firms(world)
+    out = StringIO()
+    call_command("rebuild_priority_ranking", stdout=out)
+    assert sorted(PriorityRanking.objects.values_list("year", flat=True)) == [2022, 2023, 2024]
+    assert PriorityScore.objects.filter(ranking__year=2024).count() == 13
+    assert "2024: 13" in out.getvalue()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
 
@@ -126,6 +128,18 @@ def test_analytics_pages_render_and_export(client, recorded, url):
     export = client.get(reverse(url) + "?export=xlsx")
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_priority_page_says_which_window_and_data_it_ranks(client, recorded):
+    from openpyxl import load_workbook
+
+    client.force_login(recorded.people[Role.CITY_OFFICIAL])
+    page = client.get(reverse("injuries:priority") + "?year=2024").content.decode()
+    assert 'data-testid="priority-ranking"' in page and "2022–2024" in page
+    assert recorded.enterprise.name in page
+    export = client.get(reverse("injuries:priority") + "?year=2024&export=xlsx")
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert sheet.cell(2, 1).value == 1 and sheet.cell(2, 2).value == recorded.enterprise.name
 
 
 def test_rates_page_groups_by_every_dimension(client, recorded):
