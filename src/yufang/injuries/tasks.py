@@ -4,7 +4,12 @@ from celery import shared_task
 from celery.schedules import crontab
 
 from yufang.celery import app
-from yufang.injuries.services import priority_rebuild, priority_stale_rebuild, rollup_rebuild
+from yufang.injuries.services import (
+    priority_rebuild,
+    priority_stale_rebuild,
+    priority_still_stale,
+    rollup_rebuild,
+)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -14,11 +19,19 @@ def rollup_rebuild_task() -> int:
     return rollup_rebuild()
 
 
+# Writes that land during a recomputation are gathered for this long before the next one.
+PRIORITY_REBUILD_PAUSE_S = 60
+
+
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def priority_rebuild_task(everything: bool = False) -> dict[int, int]:
     """Recompute the prevention priority rankings marked stale by case and headcount writes
-    (`everything`: all of them, the nightly run)."""
-    return priority_rebuild() if everything else priority_stale_rebuild()
+    (`everything`: all of them, the nightly run), and once more, a little later, if writes
+    landed while it read."""
+    ranked = priority_rebuild() if everything else priority_stale_rebuild()
+    if priority_still_stale():
+        priority_rebuild_task.apply_async(countdown=PRIORITY_REBUILD_PAUSE_S)
+    return ranked
 
 
 app.conf.beat_schedule = {

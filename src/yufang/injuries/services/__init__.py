@@ -30,6 +30,7 @@ from yufang.injuries.services.priority import (
     priority_ranking,
     priority_rebuild,
     priority_stale_rebuild,
+    priority_still_stale,
     priority_watch,
     priority_window,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "priority_ranking",
     "priority_rebuild",
     "priority_stale_rebuild",
+    "priority_still_stale",
     "priority_watch",
     "priority_window",
     "rollup_apply",

@@ -63,9 +63,14 @@ def priority_rebuild(
 
 
 def priority_stale_rebuild() -> dict[int, int]:
-    """Recompute the stale rankings (and those of years not ranked yet)."""
+    """Recompute the stale rankings (and those of years not ranked yet). Writes that land
+    while it reads leave their windows stale: `priority_still_stale` tells."""
     fresh = {r.year for r in PriorityRanking.objects.all() if not r.is_stale}
     return priority_rebuild(y for y in priority_years() if y not in fresh)
+
+
+def priority_still_stale() -> bool:
+    return any(r.is_stale for r in PriorityRanking.objects.all())
 
 
 def priority_mark_stale() -> None:
@@ -78,8 +83,12 @@ def priority_mark_stale() -> None:
     from yufang.injuries.tasks import priority_rebuild_task
 
     def mark() -> None:
+        rankings = list(PriorityRanking.objects.all())
         PriorityRanking.objects.update(changed_at=timezone.now())
-        priority_rebuild_task.delay()
+        # A ranking already stale has its recomputation queued (see the task); a burst of
+        # writes queues one.
+        if not rankings or any(not r.is_stale for r in rankings):
+            priority_rebuild_task.delay()
 
     transaction.on_commit(mark)
 

@@ -208,3 +208,36 @@ def test_rebuild_command_ranks_every_year_with_headcounts(world):
     assert sorted(PriorityRanking.objects.values_list("year", flat=True)) == [2022, 2023, 2024]
     assert PriorityScore.objects.filter(ranking__year=2024).count() == 13
     assert "2024: 13" in out.getvalue()
+
+
+def test_a_burst_of_writes_queues_one_recomputation_and_late_writes_another(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.utils import timezone
+
+    from yufang.injuries import tasks
+    from yufang.injuries.models import PriorityRanking
+    from yufang.injuries.services import priority_mark_stale, priority_rebuild
+
+    _ranked_firms(world)
+    priority_rebuild()
+    queued: list[object] = []
+    monkeypatch.setattr(tasks.priority_rebuild_task, "delay", lambda: queued.append("now"))
+    monkeypatch.setattr(
+        tasks.priority_rebuild_task,
+        "apply_async",
+        lambda countdown: queued.append(countdown),
+    )
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            priority_mark_stale()
+    assert queued == ["now"]
+
+    def a_write_lands_while_it_reads() -> dict[int, int]:
+        ranked = priority_rebuild()
+        PriorityRanking.objects.update(changed_at=timezone.now())
+        return ranked
+
+    monkeypatch.setattr(tasks, "priority_stale_rebuild", a_write_lands_while_it_reads)
+    tasks.priority_rebuild_task()
+    assert queued == ["now", tasks.PRIORITY_REBUILD_PAUSE_S]
