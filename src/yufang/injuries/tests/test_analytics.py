@@ -93,20 +93,10 @@ def test_pilot_cities_are_compared_with_the_others_over_the_same_years(world):
 
 def test_a_tiny_firm_with_one_injury_does_not_top_the_priority_list(world):
     admin = world.people[Role.ADMIN]
-    chem = industry("2614")
-    firms = [EnterpriseFactory(industry=chem) for _ in range(12)]
-    tiny = EnterpriseFactory(industry=chem, name="三人小作坊")
-    big = EnterpriseFactory(industry=chem, name="高发大厂")
-    n = 0
+    _firms, big, n = _ranked_firms(world)
+    tiny = EnterpriseFactory(industry=industry("2614"), name="三人小作坊")
     for year in (2022, 2023, 2024):
-        for f in firms:
-            insure(f, year, 200)
-            add_cases(admin, f, year, 1, n)
-            n += 1
         insure(tiny, year, 3)
-        insure(big, year, 2000)
-        add_cases(admin, big, year, 30, n)
-        n += 30
     add_cases(admin, tiny, 2024, 1, n)
     official = world.people[Role.CITY_OFFICIAL]
     rows = priority_list(official, year=2024)
