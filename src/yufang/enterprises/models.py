@@ -127,6 +127,8 @@ class InsuredHeadcount(models.Model):
                 condition=Q(hours_worked__isnull=True) | Q(hours_worked__gte=0),
             ),
         ]
+        # The latest year with data, and a year's headcounts across the province.
+        indexes = [models.Index(fields=["year"], name="headcount_year_idx")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}: {self.insured_headcount}"

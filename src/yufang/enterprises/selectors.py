@@ -11,6 +11,7 @@ from yufang.accounts.scoping import ScopePaths, scope_queryset
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 
 ENTERPRISE_PATHS = ScopePaths(city="city", county="county", grid="grid", enterprise="pk")
+HEADCOUNT_PATHS = ScopePaths.via_enterprise("enterprise")
 
 
 @dataclass
@@ -150,14 +151,18 @@ def registry_figures_by_area(user: Any, *, by: str) -> list[dict[str, Any]]:
             enterprises=Count("id"), key_enterprises=Count("id", filter=Q(is_key_industry=True))
         )
     }
-    latest = InsuredHeadcount.objects.filter(enterprise__in=qs).aggregate(y=Max("year"))["y"]
+    # Scoped through the headcount's own enterprise: `enterprise__in=qs` makes a province
+    # official's query test every headcount against every enterprise.
+    headcounts = scope_queryset(user, InsuredHeadcount.objects.all(), HEADCOUNT_PATHS)
+    latest = headcounts.aggregate(y=Max("year"))["y"]
     insured: dict[str, int] = {}
     if latest:
         insured = {
             r[f"enterprise__{field}__code"]: r["total"]
-            for r in InsuredHeadcount.objects.filter(enterprise__in=qs, year=latest)
+            for r in headcounts.filter(year=latest)
             .values(f"enterprise__{field}__code")
             .annotate(total=Sum("insured_headcount"))
+            .order_by()
         }
     return [
         {

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear, Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -434,10 +434,14 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by == "industry":
         return {i.code: f"{i.code} {i.name}" for i in Industry.objects.filter(code__in=keys)}
     if by == "enterprise":
-        ids = [int(k) for k in keys if k.isdigit()]
+        ids = sorted(int(k) for k in keys if k.isdigit())
+        # In slices: SQLite takes a limited number of parameters per query.
         return {
             str(pk): name
-            for pk, name in Enterprise.objects.filter(pk__in=ids).values_list("pk", "name")
+            for start in range(0, len(ids), 10_000)
+            for pk, name in Enterprise.objects.filter(
+                pk__in=ids[start : start + 10_000]
+            ).values_list("pk", "name")
         }
     if by == "category":
         return {str(k): str(v) for k, v in AccidentCategory.choices}
@@ -674,14 +678,36 @@ class CaseFilter:
         if self.death is not None:
             qs = qs.filter(is_death=self.death)
         if self.missing_headcount:
-            qs = qs.filter(~Exists(_headcount_of_case_year()))
+            span = InjuryCase.objects.aggregate(
+                first=Min("accident_date"), last=Max("accident_date")
+            )
+            if span["first"] is None:
+                return qs.none()
+            qs = qs.filter(
+                _without_headcount(
+                    max(self.rates.year_from or 0, span["first"].year),
+                    min(self.rates.year_to or 9999, span["last"].year),
+                )
+            )
         return qs
 
 
-def _headcount_of_case_year() -> QuerySet[InsuredHeadcount]:
-    return InsuredHeadcount.objects.filter(
-        enterprise_id=OuterRef("enterprise_id"), year=ExtractYear(OuterRef("accident_date"))
-    )
+def _without_headcount(first: int, last: int) -> Q:
+    """Cases of the years `first`..`last` whose enterprise has no insured headcount that year.
+
+    One branch per year, each a plain date range and a constant year: no year is extracted
+    per case (SQLite does that in Python, seconds for a province's cases).
+    """
+    q = Q(pk__in=[])
+    for year in range(first, last + 1):
+        q |= Q(
+            ~Exists(
+                InsuredHeadcount.objects.filter(enterprise_id=OuterRef("enterprise_id"), year=year)
+            ),
+            accident_date__gte=dt.date(year, 1, 1),
+            accident_date__lte=dt.date(year, 12, 31),
+        )
+    return q
 
 
 def cases_visible(user: Any) -> QuerySet[InjuryCase]:
@@ -1117,8 +1143,8 @@ def injury_todos(user: Any) -> list[Any]:
     # Recent years only: the provider runs on every home page and must stay cheap.
     since = timezone.localdate().year - 2
     missing = (
-        InjuryCase.objects.filter(q or Q(), accident_date__gte=dt.date(since, 1, 1))
-        .filter(~Exists(_headcount_of_case_year()))
+        InjuryCase.objects.filter(q or Q())
+        .filter(_without_headcount(since, timezone.localdate().year))
         .values("enterprise_id")
         .distinct()
         .count()

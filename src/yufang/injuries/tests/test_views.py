@@ -208,6 +208,8 @@ def test_officials_get_a_to_do_for_cases_without_a_headcount(client, recorded):
     client.force_login(official)
     listing = client.get(todos[0].url).content.decode()
     assert case.case_number in listing
+    # A case of a year with a headcount is not listed.
+    assert recorded.case.case_number not in listing
     assert injury_todos(recorded.people[Role.SAFETY_MANAGER]) == []
 
 
