@@ -23,6 +23,7 @@ from yufang.injuries.selectors import (
     pilot_comparison,
     priority_list,
     rate_rows,
+    rates_need_a_region,
     target_progress,
     targets_overview,
 )
@@ -207,10 +208,14 @@ def rates(
     (per 1,000,000 h), each with its exact 95% Poisson interval, grouped by `by`."""
     if by not in GROUPS:
         raise InvalidInput({"by": f"one of {', '.join(GROUPS)}"})
+    f = filters.to_filter()
+    narrow = rates_need_a_region(request.user, by, f)
+    if narrow:
+        raise InvalidInput({"city": narrow})
     rows = rate_rows(
         request.user,
         by=by,
-        filters=filters.to_filter(),
+        filters=f,
         per_year=per_year,
         industry_level=industry_level,
     )

@@ -509,6 +509,21 @@ def rate_rows(
     return rows
 
 
+def rates_need_a_region(user: Any, by: str, f: RateFilter) -> str:
+    """Why rates by grid or by enterprise are not computed for a whole province (a message
+    naming what to choose), or "" when they are. Those groups come from the raw tables, a row
+    per grid or per enterprise: for a province, tens of seconds for half a million rows that
+    no one reads (the priority list ranks enterprises)."""
+    if by not in ("grid", "enterprise") or f.city or f.county or f.grid or f.enterprise:
+        return ""
+    from yufang.accounts.scoping import home_region
+
+    region = home_region(user)
+    if region is None or region.level != Region.Level.PROVINCE:
+        return ""
+    return _("Rates by grid or by enterprise are shown for one city or county: choose one.")
+
+
 def rate_export_rows(rows: list[RateRow]) -> Iterator[list[Any]]:
     for r in rows:
         ir, dr, osha, ltifr = r.injury_rate, r.death_rate, r.osha_rate, r.ltifr

@@ -42,6 +42,7 @@ from yufang.injuries.selectors import (
     rate_export_headers,
     rate_export_rows,
     rate_rows,
+    rates_need_a_region,
     target_progress,
     targets_overview,
 )
@@ -305,8 +306,15 @@ def rates_view(request: HttpRequest) -> HttpResponse:
     level_text = request.GET.get("industry_level", "1")
     level = int(level_text) if level_text in ("1", "2", "3", "4") else 1
     per_year = request.GET.get("per_year") in ("1", "true", "on")
-    rows = rate_rows(request.user, by=by, filters=filters, per_year=per_year, industry_level=level)
-    exported = _export(request, _("injury rates"), rows)
+    narrow = rates_need_a_region(request.user, by, filters)
+    rows = (
+        []
+        if narrow
+        else rate_rows(
+            request.user, by=by, filters=filters, per_year=per_year, industry_level=level
+        )
+    )
+    exported = None if narrow else _export(request, _("injury rates"), rows)
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -316,6 +324,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
         "injuries/rates.html",
         {
             "page_obj": page,
+            "narrow": narrow,
             "filters": filters,
             "by": by,
             "groups": GROUPS,

@@ -94,6 +94,9 @@ def test_rates_take_every_dimension_as_filter(client, recorded):
     assert row["key"] == "370211" and row["cases"] == 1 and row["headcount"] == 200
     assert row["injury_rate"]["value"] == pytest.approx(5.0)
     assert row["injury_rate"]["low"] < 5.0 < row["injury_rate"]["high"]
+    province = client.get(f"{API}/rates?by=enterprise")
+    assert province.status_code == 422
+    assert province.json()["detail"][0]["loc"] == ["body", "city"]
     grid = client.get(f"{API}/rates?by=grid&grid={recorded.grid.code}").json()
     assert grid["rows"][0]["cases"] == 1
     assert client.get(f"{API}/rates?by=nonsense").status_code == 422

@@ -162,6 +162,19 @@ def test_rates_page_groups_by_every_dimension(client, recorded):
     assert "青岛市" in page and "济南市" in page
 
 
+def test_rates_by_enterprise_or_grid_ask_a_province_official_for_a_city(client, recorded):
+    url = reverse("injuries:rates")
+    client.force_login(recorded.people[Role.PROVINCE_OFFICIAL])
+    for by in ("enterprise", "grid"):
+        page = client.get(url + f"?by={by}").content.decode()
+        assert 'data-testid="rates-need-region"' in page, by
+    in_city = client.get(url + "?by=enterprise&city=370200").content.decode()
+    assert 'data-testid="rates-need-region"' not in in_city
+    assert recorded.enterprise.name in in_city
+    client.force_login(recorded.people[Role.CITY_OFFICIAL])
+    assert recorded.enterprise.name in client.get(url + "?by=enterprise").content.decode()
+
+
 def test_headcount_form_sets_exposure_and_refuses_zero_with_cases(client, recorded):
     client.force_login(recorded.people[Role.COUNTY_OFFICIAL])
     url = reverse("injuries:headcounts")
