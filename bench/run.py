@@ -487,6 +487,53 @@ def _reference_iex(rows: int, rng: random.Random) -> dict[str, Any]:
     return result
 
 
+# The pages a province official and a city official open, timed once each (after one
+# warm-up request of every page) at province scale.
+SWEEP = (
+    "/",
+    "/injuries/?year=2024",
+    "/injuries/?year=2024&city=370200",
+    "/injuries/?year=2024&county=370211",
+    "/injuries/rates/?by=city",
+    "/injuries/rates/?by=industry&industry_level=2",
+    "/injuries/rates/?by=grid&city=370200",
+    "/injuries/rates/?by=enterprise&county=370211",
+    "/injuries/targets/",
+    "/injuries/priority/",
+    "/injuries/cases/",
+    "/injuries/cases/?missing_headcount=1&year_from=2022",
+    "/injuries/headcounts/",
+    "/enterprises/",
+    "/api/v1/injuries/cases?limit=50",
+    "/api/v1/injuries/headcounts?limit=50",
+    "/api/v1/injuries/targets",
+    "/api/v1/injuries/priority?limit=50",
+)
+
+
+def _page_sweep(province_official: Any) -> dict[str, dict[str, float]]:
+    from django.test import Client
+
+    from yufang.accounts.models import Role, User
+    from yufang.regions.models import Region
+
+    city_official = User.objects.create(
+        username="bench-city", role=Role.CITY_OFFICIAL, region=Region.objects.get(code="370200")
+    )
+    out: dict[str, dict[str, float]] = {}
+    for who, user in (("province", province_official), ("city", city_official)):
+        client = Client()
+        client.force_login(user)
+        for url in SWEEP:
+            client.get(url)
+        for url in SWEEP:
+            started = time.perf_counter()
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            out.setdefault(url, {})[who] = _ms(time.perf_counter() - started)
+    return out
+
+
 def _stale_rebuild() -> float:
     from yufang.injuries.services import priority_stale_rebuild
 
@@ -562,6 +609,7 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
             "requests": len(page_times),
         }
 
+    pages["sweep"] = _page_sweep(official)
     sql_times = []
     for _ in range(5):
         started = time.perf_counter()
@@ -724,6 +772,20 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         "(issue's machine: about 2,500 / 4,700)",
         lambda r: f"{r['reference']['rows_per_s']:,} / {r['reference']['bulk_rows_per_s']:,}",
     )
+    lines += [
+        "",
+        "Pages at this scale (ms, one request each after a warm-up; province official / city "
+        "official of 青岛):",
+        "",
+        "| page | " + " | ".join(r["db"] for r in results) + " |",
+        "|---|" + "---|" * len(results),
+    ]
+    for url in results[0]["pages"].get("sweep", {}):
+        lines.append(
+            f"| `{url}` | "
+            + " | ".join("{province} / {city}".format(**r["pages"]["sweep"][url]) for r in results)
+            + " |"
+        )
     lines += [
         "",
         "Notes:",

@@ -456,7 +456,7 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     return {k: k for k in keys}
 
 
-def _row_url(by: str, key: str, year: int | None, f: RateFilter) -> str:
+def _row_url(cases_url: str, by: str, key: str, year: int | None, f: RateFilter) -> str:
     params = f.params()
     if year is not None:
         params.pop("year_from", None)
@@ -474,7 +474,7 @@ def _row_url(by: str, key: str, year: int | None, f: RateFilter) -> str:
         params[by] = key
     from urllib.parse import urlencode
 
-    return f"{reverse('injuries:cases')}?{urlencode(params)}"
+    return f"{cases_url}?{urlencode(params)}"
 
 
 def rate_rows(
@@ -493,12 +493,14 @@ def rate_rows(
     source = _rollup_counts if _uses_rollup(user, by, industry_level, f) else _raw_counts
     counts = source(user, by, industry_level, f, per_year)
     labels = _labels(by, {k for k, _y in counts}, industry_level)
+    # Reversed once: a table by enterprise has a row for each of a city's enterprises.
+    cases_url = reverse("injuries:cases")
     rows = [
         RateRow(
             key=key,
             label=labels.get(key, key),
             year=year,
-            url=_row_url(by, key, year, f),
+            url=_row_url(cases_url, by, key, year, f),
             **{n: counters.get(n, 0) for n in COUNTER_FIELDS},
         )
         for (key, year), counters in counts.items()
@@ -715,12 +717,12 @@ def _without_headcount(first: int, last: int) -> Q:
     """
     q = Q(pk__in=[])
     for year in range(first, last + 1):
+        # The dates first: SQLite tests the conditions in the order written.
         q |= Q(
+            Q(accident_date__gte=dt.date(year, 1, 1), accident_date__lte=dt.date(year, 12, 31)),
             ~Exists(
                 InsuredHeadcount.objects.filter(enterprise_id=OuterRef("enterprise_id"), year=year)
             ),
-            accident_date__gte=dt.date(year, 1, 1),
-            accident_date__lte=dt.date(year, 12, 31),
         )
     return q
 
