@@ -702,6 +702,7 @@ class CaseFilter:
                 return qs.none()
             qs = qs.filter(
                 _without_headcount(
+                    qs,
                     max(self.rates.year_from or 0, span["first"].year),
                     min(self.rates.year_to or 9999, span["last"].year),
                 )
@@ -709,21 +710,31 @@ class CaseFilter:
         return qs
 
 
-def _without_headcount(first: int, last: int) -> Q:
+def _without_headcount(cases: QuerySet[InjuryCase], first: int, last: int) -> Q:
     """Cases of the years `first`..`last` whose enterprise has no insured headcount that year.
 
-    One branch per year, each a plain date range and a constant year: no year is extracted
-    per case (SQLite does that in Python, seconds for a province's cases).
+    The enterprises are found a year at a time, each query a date range against that year's
+    headcounts (an anti-join on PostgreSQL; no year extracted per case, which SQLite does in
+    Python), so the cases listed are a plain filter on enterprise and date.
     """
     q = Q(pk__in=[])
     for year in range(first, last + 1):
-        # The dates first: SQLite tests the conditions in the order written.
-        q |= Q(
-            Q(accident_date__gte=dt.date(year, 1, 1), accident_date__lte=dt.date(year, 12, 31)),
-            ~Exists(
-                InsuredHeadcount.objects.filter(enterprise_id=OuterRef("enterprise_id"), year=year)
-            ),
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        ids = set(
+            cases.filter(accident_date__gte=start, accident_date__lte=end)
+            .filter(
+                ~Exists(
+                    InsuredHeadcount.objects.filter(
+                        enterprise_id=OuterRef("enterprise_id"), year=year
+                    )
+                )
+            )
+            .order_by()
+            .values_list("enterprise_id", flat=True)
+            .distinct()
         )
+        if ids:
+            q |= Q(enterprise_id__in=ids, accident_date__gte=start, accident_date__lte=end)
     return q
 
 
@@ -1160,8 +1171,11 @@ def injury_todos(user: Any) -> list[Any]:
     # Recent years only: the provider runs on every home page and must stay cheap.
     since = timezone.localdate().year - 2
     missing = (
-        InjuryCase.objects.filter(q or Q())
-        .filter(_without_headcount(since, timezone.localdate().year))
+        InjuryCase.objects.filter(
+            _without_headcount(
+                InjuryCase.objects.filter(q or Q()), since, timezone.localdate().year
+            )
+        )
         .values("enterprise_id")
         .distinct()
         .count()
