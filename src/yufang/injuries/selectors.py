@@ -42,6 +42,7 @@ from yufang.injuries.models import (
     RollupDimension,
 )
 from yufang.injuries.services.priority import priority_ranking
+from yufang.injuries.services.rollup import COUNTERS
 from yufang.lib import rates
 from yufang.regions.models import PilotYear, Region
 
@@ -205,19 +206,6 @@ class RateRow:
         }
 
 
-COUNTER_FIELDS = (
-    "cases",
-    "deaths",
-    "lost_time",
-    "disease_cases",
-    "payout",
-    "headcount",
-    "hours",
-    "hours_cases",
-    "hours_lost_time",
-)
-
-
 def _uses_rollup(user: Any, by: str, industry_level: int, f: RateFilter) -> bool:
     if getattr(user, "role", None) not in REGIONAL_ROLES or f.grid or f.enterprise:
         return False
@@ -299,14 +287,14 @@ def _rollup_counts(
         "total": Value(""),
     }.get(by, F("value"))
     group = ["k", "year"] if per_year or by == "year" else ["k"]
-    sums = {name: Sum(name) for name in COUNTER_FIELDS}
+    sums = {name: Sum(name) for name in COUNTERS}
     out: dict[tuple[str, int | None], dict[str, Any]] = {}
     for row in qs.annotate(k=key_expr).values(*group).annotate(**sums).order_by():
         key = str(row["k"]) if by != "year" else str(row["year"])
-        out[(key, row.get("year"))] = {n: row[n] or 0 for n in COUNTER_FIELDS}
+        out[(key, row.get("year"))] = {n: row[n] or 0 for n in COUNTERS}
     if by == "category":
         # A category whose cases were all edited away leaves an empty cell behind.
-        out = {k: c for k, c in out.items() if any(c[n] for n in COUNTER_FIELDS)}
+        out = {k: c for k, c in out.items() if any(c[n] for n in COUNTERS)}
         # Category cells carry no exposure; each category is set against the whole population.
         totals = _rollup_counts(user, "total" if not per_year else "year", 1, f, per_year)
         for (_key, year), counters in out.items():
@@ -366,7 +354,7 @@ def _raw_counts(
     key_expr = _raw_key(by, industry_level)
     group = ["k", "year"] if per_year or by == "year" else ["k"]
     out: dict[tuple[str, int | None], dict[str, Any]] = defaultdict(
-        lambda: {n: 0 for n in COUNTER_FIELDS}
+        lambda: {n: 0 for n in COUNTERS}
     )
 
     def key_of(row: dict[str, Any]) -> tuple[str, int | None]:
@@ -501,7 +489,7 @@ def rate_rows(
             label=labels.get(key, key),
             year=year,
             url=_row_url(cases_url, by, key, year, f),
-            **{n: counters.get(n, 0) for n in COUNTER_FIELDS},
+            **{n: counters.get(n, 0) for n in COUNTERS},
         )
         for (key, year), counters in counts.items()
     ]
@@ -1000,7 +988,7 @@ def pilot_comparison(user: Any, filters: RateFilter | None = None) -> dict[str, 
         g = groups.setdefault(
             (pilot, r.year), RateRow(key="pilot" if pilot else "other", label="", year=r.year)
         )
-        for name in COUNTER_FIELDS:
+        for name in COUNTERS:
             setattr(g, name, getattr(g, name) + getattr(r, name))
     years = sorted({y for _p, y in groups})
     # Only years where both groups have exposure are compared.
