@@ -688,28 +688,38 @@ class CaseFilter:
             )
             if span["first"] is None:
                 return qs.none()
-            qs = qs.filter(
-                _without_headcount(
-                    qs,
-                    max(self.rates.year_from or 0, span["first"].year),
-                    min(self.rates.year_to or 9999, span["last"].year),
-                )
+            missing = _enterprises_without_headcount(
+                qs,
+                max(self.rates.year_from or 0, span["first"].year),
+                min(self.rates.year_to or 9999, span["last"].year),
             )
+            # The cases listed are a plain filter on enterprise and date.
+            q = Q(pk__in=[])
+            for year, ids in missing.items():
+                q |= Q(
+                    enterprise_id__in=ids,
+                    accident_date__gte=dt.date(year, 1, 1),
+                    accident_date__lte=dt.date(year, 12, 31),
+                )
+            qs = qs.filter(q)
         return qs
 
 
-def _without_headcount(cases: QuerySet[InjuryCase], first: int, last: int) -> Q:
-    """Cases of the years `first`..`last` whose enterprise has no insured headcount that year.
+def _enterprises_without_headcount(
+    cases: QuerySet[InjuryCase], first: int, last: int
+) -> dict[int, set[int]]:
+    """Per year of `first`..`last`, the enterprises with cases that year but no insured
+    headcount for it.
 
-    The enterprises are found a year at a time, each query a date range against that year's
-    headcounts (an anti-join on PostgreSQL; no year extracted per case, which SQLite does in
-    Python), so the cases listed are a plain filter on enterprise and date.
+    A year at a time, each query a date range against that year's headcounts (an anti-join on
+    PostgreSQL; no year extracted per case, which SQLite does in Python).
     """
-    q = Q(pk__in=[])
+    found: dict[int, set[int]] = {}
     for year in range(first, last + 1):
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         ids = set(
-            cases.filter(accident_date__gte=start, accident_date__lte=end)
+            cases.filter(
+                accident_date__gte=dt.date(year, 1, 1), accident_date__lte=dt.date(year, 12, 31)
+            )
             .filter(
                 ~Exists(
                     InsuredHeadcount.objects.filter(
@@ -722,8 +732,8 @@ def _without_headcount(cases: QuerySet[InjuryCase], first: int, last: int) -> Q:
             .distinct()
         )
         if ids:
-            q |= Q(enterprise_id__in=ids, accident_date__gte=start, accident_date__lte=end)
-    return q
+            found[year] = ids
+    return found
 
 
 def cases_visible(user: Any) -> QuerySet[InjuryCase]:
@@ -1158,15 +1168,12 @@ def injury_todos(user: Any) -> list[Any]:
     q = scope_q(user, CASE_PATHS)
     # Recent years only: the provider runs on every home page and must stay cheap.
     since = timezone.localdate().year - 2
-    missing = (
-        InjuryCase.objects.filter(
-            _without_headcount(
+    missing = len(
+        set().union(
+            *_enterprises_without_headcount(
                 InjuryCase.objects.filter(q or Q()), since, timezone.localdate().year
-            )
+            ).values()
         )
-        .values("enterprise_id")
-        .distinct()
-        .count()
     )
     if not missing:
         return []
