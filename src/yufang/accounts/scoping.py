@@ -167,3 +167,15 @@ def may_write_at(
     if role == Role.SAFETY_MANAGER:
         return enterprise_id is not None and enterprise_id == user.enterprise_id
     return False
+
+
+def may_change_enterprise(user: Any, enterprise: Any) -> bool:
+    """`may_write_at` the place of an enterprise (anything with its city, county and grid ids
+    and its pk: a model, or a plain row of one)."""
+    return may_write_at(
+        user,
+        city_id=enterprise.city_id,
+        county_id=enterprise.county_id,
+        grid_id=enterprise.grid_id,
+        enterprise_id=enterprise.pk,
+    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang import policy
-from yufang.accounts.scoping import may_write_at
+from yufang.accounts.scoping import may_change_enterprise, may_write_at
 from yufang.audit.services import audit_create, audit_create_many, audit_update, snapshot
 from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
 from yufang.grid.models import Grid
@@ -343,13 +343,7 @@ def headcount_set(
     insured_headcount: int,
     hours_worked: Decimal | None = None,
 ) -> InsuredHeadcount:
-    if not may_write_at(
-        actor,
-        city_id=enterprise.city_id,
-        county_id=enterprise.county_id,
-        grid_id=enterprise.grid_id,
-        enterprise_id=enterprise.pk,
-    ):
+    if not may_change_enterprise(actor, enterprise):
         raise PermissionDenied(_("You may not change this enterprise."))
     if insured_headcount < 0:
         raise EnterpriseInvalid(_("The insured headcount cannot be negative."), "insured_headcount")

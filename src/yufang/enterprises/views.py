@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import may_write_at, regions_visible
+from yufang.accounts.scoping import may_change_enterprise, regions_visible
 from yufang.audit.selectors import audit_entries
 from yufang.enterprises.forms import EnterpriseForm
 from yufang.enterprises.models import Enterprise, EnterpriseSize
@@ -84,13 +84,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @login_required
 def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    may_edit = may_write_at(
-        request.user,
-        city_id=enterprise.city_id,
-        county_id=enterprise.county_id,
-        grid_id=enterprise.grid_id,
-        enterprise_id=enterprise.pk,
-    )
+    may_edit = may_change_enterprise(request.user, enterprise)
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "headcount":
         year, count, hours = (
@@ -200,13 +194,7 @@ def enterprise_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    if not may_write_at(
-        request.user,
-        city_id=enterprise.city_id,
-        county_id=enterprise.county_id,
-        grid_id=enterprise.grid_id,
-        enterprise_id=enterprise.pk,
-    ):
+    if not may_change_enterprise(request.user, enterprise):
         raise PermissionDenied(_("You may not change this enterprise."))
     return _form_page(request, enterprise)
 

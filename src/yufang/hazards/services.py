@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from yufang import policy
 from yufang.accounts.models import Role, User
-from yufang.accounts.scoping import may_write_at
+from yufang.accounts.scoping import may_change_enterprise
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards import scoring
@@ -112,9 +112,7 @@ def _may_act_on(user: Any, hazard: Hazard) -> bool:
     e = hazard.enterprise
     if user.role == Role.INSTITUTION_STAFF:
         return bool(user.institution_id) and hazard.institution_id == user.institution_id
-    return may_write_at(
-        user, city_id=e.city_id, county_id=e.county_id, grid_id=e.grid_id, enterprise_id=e.pk
-    )
+    return may_change_enterprise(user, e)
 
 
 def _may_inspect_enterprise(user: Any, enterprise: Enterprise, *, institution_id: Any) -> bool:
@@ -127,13 +125,7 @@ def _may_inspect_enterprise(user: Any, enterprise: Enterprise, *, institution_id
         )
     if role not in REPORTERS:
         return False
-    return may_write_at(
-        user,
-        city_id=enterprise.city_id,
-        county_id=enterprise.county_id,
-        grid_id=enterprise.grid_id,
-        enterprise_id=enterprise.pk,
-    )
+    return may_change_enterprise(user, enterprise)
 
 
 def _check_transition(user: Any, hazard: Hazard, to: str) -> None:

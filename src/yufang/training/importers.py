@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import may_write_at
+from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise
 from yufang.imports.registry import Column, Progress, RowError, Validated
 from yufang.lib.identifiers import mask_id_number
@@ -58,13 +58,7 @@ class TraineeImporter:
             enterprise = enterprises.get(record.get("credit_code", "").strip().upper())
             if enterprise is None:
                 errors["credit_code"] = _("No enterprise with this credit code.")
-            elif not may_write_at(
-                user,
-                city_id=enterprise.city_id,
-                county_id=enterprise.county_id,
-                grid_id=enterprise.grid_id,
-                enterprise_id=enterprise.pk,
-            ):
+            elif not may_change_enterprise(user, enterprise):
                 errors["credit_code"] = _("Outside the enterprises you may change.")
             name = record.get("name", "").strip()
             if not name:

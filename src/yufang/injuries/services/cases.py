@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import OFFICIAL_ROLES, ScopePaths, may_write_at, scope_q
+from yufang.accounts.scoping import OFFICIAL_ROLES, ScopePaths, may_change_enterprise, scope_q
 from yufang.audit.models import AuditEntry
 from yufang.audit.services import (
     audit_create,
@@ -93,13 +93,7 @@ CASE_WRITERS = frozenset(
 def _require_case_writer(actor: Any, enterprise: Enterprise | EnterpriseRef | None) -> None:
     if getattr(actor, "role", None) not in CASE_WRITERS:
         raise PermissionDenied(_("Only HRSS officials record injury cases."))
-    if enterprise is not None and not may_write_at(
-        actor,
-        city_id=enterprise.city_id,
-        county_id=enterprise.county_id,
-        grid_id=enterprise.grid_id,
-        enterprise_id=enterprise.pk,
-    ):
+    if enterprise is not None and not may_change_enterprise(actor, enterprise):
         raise PermissionDenied(_("This enterprise lies outside the region you may change."))
 
 

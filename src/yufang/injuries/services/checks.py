@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from yufang.accounts.scoping import may_write_at
+from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.injuries.models import (
     ACCIDENT_CATEGORY_NAMES,
@@ -615,13 +615,7 @@ def cases_check(
         ok = allowed.get(pk)
         if ok is None:
             ref = refs[pk]
-            ok = allowed[pk] = user is None or may_write_at(
-                user,
-                city_id=ref.city_id,
-                county_id=ref.county_id,
-                grid_id=ref.grid_id,
-                enterprise_id=pk,
-            )
+            ok = allowed[pk] = user is None or may_change_enterprise(user, ref)
         return ok
 
     passing = [
