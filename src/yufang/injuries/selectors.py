@@ -27,6 +27,7 @@ from yufang.accounts.scoping import (
     OFFICIAL_ROLES,
     PROVINCE_WIDE_ROLES,
     ScopePaths,
+    home_region,
     scope_q,
     scope_queryset,
 )
@@ -266,8 +267,6 @@ def _rollup_counts(
     user: Any, by: str, industry_level: int, f: RateFilter, per_year: bool
 ) -> dict[tuple[str, int | None], dict[str, Any]]:
     dimension, value = _rollup_dimension(by, industry_level, f)
-    from yufang.accounts.scoping import home_region
-
     region = home_region(user)
     county_scoped = region is not None and region.level == Region.Level.COUNTY
     city_totals = not (by == "county" or f.county or county_scoped)
@@ -506,8 +505,6 @@ def rates_need_a_region(user: Any, by: str, f: RateFilter) -> str:
     no one reads (the priority list ranks enterprises)."""
     if by not in ("grid", "enterprise") or f.city or f.county or f.grid or f.enterprise:
         return ""
-    from yufang.accounts.scoping import home_region
-
     region = home_region(user)
     if region is None or region.level != Region.Level.PROVINCE:
         return ""
@@ -600,7 +597,7 @@ def dashboard_focus(
     them (404 otherwise), else the user's own city or county; (None, None) = the province."""
     from django.http import Http404
 
-    from yufang.accounts.scoping import home_region, regions_visible
+    from yufang.accounts.scoping import regions_visible
 
     visible = regions_visible(user)
     county = None
