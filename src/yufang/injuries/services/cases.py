@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,20 +27,23 @@ from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.services import EnterpriseInvalid, headcount_set
 from yufang.injuries.models import InjuryCase
 from yufang.injuries.services.checks import (
-    _STAGE,
-    _STAGE_COLUMNS,
+    CASE_ROW_COLUMNS,
     CaseBatch,
     EnterpriseRef,
-    _stage_drop,
     _temporary_rows,
-    _temporary_table,
     _text,
-    _while_database_runs,
     case_clean,
 )
 from yufang.injuries.services.priority import priority_mark_stale
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply
-from yufang.lib.bulk import collector_paused
+from yufang.lib.bulk import (
+    DatabaseStep,
+    Rows,
+    collector_paused,
+    copy_data,
+    rows_writer,
+    while_database_runs,
+)
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import mask_id_number
 from yufang.lib.protected import (
@@ -197,8 +201,6 @@ def case_delete(*, actor: Any, case: InjuryCase, reason: str = "") -> None:
 
 # Rows of an import written between two progress reports.
 CASE_CHUNK = 20_000
-# What an import copies from the stage, the enterprise aside (the row number stays there).
-_CASE_COLUMNS = tuple(name for name, _kind in _STAGE_COLUMNS[2:])
 
 
 @collector_paused()
@@ -212,64 +214,42 @@ def cases_create_many(
     """Insert the good rows of a checked file (imports, demo data); the caller holds the
     transaction.
 
-    A chunk at a time, the rows go to a temporary table and the database copies them into
-    the cases table, each case naming the import it came from (whose stored file holds what
-    the row said). While it does, in a second thread (the driver lets go of Python's lock),
-    Python protects the next chunk's ID numbers and adds this chunk to the rollup's
-    changes. The audit log gets one entry for the import; the rollup is changed once.
+    A chunk at a time, the database takes the rows into the cases table, each case naming
+    the import it came from (whose stored file holds what the row said). While it does, in a
+    second thread (the driver lets go of Python's lock), Python protects the next chunk's ID
+    numbers and adds this chunk to the rollup's changes. The audit log gets one entry for
+    the import; the rollup is changed once.
     """
     count = len(batch.good)
     if not count:
         return 0
-    q = connection.ops.quote_name
-
-    def param(name: str) -> str:
-        # PostgreSQL cannot infer a parameter's type from a SELECT list.
-        column: Any = InjuryCase._meta.get_field(name)
-        if connection.vendor == "postgresql":
-            return f"CAST(%s AS {column.cast_db_type(connection)})"
-        return "%s"
-
-    now = timezone.now()
-    stamp = InjuryCase._meta.get_field("created_at").get_db_prep_save(now, connection)
-    extra = ("created_by_id", "created_at", "updated_at", "import_job_id")
-    insert = (
-        f"INSERT INTO {q(InjuryCase._meta.db_table)} "  # noqa: S608
-        f"({', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id', *extra))}) "
-        f"SELECT {', '.join(q(c) for c in (*_CASE_COLUMNS, 'enterprise_id'))}, "
-        f"{', '.join(param(c.removesuffix('_id')) for c in extra)} FROM {_STAGE} "
-        "WHERE line BETWEEN %s AND %s"
-    )
-    head = [getattr(actor, "pk", None), stamp, stamp, import_job_id]
-    # A small first chunk: its ID numbers are protected before anything can run beside it.
-    bounds = [0, *range(min(count, CASE_CHUNK // 10), count, CASE_CHUNK), count]
-    parts = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    deltas = Deltas()
-    cells: dict[Any, list[Any]] = {}
+    stamp = InjuryCase._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    extra = (getattr(actor, "pk", None), stamp, stamp, import_job_id)
+    columns = (*CASE_ROW_COLUMNS, "created_by_id", "created_at", "updated_at", "import_job_id")
+    prepare, steps = _case_insert_steps(columns)
     postgres = connection.vendor == "postgresql"
     if postgres:
         # Check each case's references as it is inserted (beside Python's work) rather than
         # queue a check per case for the commit, as Django's deferred constraints would.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    _temporary_table(_STAGE, _STAGE_COLUMNS, [])
-    rows = batch.staged_rows(parts[0])
+    # A small first chunk: its ID numbers are protected before anything can run beside it.
+    bounds = [0, *range(min(count, CASE_CHUNK // 10), count, CASE_CHUNK), count]
+    parts = [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    deltas = Deltas()
+    rows = prepare(batch.case_rows(parts[0], extra))
     for k, part in enumerate(parts):
-        _temporary_rows(_STAGE, [name for name, _kind in _STAGE_COLUMNS], rows)
-        span = [batch.lines[part.start], batch.lines[part.stop - 1]]
 
-        def beside(k: int = k, part: range = part) -> list[tuple[Any, ...]]:
+        def beside(k: int = k, part: range = part) -> Rows:
             batch.count(deltas, part)
-            if k + 1 < len(parts):
-                return batch.staged_rows(parts[k + 1])
-            cells.update(deltas.cells())
-            return []
+            return prepare(batch.case_rows(parts[k + 1], extra)) if k + 1 < len(parts) else []
 
-        rows = _while_database_runs([(insert, [*head, *span], part.stop)], beside, progress)
-    if postgres:
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    rollup_apply(cells)
+        rows = while_database_runs(steps(rows, part.stop), beside, progress)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET CONSTRAINTS ALL DEFERRED" if postgres else f"DROP TABLE IF EXISTS {_CASE_STAGE}"
+        )
+    rollup_apply(deltas)
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditEntry.Action.CREATE,
@@ -279,9 +259,42 @@ def cases_create_many(
         changes={"import_job": import_job_id, "created": count},
         reason="import",
     )
-    _stage_drop()
     priority_mark_stale()
     return count
+
+
+_CASE_STAGE = "injury_case_stage"
+
+
+def _case_insert_steps(
+    columns: tuple[str, ...],
+) -> tuple[Callable[[list[tuple[Any, ...]]], Rows], Callable[[Rows, int], list[DatabaseStep]]]:
+    """How a chunk of rows of the cases table (these columns) is made ready beside the
+    database's work, and what the database then does with it, in `cases_create_many`."""
+    table = InjuryCase._meta.db_table
+    if connection.vendor == "postgresql":
+        # COPY straight into the cases table, the data formatted beside the previous chunk.
+        write = rows_writer(table, columns)
+        return copy_data, lambda data, done: [(partial(write, rows=data), (), done)]
+    # SQLite's driver takes Python's lock back for every row it inserts, which stalls beside
+    # Python's work; so the chunk goes to a temporary table first, and the database copies
+    # it over in one statement.
+    q = connection.ops.quote_name
+    names = ", ".join(q(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_CASE_STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_CASE_STAGE} AS SELECT {names} FROM {q(table)} WHERE 0"  # noqa: S608
+        )
+
+    def steps(rows: Rows, done: int) -> list[DatabaseStep]:
+        _temporary_rows(_CASE_STAGE, columns, rows)  # type: ignore[arg-type]
+        return [
+            (f"INSERT INTO {q(table)} ({names}) SELECT {names} FROM {_CASE_STAGE}", (), done),  # noqa: S608
+            (f"DELETE FROM {_CASE_STAGE}", (), None),  # noqa: S608
+        ]
+
+    return list, steps
 
 
 # --- exposure -------------------------------------------------------------------------------

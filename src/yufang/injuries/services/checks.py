@@ -10,11 +10,11 @@ case number not recorded yet. A person's form is a file of one row (`case_clean`
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -32,7 +32,7 @@ from yufang.injuries.models import (
     lost_time,
 )
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, case_profile
-from yufang.lib.bulk import collector_paused, rows_insert
+from yufang.lib.bulk import DatabaseStep, collector_paused, rows_insert, while_database_runs
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
 from yufang.lib.protected import id_numbers_protect
 
@@ -374,53 +374,52 @@ class CaseBatch:
             for i in [self.good[g]]
         )
 
-    def staged_rows(self, part: range) -> list[tuple[Any, ...]]:
-        """The good rows `part` for the staging table, their ID numbers protected."""
+    def case_rows(self, part: range, extra: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """The good rows `part` as rows of the cases table (CASE_ROW_COLUMNS, then `extra`),
+        their ID numbers protected."""
         good = self.good[part.start : part.stop]
-        return _staged_rows(
-            self.lines[part.start : part.stop],
+        return _case_rows(
             self.columns,
             good,
             self.refs[part.start : part.stop],
             id_numbers_protect([self.columns["id_number"][i] for i in good]),
+            extra,
         )
 
 
-_STAGE = "injury_case_stage"
 _KEYS = "injury_case_keys"
 _FOUND = "injury_case_found"
 _FOUND_ENTERPRISES = "injury_case_found_enterprise"
-# Column, PostgreSQL type. The row number is the key, so imports insert in chunks by range.
-_STAGE_COLUMNS = (
-    ("line", "integer PRIMARY KEY"),
-    ("enterprise_id", "bigint"),
-    ("case_number", "varchar(40)"),
-    ("person_name", "varchar(60)"),
-    ("id_number_digest", "varchar(64)"),
-    ("id_number_encrypted", "text"),
-    ("id_number_masked", "varchar(18)"),
-    ("accident_date", "date"),
-    ("recognition_date", "date"),
-    ("kind", "varchar(24)"),
-    ("occupational_disease", "varchar(100)"),
-    ("is_death", "boolean"),
-    ("disability_grade", "smallint"),
-    ("lost_workdays", "integer"),
-    ("accident_category", "varchar(2)"),
-    ("body_part", "varchar(16)"),
-    ("payout", "numeric(12, 2)"),
+# The columns of the cases table an import writes, in the order of `CaseBatch.case_rows`.
+CASE_ROW_COLUMNS = (
+    "enterprise_id",
+    "case_number",
+    "person_name",
+    "id_number_digest",
+    "id_number_encrypted",
+    "id_number_masked",
+    "accident_date",
+    "recognition_date",
+    "kind",
+    "occupational_disease",
+    "is_death",
+    "disability_grade",
+    "lost_workdays",
+    "accident_category",
+    "body_part",
+    "payout",
 )
 
 
-def _staged_rows(
-    lines: list[int],
+def _case_rows(
     columns: dict[str, list[Any]],
     good: list[int],
     refs: list[EnterpriseRef],
     protected: list[tuple[str, str]],
+    extra: tuple[Any, ...],
 ) -> list[tuple[Any, ...]]:
-    """Good rows (their row numbers, positions in `columns`, enterprises and protected ID
-    numbers) for the staging table, as the database takes them."""
+    """Good rows (positions in `columns`, their enterprises and protected ID numbers) as the
+    database takes them, each followed by the same `extra` values."""
     sqlite = connection.vendor != "postgresql"
 
     def pick(name: str) -> list[Any]:
@@ -436,7 +435,6 @@ def _staged_rows(
 
     return list(
         zip(
-            lines,
             [ref.pk for ref in refs],
             pick("case_number"),
             pick("person_name"),
@@ -453,6 +451,7 @@ def _staged_rows(
             pick("accident_category"),
             pick("body_part"),
             list(map(str, pick("payout"))) if sqlite else pick("payout"),
+            *(repeat(value, len(good)) for value in extra),
             strict=True,
         )
     )
@@ -494,13 +493,13 @@ def _temporary_rows(name: str, columns: Sequence[str], rows: list[tuple[Any, ...
             cursor.execute("COMMIT")
 
 
-def _stage_drop() -> None:
+def _look_up_drop() -> None:
     with connection.cursor() as cursor:
-        for name in (_STAGE, _KEYS, _FOUND, _FOUND_ENTERPRISES):
+        for name in (_KEYS, _FOUND, _FOUND_ENTERPRISES):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _look_up_sql() -> list[tuple[str, list[Any], int | None]]:
+def _look_up_sql() -> list[DatabaseStep]:
     """Statements that look every staged key up in the registry, into two temporary
     tables: per row, and per enterprise found."""
     from yufang.industries.models import Industry
@@ -561,7 +560,7 @@ def cases_check(
         raise ValueError("rows must come in order, each with its own number")
     fields = [record for _number, record in records]
     keys = _case_keys(fields)
-    _stage_drop()
+    _look_up_drop()
     _temporary_table(
         _KEYS,
         (
@@ -595,7 +594,7 @@ def cases_check(
             # A fresh temporary table has no statistics; without them the planner joins a
             # hundred thousand rows as if they were a handful.
             cursor.execute(f"ANALYZE {_KEYS}")
-    columns, errors = _while_database_runs(_look_up_sql(), check_rows, None)
+    columns, errors = while_database_runs(_look_up_sql(), check_rows, None)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {_FOUND_ENTERPRISES}")  # noqa: S608
         make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
@@ -603,7 +602,7 @@ def cases_check(
         cursor.execute(f"SELECT enterprise, people, hours, known FROM {_FOUND} ORDER BY line")  # noqa: S608
         found = cursor.fetchall()
     # The tables die with the connection anyway; a pooled PostgreSQL connection lives on.
-    _stage_drop()
+    _look_up_drop()
 
     batch = CaseBatch(columns=columns)
     numbers, codes, accidents = keys.numbers, keys.codes, keys.accidents
@@ -678,45 +677,3 @@ def case_clean(
         values={name: column[0] for name, column in batch.columns.items()},
         errors={name: message for _row, name, message in batch.errors},
     )
-
-
-def _while_database_runs(
-    statements: list[tuple[str, list[Any], int | None]],
-    work: Callable[[], Any],
-    progress: Callable[[int], None] | None,
-) -> Any:
-    """Run SQL statements on this connection, in its transaction, from a second thread while
-    `work` (pure Python) runs here: each statement runs inside the database driver, which
-    lets go of Python's interpreter lock, so an import uses both of a machine's cores.
-
-    The statements' numbers, when given, are reported to `progress` as they finish.
-    """
-    db = connection
-    db.ensure_connection()
-    raw = db.connection
-    placeholder = "?" if db.vendor == "sqlite" else "%s"
-    failed: list[BaseException] = []
-
-    def execute() -> None:
-        try:
-            with db.wrap_database_errors:
-                cursor = raw.cursor()
-                try:
-                    for sql, params, done in statements:
-                        cursor.execute(sql.replace("%s", placeholder), params)
-                        if done is not None and progress is not None:
-                            progress(done)
-                finally:
-                    cursor.close()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=execute, name="injury-case-insert")
-    worker.start()
-    try:
-        result = work()
-    finally:
-        worker.join()
-    if failed:
-        raise failed[0]
-    return result

@@ -11,6 +11,7 @@ import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -25,7 +26,7 @@ from yufang.injuries.models import (
     InjuryRollup,
     RollupDimension,
 )
-from yufang.lib.bulk import rows_insert
+from yufang.lib.bulk import DatabaseStep, rows_writer, steps_run
 
 
 class EnterpriseDims(NamedTuple):
@@ -265,7 +266,13 @@ _CELL_COLUMNS = ("level", "dimension", "year", "city_id", "county_id", "value")
 
 
 def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
-    """Add summed changes to the rollup; the caller holds the transaction.
+    """Add summed changes to the rollup now; the caller holds the transaction."""
+    steps_run(rollup_steps(deltas))
+
+
+def rollup_steps(deltas: Deltas | dict[CellKey, list[Any]]) -> list[DatabaseStep]:
+    """What the database does to add summed changes to the rollup (`rollup_apply`; an
+    import runs them beside its Python work).
 
     One upsert per cell adds to the counters in SQL (`cases = cases + excluded.cases`), so two
     transactions that touch the same cell both count, and a missing cell is created. On
@@ -273,35 +280,36 @@ def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
     """
     cells = deltas.cells() if isinstance(deltas, Deltas) else deltas
     if not cells:
-        return
+        return []
     q = connection.ops.quote_name
     table = q(InjuryRollup._meta.db_table)
     rows = [
         (level, dimension, year, city, county, value, *vector)
         for (dimension, year, city, county, value, level), vector in cells.items()
     ]
-    names = ", ".join(q(c) for c in (*_CELL_COLUMNS, *COUNTERS))
+    columns = (*_CELL_COLUMNS, *COUNTERS)
+    names = ", ".join(q(c) for c in columns)
     upsert = f"ON CONFLICT ({', '.join(q(c) for c in _CELL_COLUMNS)}) DO UPDATE SET " + ", ".join(
         f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS
     )
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(rows[0]))}) "  # noqa: S608
-                + upsert,
-                rows,
-            )
-            return
-        cursor.execute(
+    if connection.vendor != "postgresql":
+        return [(partial(rows_writer(table, columns, suffix=upsert), rows=rows), (), None)]
+    return [
+        (
             "CREATE TEMP TABLE IF NOT EXISTS injury_rollup_delta ON COMMIT DELETE ROWS "  # noqa: S608
-            f"AS SELECT {names} FROM {table} WITH NO DATA"
-        )
-        cursor.execute("DELETE FROM injury_rollup_delta")
-        rows_insert("injury_rollup_delta", (*_CELL_COLUMNS, *COUNTERS), rows)
-        cursor.execute(
+            f"AS SELECT {names} FROM {table} WITH NO DATA",
+            (),
+            None,
+        ),
+        ("DELETE FROM injury_rollup_delta", (), None),
+        (partial(rows_writer("injury_rollup_delta", columns), rows=rows), (), None),
+        (
             f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
-            + upsert
-        )
+            + upsert,
+            (),
+            None,
+        ),
+    ]
 
 
 def rollup_rebuild() -> int:
