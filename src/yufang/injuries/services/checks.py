@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -346,7 +347,7 @@ class CaseBatch:
             for i, ref in zip(self.good[:count], self.refs, strict=False)
         ]
 
-    def count(self, deltas: Deltas, part: range) -> None:
+    def count(self, deltas: Deltas, part: Sequence[int]) -> None:
         """Add what the good rows `part` (positions in `good`) change in the rollup."""
         c = self.columns
         kinds, deaths, grades, days = (
@@ -374,14 +375,14 @@ class CaseBatch:
             for i in [self.good[g]]
         )
 
-    def case_rows(self, part: range, extra: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        """The good rows `part` as rows of the cases table (CASE_ROW_COLUMNS, then `extra`),
-        their ID numbers protected."""
-        good = self.good[part.start : part.stop]
+    def case_rows(self, part: Sequence[int], extra: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """The good rows `part` (positions in `good`) as rows of the cases table
+        (CASE_ROW_COLUMNS, then `extra`), their ID numbers protected."""
+        good = [self.good[g] for g in part]
         return _case_rows(
             self.columns,
             good,
-            self.refs[part.start : part.stop],
+            [self.refs[g] for g in part],
             id_numbers_protect([self.columns["id_number"][i] for i in good]),
             extra,
         )
@@ -421,12 +422,13 @@ def _case_rows(
     """Good rows (positions in `columns`, their enterprises and protected ID numbers) as the
     database takes them, each followed by the same `extra` values."""
     sqlite = connection.vendor != "postgresql"
+    # One C call per column picks the good rows' cells (a tuple for more than one).
+    take = itemgetter(*good) if len(good) > 1 else lambda column: (column[good[0]],)
 
-    def pick(name: str) -> list[Any]:
-        column = columns[name]
-        return [column[i] for i in good]
+    def pick(name: str) -> Sequence[Any]:
+        return take(columns[name])  # type: ignore[no-any-return]
 
-    def dates(name: str) -> list[Any]:
+    def dates(name: str) -> Sequence[Any]:
         picked = pick(name)
         if not sqlite:
             return picked
