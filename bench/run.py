@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -151,12 +152,10 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
             ],
             ent_rows,
         )
-        headcount: dict[tuple[int, int], int] = {}
         for i in range(1, n_enterprises + 1):
             base = rng.randint(5, 400)
             for year in YEARS:
                 n = max(1, base + rng.randint(-3, 3))
-                headcount[(i, year)] = n
                 hours = float(n * 2000) if i % 4 == 0 else None
                 hc_rows.append((i, year, n, hours))
         _insert(
@@ -257,7 +256,6 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
         "cases": n_cases,
         "generate_s": round(generated, 1),
         "parquet_export_s": round(exported, 1),
-        "headcount_map": headcount,
     }
 
 
@@ -310,13 +308,7 @@ def _duckdb(out: Path) -> float:
     return statistics.median(times)
 
 
-def _import_file(
-    prefix: str,
-    rows: int,
-    n_enterprises: int,
-    rng: random.Random,
-    headcount: dict[tuple[int, int], int],
-) -> bytes:
+def _import_file(prefix: str, rows: int, n_enterprises: int, rng: random.Random) -> bytes:
     from yufang.lib.identifiers import id_number_check_character
 
     header = "认定书编号,统一社会信用代码,姓名,身份证号,事故时间,认定时间,认定结论,事故类别,受伤部位,基金支付,损失工作日,伤残等级\n"
@@ -341,6 +333,7 @@ def _our_import(data: bytes, user: Any) -> dict[str, Any]:
 
     from yufang.imports.registry import guess_mapping
     from yufang.injuries.importers import injury_case_importer
+    from yufang.lib.bulk import collector_paused
     from yufang.lib.spreadsheets import read_table
 
     started = time.perf_counter()
@@ -348,14 +341,18 @@ def _our_import(data: bytes, user: Any) -> dict[str, Any]:
     mapping = guess_mapping(injury_case_importer.columns, table.headers)
     records = [(n, {t: cells.get(h, "") for t, h in mapping.items()}) for n, cells in table.rows]
     read = time.perf_counter() - started
-    started = time.perf_counter()
-    validated = injury_case_importer.validate(records, user=user, options={})
-    assert not validated.errors, validated.errors[:3]
-    validate = time.perf_counter() - started
-    started = time.perf_counter()
-    with transaction.atomic():
-        injury_case_importer.apply(validated, user=user, options={}, progress=lambda n: None)
-    apply = time.perf_counter() - started
+    # What the benchmark made before is garbage now; the import job starts without it.
+    gc.collect()
+    # As `import_job_run` does: the checks, then the writes, the cyclic collector paused.
+    with collector_paused():
+        started = time.perf_counter()
+        validated = injury_case_importer.validate(records, user=user, options={})
+        assert not validated.errors, validated.errors[:3]
+        validate = time.perf_counter() - started
+        started = time.perf_counter()
+        with transaction.atomic():
+            injury_case_importer.apply(validated, user=user, options={}, progress=lambda n: None)
+        apply = time.perf_counter() - started
     rows = len(records)
     return {
         "rows": rows,
@@ -558,7 +555,6 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
     call_command("import_reference", verbosity=0)
     rng = random.Random(20250101)
     data = _generate(scale, rng, workdir)
-    headcount = data.pop("headcount_map")
     started = time.perf_counter()
     cells = rollup_rebuild()
     data["rollup_rebuild_s"] = round(time.perf_counter() - started, 1)
@@ -625,9 +621,7 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
     same = rolled == raw and all(raw[k] == v for k, v in api_cities.items())
     duck = _duckdb(workdir)
 
-    our = _our_import(
-        _import_file("IMP", import_rows, data["enterprises"], rng, headcount), official
-    )
+    our = _our_import(_import_file("IMP", import_rows, data["enterprises"], rng), official)
     our["priority_after_import_s"] = round(_stale_rebuild(), 1)
     our["priority_requests"] = len(queued)
     # The rollup stays exact after the import (django-import-export below bypasses it).
@@ -642,7 +636,7 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
         for k in sorted(set(after) | set(raw_after))
         if after.get(k) != raw_after.get(k)
     ][:5]
-    iex = _iex_import(_import_file("IEX", iex_rows, data["enterprises"], rng, headcount), official)
+    iex = _iex_import(_import_file("IEX", iex_rows, data["enterprises"], rng), official)
     reference = _reference_iex(iex_rows, rng)
     version = (
         connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]

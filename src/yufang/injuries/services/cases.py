@@ -36,13 +36,14 @@ from yufang.injuries.services.checks import (
     case_clean,
 )
 from yufang.injuries.services.priority import priority_mark_stale
-from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply
+from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply, rollup_steps
 from yufang.lib.bulk import (
     DatabaseStep,
     Rows,
     collector_paused,
     copy_data,
     rows_writer,
+    steps_run,
     while_database_runs,
 )
 from yufang.lib.errors import InvalidInput
@@ -218,8 +219,9 @@ def cases_create_many(
     A chunk at a time, the database takes the rows into the cases table, each case naming
     the import it came from (whose stored file holds what the row said). While it does, in a
     second thread (the driver lets go of Python's lock), Python protects the next chunk's ID
-    numbers and adds this chunk to the rollup's changes. The audit log gets one entry for
-    the import; the rollup is changed once.
+    numbers, makes its rows ready and adds this chunk to the rollup's changes; beside the
+    last chunk, it makes the rollup's changes ready. The rollup is changed once, and the
+    audit log gets one entry for the import.
     """
     count = len(batch.good)
     if not count:
@@ -243,19 +245,23 @@ def cases_create_many(
     parts = [order[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
     ends = list(accumulate(map(len, parts)))
     deltas = Deltas()
+    rollup: list[DatabaseStep] = []
     rows = prepare(batch.case_rows(parts[0], extra))
     for k, part in enumerate(parts):
 
         def beside(k: int = k, part: list[int] = part) -> Rows:
             batch.count(deltas, part)
-            return prepare(batch.case_rows(parts[k + 1], extra)) if k + 1 < len(parts) else []
+            if k + 1 < len(parts):
+                return prepare(batch.case_rows(parts[k + 1], extra))
+            rollup.extend(rollup_steps(deltas))
+            return []
 
         rows = while_database_runs(steps(rows, ends[k]), beside, progress)
     with connection.cursor() as cursor:
         cursor.execute(
             "SET CONSTRAINTS ALL DEFERRED" if postgres else f"DROP TABLE IF EXISTS {_CASE_STAGE}"
         )
-    rollup_apply(deltas)
+    steps_run(rollup)
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=AuditEntry.Action.CREATE,

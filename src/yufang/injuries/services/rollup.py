@@ -26,7 +26,7 @@ from yufang.injuries.models import (
     InjuryRollup,
     RollupDimension,
 )
-from yufang.lib.bulk import DatabaseStep, rows_writer, steps_run
+from yufang.lib.bulk import DatabaseStep, copy_data, rows_writer, steps_run
 
 
 class EnterpriseDims(NamedTuple):
@@ -271,8 +271,8 @@ def rollup_apply(deltas: Deltas | dict[CellKey, list[Any]]) -> None:
 
 
 def rollup_steps(deltas: Deltas | dict[CellKey, list[Any]]) -> list[DatabaseStep]:
-    """What the database does to add summed changes to the rollup (`rollup_apply`; an
-    import runs them beside its Python work).
+    """What the database does to add summed changes to the rollup (`rollup_apply`), made
+    ready here (an import makes them beside the database's work).
 
     One upsert per cell adds to the counters in SQL (`cases = cases + excluded.cases`), so two
     transactions that touch the same cell both count, and a missing cell is created. On
@@ -302,7 +302,7 @@ def rollup_steps(deltas: Deltas | dict[CellKey, list[Any]]) -> list[DatabaseStep
             None,
         ),
         ("DELETE FROM injury_rollup_delta", (), None),
-        (partial(rows_writer("injury_rollup_delta", columns), rows=rows), (), None),
+        (partial(rows_writer("injury_rollup_delta", columns), rows=copy_data(rows)), (), None),
         (
             f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
             + upsert,
