@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 
 @contextmanager
@@ -30,7 +31,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# Rows as the database takes them, or (PostgreSQL) already in COPY's format (`copy_data`).
+# Rows as the database takes them, or (PostgreSQL) already in COPY's binary format
+# (`copy_data`).
 Rows = Sequence[tuple[Any, ...]] | bytes
 
 
@@ -38,16 +40,26 @@ class RowsWriter(Protocol):
     def __call__(self, cursor: Any, rows: Rows) -> None: ...
 
 
-def copy_data(rows: Sequence[tuple[Any, ...]]) -> bytes:
-    """Rows in PostgreSQL's COPY format, made in this thread so that a writer in another
-    only sends them: formatting holds Python's lock, sending does not."""
+def copy_data(model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> bytes:
+    """Rows in PostgreSQL's binary COPY format, typed as the model's columns (the values
+    as the columns' Python types: dates, Decimals, booleans).
+
+    Made in this thread, so that a writer in another only sends them: formatting holds
+    Python's lock, sending does not. Binary, because the text format costs Python two to
+    three times as much to make, for the same work on the server.
+    """
     import psycopg
 
+    types = [
+        model._meta.get_field(column).db_type(connection).split("(")[0]  # type: ignore[union-attr]
+        for column in columns
+    ]
     buffer = io.BytesIO()
     connection.ensure_connection()
     cursor = connection.connection.cursor()
     try:
-        with psycopg.Copy(cursor, writer=psycopg.copy.FileWriter(buffer)) as copy:
+        with psycopg.Copy(cursor, binary=True, writer=psycopg.copy.FileWriter(buffer)) as copy:
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
     finally:
@@ -72,10 +84,11 @@ def rows_writer(table: str, columns: Sequence[str], *, suffix: str = "") -> Rows
         copy_sql = f"COPY {table} ({names}) FROM STDIN"
 
         def copy_rows(cursor: Any, rows: Rows) -> None:
-            with cursor.copy(copy_sql) as copy:
-                if isinstance(rows, bytes):
+            if isinstance(rows, bytes):
+                with cursor.copy(copy_sql + " (FORMAT BINARY)") as copy:
                     copy.write(rows)
-                    return
+                return
+            with cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(row)
 

@@ -285,9 +285,12 @@ def _case_insert_steps(
     database's work, and what the database then does with it, in `cases_create_many`."""
     table = InjuryCase._meta.db_table
     if connection.vendor == "postgresql":
-        # COPY straight into the cases table, the data formatted beside the previous chunk.
+        # COPY straight into the cases table, the data made beside the previous chunk.
         write = rows_writer(table, columns)
-        return copy_data, lambda data, done: [(partial(write, rows=data), (), done)]
+        return (
+            partial(copy_data, InjuryCase, columns),
+            lambda data, done: [(partial(write, rows=data), (), done)],
+        )
     # SQLite's driver takes Python's lock back for every row it inserts, which stalls beside
     # Python's work; so the chunk goes to a temporary table first, and the database copies
     # it over in one statement.

@@ -302,7 +302,14 @@ def rollup_steps(deltas: Deltas | dict[CellKey, list[Any]]) -> list[DatabaseStep
             None,
         ),
         ("DELETE FROM injury_rollup_delta", (), None),
-        (partial(rows_writer("injury_rollup_delta", columns), rows=copy_data(rows)), (), None),
+        (
+            partial(
+                rows_writer("injury_rollup_delta", columns),
+                rows=copy_data(InjuryRollup, columns, rows),
+            ),
+            (),
+            None,
+        ),
         (
             f"INSERT INTO {table} ({names}) SELECT {names} FROM injury_rollup_delta "  # noqa: S608
             + upsert,
