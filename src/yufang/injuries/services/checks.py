@@ -399,16 +399,7 @@ CASE_ROW_COLUMNS = (
     "id_number_digest",
     "id_number_encrypted",
     "id_number_masked",
-    "accident_date",
-    "recognition_date",
-    "kind",
-    "occupational_disease",
-    "is_death",
-    "disability_grade",
-    "lost_workdays",
-    "accident_category",
-    "body_part",
-    "payout",
+    *_VALUE_NAMES[_VALUE_NAMES.index("accident_date") :],
 )
 
 
