@@ -227,9 +227,15 @@ def cases_create_many(
     if not count:
         return 0
     stamp = InjuryCase._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    extra = (getattr(actor, "pk", None), stamp, stamp, import_job_id)
-    columns = (*CASE_ROW_COLUMNS, "created_by_id", "created_at", "updated_at", "import_job_id")
-    prepare, steps = _case_insert_steps(columns)
+    prepare, steps = _case_insert_steps(
+        batch,
+        {
+            "created_by_id": getattr(actor, "pk", None),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "import_job_id": import_job_id,
+        },
+    )
     postgres = connection.vendor == "postgresql"
     if postgres:
         # Check each case's references as it is inserted (beside Python's work) rather than
@@ -246,13 +252,13 @@ def cases_create_many(
     ends = list(accumulate(map(len, parts)))
     deltas = Deltas()
     rollup: list[DatabaseStep] = []
-    rows = prepare(batch.case_rows(parts[0], extra))
+    rows = prepare(parts[0])
     for k, part in enumerate(parts):
 
         def beside(k: int = k, part: list[int] = part) -> Rows:
             batch.count(deltas, part)
             if k + 1 < len(parts):
-                return prepare(batch.case_rows(parts[k + 1], extra))
+                return prepare(parts[k + 1])
             rollup.extend(rollup_steps(deltas))
             return []
 
@@ -279,37 +285,41 @@ _CASE_STAGE = "injury_case_stage"
 
 
 def _case_insert_steps(
-    columns: tuple[str, ...],
-) -> tuple[Callable[[list[tuple[Any, ...]]], Rows], Callable[[Rows, int], list[DatabaseStep]]]:
-    """How a chunk of rows of the cases table (these columns) is made ready beside the
-    database's work, and what the database then does with it, in `cases_create_many`."""
+    batch: CaseBatch, same: dict[str, Any]
+) -> tuple[Callable[[list[int]], Rows], Callable[[Rows, int], list[DatabaseStep]]]:
+    """How the good rows `part` of a batch are made ready beside the database's work, and
+    what the database then does with them, in `cases_create_many`. `same` holds the columns
+    every imported case has alike (who, when, which import)."""
     table = InjuryCase._meta.db_table
     if connection.vendor == "postgresql":
         # COPY straight into the cases table, the data made beside the previous chunk.
+        columns = (*CASE_ROW_COLUMNS, *same)
         write = rows_writer(table, columns)
+        values = tuple(same.values())
         return (
-            partial(copy_data, InjuryCase, columns),
+            lambda part: copy_data(InjuryCase, columns, batch.case_rows(part, values)),
             lambda data, done: [(partial(write, rows=data), (), done)],
         )
     # SQLite's driver takes Python's lock back for every row it inserts, which stalls beside
     # Python's work; so the chunk goes to a temporary table first, and the database copies
-    # it over in one statement.
+    # it over in one statement, adding the columns alike.
     q = connection.ops.quote_name
-    names = ", ".join(q(c) for c in columns)
+    names = ", ".join(q(c) for c in CASE_ROW_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_CASE_STAGE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_CASE_STAGE} AS SELECT {names} FROM {q(table)} WHERE 0"  # noqa: S608
         )
+    insert = (
+        f"INSERT INTO {q(table)} ({names}, {', '.join(q(c) for c in same)}) "  # noqa: S608
+        f"SELECT {names}, {', '.join(['%s'] * len(same))} FROM {_CASE_STAGE}"
+    )
 
     def steps(rows: Rows, done: int) -> list[DatabaseStep]:
-        _temporary_rows(_CASE_STAGE, columns, rows)  # type: ignore[arg-type]
-        return [
-            (f"INSERT INTO {q(table)} ({names}) SELECT {names} FROM {_CASE_STAGE}", (), done),  # noqa: S608
-            (f"DELETE FROM {_CASE_STAGE}", (), None),  # noqa: S608
-        ]
+        _temporary_rows(_CASE_STAGE, CASE_ROW_COLUMNS, rows)  # type: ignore[arg-type]
+        return [(insert, list(same.values()), done), (f"DELETE FROM {_CASE_STAGE}", (), None)]  # noqa: S608
 
-    return list, steps
+    return lambda part: batch.case_rows(part, ()), steps
 
 
 # --- exposure -------------------------------------------------------------------------------
