@@ -7,6 +7,7 @@ import io
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -105,14 +106,7 @@ def rows_writer(table: str, columns: Sequence[str], *, suffix: str = "") -> Rows
 
 def rows_insert(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     """Add rows to a table now, in this thread (`rows_writer`)."""
-    write = rows_writer(table, columns)
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = connection.connection.cursor()
-        try:
-            write(cursor, rows)
-        finally:
-            cursor.close()
+    steps_run([(partial(rows_writer(table, columns), rows=rows), (), None)])
 
 
 # A step of work for the database: SQL and its parameters, or a function of a driver cursor;
