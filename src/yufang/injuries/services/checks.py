@@ -10,7 +10,7 @@ case number not recorded yet. A person's form is a file of one row (`case_clean`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -349,30 +349,27 @@ class CaseBatch:
 
     def count(self, deltas: Deltas, part: Sequence[int]) -> None:
         """Add what the good rows `part` (positions in `good`) change in the rollup."""
+        if not part:
+            return
+        take = _picker([self.good[g] for g in part])
         c = self.columns
-        kinds, deaths, grades, days = (
-            c["kind"],
-            c["is_death"],
-            c["disability_grade"],
-            c["lost_workdays"],
-        )
-        accidents, categories, payouts = c["accident_date"], c["accident_category"], c["payout"]
+        hours_known = self.hours_known
         deltas.spread_cases(
-            (
-                self.refs[g].dims,
-                accidents[i].year,
-                categories[i],
-                case_profile(
-                    kind=kinds[i],
-                    is_death=deaths[i],
-                    lost_time=lost_time(deaths[i], grades[i], days[i]),
-                    hours_known=self.hours_known[g],
-                ),
-                1,
-                payouts[i],
-            )
-            for g in part
-            for i in [self.good[g]]
+            [self.refs[g].dims for g in part],
+            [accident.year for accident in take(c["accident_date"])],
+            take(c["accident_category"]),
+            [
+                case_profile(kind, death, lost_time(death, grade, days), hours_known[g])
+                for g, kind, death, grade, days in zip(
+                    part,
+                    take(c["kind"]),
+                    take(c["is_death"]),
+                    take(c["disability_grade"]),
+                    take(c["lost_workdays"]),
+                    strict=True,
+                )
+            ],
+            take(c["payout"]),
         )
 
     def case_rows(self, part: Sequence[int], extra: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -386,6 +383,13 @@ class CaseBatch:
             id_numbers_protect([self.columns["id_number"][i] for i in good]),
             extra,
         )
+
+
+def _picker(rows: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
+    """What picks these rows' cells of a column, in one C call per column."""
+    if len(rows) == 1:
+        return lambda column: (column[rows[0]],)
+    return itemgetter(*rows)
 
 
 _KEYS = "injury_case_keys"
@@ -413,8 +417,7 @@ def _case_rows(
     """Good rows (positions in `columns`, their enterprises and protected ID numbers) as the
     database takes them, each followed by the same `extra` values."""
     sqlite = connection.vendor != "postgresql"
-    # One C call per column picks the good rows' cells (a tuple for more than one).
-    take = itemgetter(*good) if len(good) > 1 else lambda column: (column[good[0]],)
+    take = _picker(good)
 
     def pick(name: str) -> Sequence[Any]:
         return take(columns[name])  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ transaction; `rollup_watch` does it for changes made in the enterprise registry.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
@@ -93,7 +93,7 @@ CellKey = tuple[str, int, int, int, str, str]
 _COUNTED, _DISEASE, _DEATH, _LOST, _HOURS = 1, 2, 4, 8, 16
 
 
-def case_profile(*, kind: str, is_death: bool, lost_time: bool, hours_known: bool) -> int:
+def case_profile(kind: str, is_death: bool, lost_time: bool, hours_known: bool) -> int:
     if kind not in RATE_KINDS:
         return _DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0
     return (
@@ -150,28 +150,48 @@ def _unpack(total: int) -> list[Any]:
     ]
 
 
+# A county-year's cells, by dimension: [city, all cases, {section: packed}, {division: ...},
+# {risk class: ...}, {key-industry flag: ...}, {size: ...}, {accident category: ...}].
+_Place = list[Any]
+# The dimensions of a place's dictionaries, in their order.
+_PLACE_DIMENSIONS = (_SECTION, _DIVISION, _RISK_CLASS, _KEY_INDUSTRY, _SIZE, _CATEGORY)
+
+
 def _spread(
-    packed: dict[tuple[str, int, int, int, str], int],
-    cases: Iterable[tuple[EnterpriseDims, int, str, int, int, Any]],
+    places: dict[tuple[int, int], _Place],
+    dims: Iterable[EnterpriseDims],
+    years: Iterable[int],
+    categories: Iterable[str],
+    profiles: Iterable[int],
+    counts: Iterable[int],
+    payouts: Iterable[Any],
 ) -> None:
-    """Add cases (dims, year, category, profile, how many, payout) to their seven county
-    cells. Their counts and payout travel as one packed integer, so this costs one addition
-    per cell, not nine."""
-    get = packed.get
-    for dims, year, category, profile, n, paid in cases:
-        inc = n * _PROFILE_PACKED[profile] + int(paid * 100)
-        city, county = dims.city_id, dims.county_id
+    """Add cases (given a column each: dims, year, category, profile, how many, payout) to
+    their seven county cells. Their counts and payout travel as one packed integer, so this
+    costs one addition per cell, not nine; and the cells of a county-year are found once
+    per case, then by one value each, not by a tuple key per cell."""
+    get, packed = places.get, _PROFILE_PACKED
+    for d, year, category, profile, n, paid in zip(
+        dims, years, categories, profiles, counts, payouts, strict=True
+    ):
+        inc = n * packed[profile] + int(paid * 100)
+        place = get((year, d.county_id))
+        if place is None:
+            place = places[(year, d.county_id)] = [d.city_id, 0, {}, {}, {}, {}, {}, {}]
+        place[1] += inc
         # EnterpriseDims.values() and the category, written out: this runs per imported case.
-        for key in (
-            (_ALL, year, city, county, ""),
-            (_SECTION, year, city, county, dims.section),
-            (_DIVISION, year, city, county, dims.division),
-            (_RISK_CLASS, year, city, county, dims.risk_class),
-            (_KEY_INDUSTRY, year, city, county, dims.is_key),
-            (_SIZE, year, city, county, dims.size),
-            (_CATEGORY, year, city, county, category),
-        ):
-            packed[key] = get(key, 0) + inc
+        cells = place[2]
+        cells[d.section] = cells.get(d.section, 0) + inc
+        cells = place[3]
+        cells[d.division] = cells.get(d.division, 0) + inc
+        cells = place[4]
+        cells[d.risk_class] = cells.get(d.risk_class, 0) + inc
+        cells = place[5]
+        cells[d.is_key] = cells.get(d.is_key, 0) + inc
+        cells = place[6]
+        cells[d.size] = cells.get(d.size, 0) + inc
+        cells = place[7]
+        cells[category] = cells.get(category, 0) + inc
 
 
 class Deltas:
@@ -185,8 +205,8 @@ class Deltas:
     def __init__(self) -> None:
         # (dims, year, category, profile) -> [cases, payout]
         self.cases: dict[tuple[EnterpriseDims, int, str, int], list[Any]] = {}
-        # county cell (dimension, year, city, county, value) -> packed counts (see _pack)
-        self.packed: dict[tuple[str, int, int, int, str], int] = {}
+        # (year, county) -> its cells' packed counts (see _Place and _spread)
+        self.places: dict[tuple[int, int], _Place] = {}
         # (dims, year) -> [insured headcount, hours worked]
         self.exposure: dict[tuple[EnterpriseDims, int], list[Any]] = {}
 
@@ -233,21 +253,37 @@ class Deltas:
             group[0] += headcount
             group[1] += hours
 
-    def spread_cases(self, cases: Iterable[tuple[EnterpriseDims, int, str, int, int, Any]]) -> None:
-        """Add cases (dims, year, category, profile, how many, payout) straight to their
-        seven county cells."""
-        _spread(self.packed, cases)
+    def spread_cases(
+        self,
+        dims: Sequence[EnterpriseDims],
+        years: Sequence[int],
+        categories: Sequence[str],
+        profiles: Sequence[int],
+        payouts: Sequence[Any],
+    ) -> None:
+        """Add cases, one each (a column per field), straight to their seven county cells."""
+        _spread(self.places, dims, years, categories, profiles, [1] * len(dims), payouts)
 
     def cells(self) -> dict[CellKey, list[Any]]:
         """Counter changes (in COUNTERS order) per county cell and per city total."""
-        packed = dict(self.packed)
-        _spread(packed, ((*key, n, paid) for key, (n, paid) in self.cases.items()))
+        places = {key: [*p[:2], *(dict(c) for c in p[2:])] for key, p in self.places.items()}
+        if self.cases:
+            keys, sums = zip(*self.cases.items(), strict=True)
+            dims, years, categories, profiles = zip(*keys, strict=True)
+            counts, payouts = zip(*sums, strict=True)
+            _spread(places, dims, years, categories, profiles, counts, payouts)
+        county_packed: dict[tuple[str, int, int, int, str], int] = {}
+        for (year, county), (city, total, *by_dimension) in places.items():
+            county_packed[(_ALL, year, city, county, "")] = total
+            for dimension, sums in zip(_PLACE_DIMENSIONS, by_dimension, strict=True):
+                for value, packed in sums.items():
+                    county_packed[(dimension, year, city, county, value)] = packed
         city_packed: dict[tuple[str, int, int, int, str], int] = {}
-        for (dimension, year, city, _county, value), total in packed.items():
+        for (dimension, year, city, _county, value), total in county_packed.items():
             key = (dimension, year, city, city, value)
             city_packed[key] = city_packed.get(key, 0) + total
         cells: dict[CellKey, list[Any]] = {}
-        for level, sums in (("county", packed), ("city", city_packed)):
+        for level, sums in (("county", county_packed), ("city", city_packed)):
             for (dimension, year, city, county, value), total in sums.items():
                 cells[(dimension, year, city, county, value, level)] = _unpack(total)
         for (dims, year), (headcount, hours) in self.exposure.items():
