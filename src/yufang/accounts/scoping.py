@@ -144,6 +144,11 @@ def home_region(user: Any) -> Region | None:
     return None
 
 
+def may_write_anywhere(user: Any) -> bool:
+    """Whether a user may create or change records placed anywhere in the province."""
+    return can_write(user) and user.role in PROVINCE_WIDE_ROLES
+
+
 def may_write_at(
     user: Any,
     *,
@@ -153,11 +158,11 @@ def may_write_at(
     enterprise_id: int | None = None,
 ) -> bool:
     """Whether a user may create or change a record placed at this city/county/grid/enterprise."""
+    if may_write_anywhere(user):
+        return True
     if not can_write(user):
         return False
     role = user.role
-    if role in PROVINCE_WIDE_ROLES:
-        return True
     if role == Role.CITY_OFFICIAL:
         return city_id is not None and city_id == user.region_id
     if role == Role.COUNTY_OFFICIAL:
