@@ -252,6 +252,9 @@ class InjuryRollup(models.Model):
     # Rate cases and lost-time cases of enterprise-years whose hours are known (OSHA, LTIFR).
     hours_cases = models.IntegerField(default=0)
     hours_lost_time = models.IntegerField(default=0)
+    # Cases of any kind whose enterprise has no insured headcount for their year: what the
+    # officials' to-do asks them to complete, found here instead of by scanning every case.
+    uninsured_cases = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear, Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -169,6 +169,7 @@ class RateRow:
     hours: Decimal = Decimal("0")
     hours_cases: int = 0
     hours_lost_time: int = 0
+    uninsured_cases: int = 0
     url: str = ""
 
     @property
@@ -345,7 +346,12 @@ def _raw_counts(
                     year=OuterRef("year"),
                     hours_worked__isnull=False,
                 )
-            )
+            ),
+            insured=Exists(
+                InsuredHeadcount.objects.filter(
+                    enterprise_id=OuterRef("enterprise_id"), year=OuterRef("year")
+                )
+            ),
         )
     )
     counted = Q(kind__in=RATE_KINDS)
@@ -371,6 +377,7 @@ def _raw_counts(
             payout=Sum("payout"),
             hours_cases=Count("pk", filter=counted & Q(hours_known=True)),
             hours_lost_time=Count("pk", filter=lost & Q(hours_known=True)),
+            uninsured_cases=Count("pk", filter=Q(insured=False)),
         )
         .order_by()
     ):
@@ -383,6 +390,7 @@ def _raw_counts(
             "payout",
             "hours_cases",
             "hours_lost_time",
+            "uninsured_cases",
         ):
             target[name] += row[name] or 0
     exposure = (
@@ -680,15 +688,13 @@ class CaseFilter:
         if self.death is not None:
             qs = qs.filter(is_death=self.death)
         if self.missing_headcount:
-            span = InjuryCase.objects.aggregate(
-                first=Min("accident_date"), last=Max("accident_date")
-            )
-            if span["first"] is None:
-                return qs.none()
             missing = _enterprises_without_headcount(
                 qs,
-                max(self.rates.year_from or 0, span["first"].year),
-                min(self.rates.year_to or 9999, span["last"].year),
+                [
+                    year
+                    for year in _years_with_uninsured_cases()
+                    if (self.rates.year_from or 0) <= year <= (self.rates.year_to or 9999)
+                ],
             )
             # The cases listed are a plain filter on enterprise and date.
             q = Q(pk__in=[])
@@ -702,17 +708,29 @@ class CaseFilter:
         return qs
 
 
+def _years_with_uninsured_cases() -> list[int]:
+    """The years in which the rollup counts cases without an insured headcount, anywhere: a
+    few rows of city totals, read instead of every case of every year."""
+    return sorted(
+        set(
+            InjuryRollup.objects.filter(
+                level="city", dimension=RollupDimension.ALL, uninsured_cases__gt=0
+            ).values_list("year", flat=True)
+        )
+    )
+
+
 def _enterprises_without_headcount(
-    cases: QuerySet[InjuryCase], first: int, last: int
+    cases: QuerySet[InjuryCase], years: Iterable[int]
 ) -> dict[int, set[int]]:
-    """Per year of `first`..`last`, the enterprises with cases that year but no insured
-    headcount for it.
+    """Per year of `years`, the enterprises with cases that year but no insured headcount for
+    it.
 
     A year at a time, each query a date range against that year's headcounts (an anti-join on
     PostgreSQL; no year extracted per case, which SQLite does in Python).
     """
     found: dict[int, set[int]] = {}
-    for year in range(first, last + 1):
+    for year in years:
         ids = set(
             cases.filter(
                 accident_date__gte=dt.date(year, 1, 1), accident_date__lte=dt.date(year, 12, 31)
@@ -1162,14 +1180,23 @@ def injury_todos(user: Any) -> list[Any]:
 
     if getattr(user, "role", None) not in OFFICIAL_ROLES:
         return []
-    q = scope_q(user, CASE_PATHS)
-    # Recent years only: the provider runs on every home page and must stay cheap.
+    # Recent years only. The provider runs on every home page: the rollup's count of cases
+    # without a headcount says which years to look at, usually none, instead of a scan of
+    # every case of those years.
     since = timezone.localdate().year - 2
+    years = sorted(
+        year
+        for (_key, year), counters in _rollup_counts(
+            user, "total", 1, RateFilter(year_from=since), per_year=True
+        ).items()
+        if year is not None and counters["uninsured_cases"]
+    )
+    if not years:
+        return []
+    q = scope_q(user, CASE_PATHS)
     missing = len(
         set().union(
-            *_enterprises_without_headcount(
-                InjuryCase.objects.filter(q or Q()), since, timezone.localdate().year
-            ).values()
+            *_enterprises_without_headcount(InjuryCase.objects.filter(q or Q()), years).values()
         )
     )
     if not missing:

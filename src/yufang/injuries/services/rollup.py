@@ -84,23 +84,29 @@ COUNTERS = (
     "hours",
     "hours_cases",
     "hours_lost_time",
+    "uninsured_cases",
 )
 # dimension, year, city, county (the city for a city total), value, level ("county"/"city")
 CellKey = tuple[str, int, int, int, str, str]
 
-# What a case adds to the counters, as bits: which kind it is, and for cases counted in the
-# rate whether it was a death, lost time, and whether its enterprise-year has hours worked.
-_COUNTED, _DISEASE, _DEATH, _LOST, _HOURS = 1, 2, 4, 8, 16
+# What a case adds to the counters, as bits: which kind it is; for cases counted in the
+# rate whether it was a death, lost time, and whether its enterprise-year has hours worked;
+# and for any case whether its enterprise-year lacks an insured headcount.
+_COUNTED, _DISEASE, _DEATH, _LOST, _HOURS, _UNINSURED = 1, 2, 4, 8, 16, 32
 
 
-def case_profile(kind: str, is_death: bool, lost_time: bool, hours_known: bool) -> int:
+def case_profile(
+    kind: str, is_death: bool, lost_time: bool, hours_known: bool, insured: bool = True
+) -> int:
+    uninsured = 0 if insured else _UNINSURED
     if kind not in RATE_KINDS:
-        return _DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0
+        return (_DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0) | uninsured
     return (
         _COUNTED
         | (_DEATH if is_death else 0)
         | (_LOST if lost_time else 0)
         | (_HOURS if hours_known else 0)
+        | uninsured
     )
 
 
@@ -109,11 +115,19 @@ _PAYOUT, _HEADCOUNT, _HOURS_WORKED = (COUNTERS.index(c) for c in ("payout", "hea
 # A case group's counts and payout packed into one integer: the payout in cents in the low 64
 # bits, then 32 bits per count. Sums of packed values (negative ones too: deletions) unpack
 # exactly while each field stays within half its width, far beyond a province's numbers.
-_CASE_FIELDS = ("cases", "deaths", "lost_time", "disease_cases", "hours_cases", "hours_lost_time")
+_CASE_FIELDS = (
+    "cases",
+    "deaths",
+    "lost_time",
+    "disease_cases",
+    "hours_cases",
+    "hours_lost_time",
+    "uninsured_cases",
+)
 _OFFSETS = {name: 64 + 32 * i for i, name in enumerate(_CASE_FIELDS)}
 _COUNT_HALF, _PAYOUT_HALF = 1 << 31, 1 << 63
 _BIAS = _PAYOUT_HALF + sum(_COUNT_HALF << o for o in _OFFSETS.values())
-_PACKED = struct.Struct("<Q6I")
+_PACKED = struct.Struct("<Q7I")
 _PROFILE_BITS = {
     "cases": _COUNTED,
     "deaths": _DEATH,
@@ -121,19 +135,20 @@ _PROFILE_BITS = {
     "disease_cases": _DISEASE,
     "hours_cases": _HOURS,
     "hours_lost_time": _HOURS | _LOST,
+    "uninsured_cases": _UNINSURED,
 }
 # What one case of each profile adds, packed.
 _PROFILE_PACKED = {
     profile: sum(
         1 << _OFFSETS[name] for name, bits in _PROFILE_BITS.items() if profile & bits == bits
     )
-    for profile in range(32)
+    for profile in range(64)
 }
 
 
 def _unpack(total: int) -> list[Any]:
     """The counter vector (COUNTERS order) of a sum of packed case groups."""
-    paid, cases, deaths, lost, disease, hours_cases, hours_lost = _PACKED.unpack(
+    paid, cases, deaths, lost, disease, hours_cases, hours_lost, uninsured = _PACKED.unpack(
         (total + _BIAS).to_bytes(_PACKED.size, "little")
     )
     half = _COUNT_HALF
@@ -147,6 +162,7 @@ def _unpack(total: int) -> list[Any]:
         0,
         hours_cases - half,
         hours_lost - half,
+        uninsured - half,
     ]
 
 
@@ -222,27 +238,43 @@ class Deltas:
             group[1] += paid
 
     def add_case(
-        self, dims: EnterpriseDims, case: InjuryCase, *, hours_known: bool, sign: int
+        self,
+        dims: EnterpriseDims,
+        case: InjuryCase,
+        *,
+        hours_known: bool,
+        sign: int,
+        insured: bool = True,
     ) -> None:
         profile = case_profile(
             kind=case.kind,
             is_death=case.is_death,
             lost_time=case.is_lost_time,
             hours_known=hours_known,
+            insured=insured,
         )
         self.add_cases(
             dims, case.accident_date.year, case.accident_category, profile, sign, sign * case.payout
         )
 
     def add_stored_case(self, dims: EnterpriseDims, case: InjuryCase, *, sign: int) -> None:
-        """Add (sign 1) or take out (-1) a case as stored, its enterprise-year's hours
-        looked up."""
-        hours_known = InsuredHeadcount.objects.filter(
-            enterprise_id=case.enterprise_id,
-            year=case.accident_date.year,
-            hours_worked__isnull=False,
-        ).exists()
-        self.add_case(dims, case, hours_known=hours_known, sign=sign)
+        """Add (sign 1) or take out (-1) a case as stored, its enterprise-year's headcount
+        and hours looked up."""
+        exposure = (
+            InsuredHeadcount.objects.filter(
+                enterprise_id=case.enterprise_id, year=case.accident_date.year
+            )
+            .values_list("hours_worked", flat=True)
+            .order_by()[:1]
+        )
+        found = list(exposure)
+        self.add_case(
+            dims,
+            case,
+            hours_known=bool(found) and found[0] is not None,
+            sign=sign,
+            insured=bool(found),
+        )
 
     def add_exposure(self, dims: EnterpriseDims, year: int, headcount: int, hours: Any) -> None:
         key = (dims, year)
@@ -401,9 +433,21 @@ def rollup_rebuild() -> int:
                         hours_worked__isnull=False,
                     )
                 ),
+                insured=Exists(
+                    InsuredHeadcount.objects.filter(
+                        enterprise_id=OuterRef("enterprise_id"), year=OuterRef("year")
+                    )
+                ),
             )
             .values(
-                "year", *dim_fields, "accident_category", "kind", "is_death", "lost", "hours_known"
+                "year",
+                *dim_fields,
+                "accident_category",
+                "kind",
+                "is_death",
+                "lost",
+                "hours_known",
+                "insured",
             )
             .annotate(n=Count("pk"), paid=Sum("payout"))
             .order_by()
@@ -414,6 +458,7 @@ def rollup_rebuild() -> int:
                 is_death=row["is_death"],
                 lost_time=bool(row["lost"]),
                 hours_known=bool(row["hours_known"]),
+                insured=bool(row["insured"]),
             )
             deltas.add_cases(
                 dims_of(row),
@@ -449,6 +494,7 @@ def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign
         for e in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("industry")
     }
     hours_known: set[tuple[int, int]] = set()
+    insured: set[tuple[int, int]] = set()
     for row in InsuredHeadcount.objects.filter(enterprise_id__in=enterprise_ids):
         deltas.add_exposure(
             dims[row.enterprise_id],
@@ -456,12 +502,15 @@ def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign
             sign * row.insured_headcount,
             sign * (row.hours_worked or 0),
         )
+        insured.add((row.enterprise_id, row.year))
         if row.hours_worked is not None:
             hours_known.add((row.enterprise_id, row.year))
     for case in InjuryCase.objects.filter(enterprise_id__in=enterprise_ids):
+        enterprise_year = (case.enterprise_id, case.accident_date.year)
         deltas.add_case(
             dims[case.enterprise_id],
             case,
-            hours_known=(case.enterprise_id, case.accident_date.year) in hours_known,
+            hours_known=enterprise_year in hours_known,
             sign=sign,
+            insured=enterprise_year in insured,
         )
