@@ -43,7 +43,7 @@ from yufang.injuries.models import (
     RollupDimension,
 )
 from yufang.injuries.services.priority import priority_ranking
-from yufang.injuries.services.rollup import COUNTERS
+from yufang.injuries.services.rollup import COUNTERS, EXPOSURE_WITH_HOURS, exposure_known
 from yufang.lib import rates
 from yufang.regions.models import PilotYear, Region
 
@@ -339,20 +339,7 @@ def _raw_counts(
         .filter(enterprise_q)
         .annotate(year=ExtractYear("accident_date"))
         .filter(_years_q("year", f))
-        .annotate(
-            hours_known=Exists(
-                InsuredHeadcount.objects.filter(
-                    enterprise_id=OuterRef("enterprise_id"),
-                    year=OuterRef("year"),
-                    hours_worked__isnull=False,
-                )
-            ),
-            insured=Exists(
-                InsuredHeadcount.objects.filter(
-                    enterprise_id=OuterRef("enterprise_id"), year=OuterRef("year")
-                )
-            ),
-        )
+        .annotate(exposure=exposure_known())
     )
     counted = Q(kind__in=RATE_KINDS)
     lost = counted & (Q(is_death=True) | Q(disability_grade__isnull=False) | Q(lost_workdays__gt=0))
@@ -366,33 +353,28 @@ def _raw_counts(
         key = str(row["year"]) if by == "year" else _key_text(by, row["k"], industry_level)
         return key, row.get("year")
 
+    # Grouped by what the enterprise-year has of exposure too: one headcount lookup per case.
     for row in (
         cases.annotate(k=key_expr)
-        .values(*group)
+        .values(*group, "exposure")
         .annotate(
+            all_cases=Count("pk"),
             cases=Count("pk", filter=counted),
             deaths=Count("pk", filter=counted & Q(is_death=True)),
             lost_time=Count("pk", filter=lost),
             disease_cases=Count("pk", filter=Q(kind=CaseKind.OCCUPATIONAL_DISEASE)),
             payout=Sum("payout"),
-            hours_cases=Count("pk", filter=counted & Q(hours_known=True)),
-            hours_lost_time=Count("pk", filter=lost & Q(hours_known=True)),
-            uninsured_cases=Count("pk", filter=Q(insured=False)),
         )
         .order_by()
     ):
         target = out[key_of(row)]
-        for name in (
-            "cases",
-            "deaths",
-            "lost_time",
-            "disease_cases",
-            "payout",
-            "hours_cases",
-            "hours_lost_time",
-            "uninsured_cases",
-        ):
+        for name in ("cases", "deaths", "lost_time", "disease_cases", "payout"):
             target[name] += row[name] or 0
+        if row["exposure"] == EXPOSURE_WITH_HOURS:
+            target["hours_cases"] += row["cases"]
+            target["hours_lost_time"] += row["lost_time"]
+        elif row["exposure"] is None:
+            target["uninsured_cases"] += row["all_cases"]
     exposure = (
         scope_queryset(user, InsuredHeadcount.objects.all(), CASE_PATHS)
         .filter(enterprise_q)

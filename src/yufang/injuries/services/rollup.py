@@ -15,7 +15,19 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
@@ -387,6 +399,29 @@ def rollup_steps(deltas: Deltas | dict[CellKey, list[Any]]) -> list[DatabaseStep
     ]
 
 
+# What `exposure_known` gives for an enterprise-year with hours worked (1: a headcount only).
+EXPOSURE_WITH_HOURS = 2
+
+
+def exposure_known() -> Subquery:
+    """Per case (annotated with its `year`): NULL when its enterprise has no insured
+    headcount for that year, 1 when it has one, EXPOSURE_WITH_HOURS when its hours worked
+    are known too. One lookup per case answers both questions the rollup asks."""
+    return Subquery(
+        InsuredHeadcount.objects.filter(
+            enterprise_id=OuterRef("enterprise_id"), year=OuterRef("year")
+        )
+        .annotate(
+            known=Case(
+                When(hours_worked__isnull=False, then=Value(EXPOSURE_WITH_HOURS)),
+                default=Value(1),
+            )
+        )
+        .values("known")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def rollup_rebuild() -> int:
     """Recompute the whole rollup from cases and headcounts (after changes made elsewhere,
     such as an enterprise moved to another county or headcounts imported with the registry).
@@ -426,28 +461,10 @@ def rollup_rebuild() -> int:
             InjuryCase.objects.annotate(
                 year=ExtractYear("accident_date"),
                 lost=ExpressionWrapper(lost, output_field=BooleanField()),
-                hours_known=Exists(
-                    InsuredHeadcount.objects.filter(
-                        enterprise_id=OuterRef("enterprise_id"),
-                        year=OuterRef("year"),
-                        hours_worked__isnull=False,
-                    )
-                ),
-                insured=Exists(
-                    InsuredHeadcount.objects.filter(
-                        enterprise_id=OuterRef("enterprise_id"), year=OuterRef("year")
-                    )
-                ),
+                exposure=exposure_known(),
             )
             .values(
-                "year",
-                *dim_fields,
-                "accident_category",
-                "kind",
-                "is_death",
-                "lost",
-                "hours_known",
-                "insured",
+                "year", *dim_fields, "accident_category", "kind", "is_death", "lost", "exposure"
             )
             .annotate(n=Count("pk"), paid=Sum("payout"))
             .order_by()
@@ -457,8 +474,8 @@ def rollup_rebuild() -> int:
                 kind=row["kind"],
                 is_death=row["is_death"],
                 lost_time=bool(row["lost"]),
-                hours_known=bool(row["hours_known"]),
-                insured=bool(row["insured"]),
+                hours_known=row["exposure"] == EXPOSURE_WITH_HOURS,
+                insured=row["exposure"] is not None,
             )
             deltas.add_cases(
                 dims_of(row),
