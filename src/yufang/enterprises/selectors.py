@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -136,11 +138,38 @@ def enterprise_export_rows(qs: QuerySet[Enterprise]) -> Iterator[list[Any]]:
         ]
 
 
+# The registry's figures count half a million enterprises at province scale (a second and
+# more): every home page reads them from the cache, until the registry changes
+# (`registry_changed`) or, for writes made behind the services' back, for at most this long.
+REGISTRY_FIGURES_SECONDS = 600
+REGISTRY_VERSION_KEY = "enterprises:registry-version"
+
+
+def registry_version() -> str:
+    """A token that changes whenever the registry does: part of its cached figures' keys."""
+    version = cache.get(REGISTRY_VERSION_KEY)
+    if version is None:
+        cache.add(REGISTRY_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(REGISTRY_VERSION_KEY)
+    return str(version)
+
+
 def registry_figures_by_area(user: Any, *, by: str) -> list[dict[str, Any]]:
     """Enterprises, key-industry enterprises and insured headcount per city or county.
 
-    `by` is "city" or "county"; the latest year with headcounts counts. One query each.
+    `by` is "city" or "county"; the latest year with headcounts counts. Cached per user
+    (`REGISTRY_FIGURES_SECONDS`).
     """
+    figures = cache.get_or_set(
+        f"enterprises:registry-figures:{registry_version()}:{by}:{user.pk}",
+        lambda: _registry_figures_by_area(user, by=by),
+        REGISTRY_FIGURES_SECONDS,
+    )
+    return cast(list[dict[str, Any]], figures)
+
+
+def _registry_figures_by_area(user: Any, *, by: str) -> list[dict[str, Any]]:
+    """One query for the enterprises, two for the headcounts."""
     from django.db.models import Count, Max, Sum
 
     qs = enterprises_visible(user)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from yufang import policy
 from yufang.accounts.scoping import may_change_enterprise, may_write_at
 from yufang.audit.services import audit_create, audit_create_many, audit_update, snapshot
 from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
+from yufang.enterprises.selectors import REGISTRY_VERSION_KEY
 from yufang.grid.models import Grid
 from yufang.industries.models import Industry
 from yufang.industries.selectors import risk_class_from_map, risk_class_map
@@ -65,6 +68,12 @@ def registry_change(enterprise_ids: list[int]) -> Iterator[None]:
         for watcher in _WATCHERS:
             stack.enter_context(watcher(enterprise_ids))
         yield
+    registry_changed()
+
+
+def registry_changed() -> None:
+    """Once the caller's transaction commits, the registry's cached figures are out of date."""
+    transaction.on_commit(lambda: cache.set(REGISTRY_VERSION_KEY, uuid.uuid4().hex, None))
 
 
 class RegistryLookups:
@@ -290,6 +299,7 @@ def enterprise_create(*, actor: Any, data: dict[str, Any]) -> Enterprise:
         raise EnterpriseInvalid(cleaned.errors)
     _require_scope(actor, cleaned.values)
     enterprise = Enterprise.objects.create(**cleaned.values)
+    registry_changed()
     audit_create(actor, enterprise, reason=cleaned.values.get("credit_code_exception", ""))
     if cleaned.insured_headcount is not None and cleaned.headcount_year is not None:
         headcount_set(
