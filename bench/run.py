@@ -239,7 +239,7 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
     }
 
 
-def _bare_sql() -> dict[tuple[str, int], tuple[int, int]]:
+def _bare_sql() -> dict[tuple[str, int | None], tuple[int, int]]:
     """City x year: recognised cases and insured headcount, straight from the raw tables."""
     from django.db import connection
 
@@ -460,7 +460,7 @@ def _reference_iex(rows: int, rng: random.Random) -> dict[str, Any]:
         elapsed = time.perf_counter() - started
         assert not outcome.has_errors()
         result[label] = round(rows / elapsed)
-        ReferenceRow.objects.all().delete()
+        ReferenceRow._default_manager.all().delete()
     return result
 
 
@@ -567,7 +567,7 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
         assert response.status_code == 200, response.content[:300]
     times.sort()
     body = response.json()
-    pages = {}
+    pages: dict[str, Any] = {}
     for name, page in (
         ("dashboard_page", "/injuries/?year=2024"),
         ("priority_page", "/injuries/priority/?year=2024"),
