@@ -254,7 +254,7 @@ class InjuryRollup(models.Model):
     hours_lost_time = models.IntegerField(default=0)
     # Cases of any kind whose enterprise has no insured headcount for their year: what the
     # officials' to-do asks them to complete, found here instead of by scanning every case.
-    uninsured_cases = models.IntegerField(default=0)
+    cases_without_headcount = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -169,7 +169,7 @@ class RateRow:
     hours: Decimal = Decimal("0")
     hours_cases: int = 0
     hours_lost_time: int = 0
-    uninsured_cases: int = 0
+    cases_without_headcount: int = 0
     url: str = ""
 
     @property
@@ -374,7 +374,7 @@ def _raw_counts(
             target["hours_cases"] += row["cases"]
             target["hours_lost_time"] += row["lost_time"]
         elif row["exposure"] is None:
-            target["uninsured_cases"] += row["all_cases"]
+            target["cases_without_headcount"] += row["all_cases"]
     exposure = (
         scope_queryset(user, InsuredHeadcount.objects.all(), CASE_PATHS)
         .filter(enterprise_q)
@@ -674,7 +674,7 @@ class CaseFilter:
                 qs,
                 [
                     year
-                    for year in _years_with_uninsured_cases()
+                    for year in _years_with_cases_without_headcount()
                     if (self.rates.year_from or 0) <= year <= (self.rates.year_to or 9999)
                 ],
             )
@@ -690,13 +690,13 @@ class CaseFilter:
         return qs
 
 
-def _years_with_uninsured_cases() -> list[int]:
+def _years_with_cases_without_headcount() -> list[int]:
     """The years in which the rollup counts cases without an insured headcount, anywhere: a
     few rows of city totals, read instead of every case of every year."""
     return sorted(
         set(
             InjuryRollup.objects.filter(
-                level="city", dimension=RollupDimension.ALL, uninsured_cases__gt=0
+                level="city", dimension=RollupDimension.ALL, cases_without_headcount__gt=0
             ).values_list("year", flat=True)
         )
     )
@@ -1171,7 +1171,7 @@ def injury_todos(user: Any) -> list[Any]:
         for (_key, year), counters in _rollup_counts(
             user, "total", 1, RateFilter(year_from=since), per_year=True
         ).items()
-        if year is not None and counters["uninsured_cases"]
+        if year is not None and counters["cases_without_headcount"]
     )
     if not years:
         return []

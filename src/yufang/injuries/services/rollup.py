@@ -96,7 +96,7 @@ COUNTERS = (
     "hours",
     "hours_cases",
     "hours_lost_time",
-    "uninsured_cases",
+    "cases_without_headcount",
 )
 # dimension, year, city, county (the city for a city total), value, level ("county"/"city")
 CellKey = tuple[str, int, int, int, str, str]
@@ -104,21 +104,21 @@ CellKey = tuple[str, int, int, int, str, str]
 # What a case adds to the counters, as bits: which kind it is; for cases counted in the
 # rate whether it was a death, lost time, and whether its enterprise-year has hours worked;
 # and for any case whether its enterprise-year lacks an insured headcount.
-_COUNTED, _DISEASE, _DEATH, _LOST, _HOURS, _UNINSURED = 1, 2, 4, 8, 16, 32
+_COUNTED, _DISEASE, _DEATH, _LOST, _HOURS, _NO_HEADCOUNT = 1, 2, 4, 8, 16, 32
 
 
 def case_profile(
-    kind: str, is_death: bool, lost_time: bool, hours_known: bool, insured: bool = True
+    kind: str, is_death: bool, lost_time: bool, hours_known: bool, has_headcount: bool = True
 ) -> int:
-    uninsured = 0 if insured else _UNINSURED
+    no_headcount = 0 if has_headcount else _NO_HEADCOUNT
     if kind not in RATE_KINDS:
-        return (_DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0) | uninsured
+        return (_DISEASE if kind == CaseKind.OCCUPATIONAL_DISEASE else 0) | no_headcount
     return (
         _COUNTED
         | (_DEATH if is_death else 0)
         | (_LOST if lost_time else 0)
         | (_HOURS if hours_known else 0)
-        | uninsured
+        | no_headcount
     )
 
 
@@ -134,7 +134,7 @@ _CASE_FIELDS = (
     "disease_cases",
     "hours_cases",
     "hours_lost_time",
-    "uninsured_cases",
+    "cases_without_headcount",
 )
 _OFFSETS = {name: 64 + 32 * i for i, name in enumerate(_CASE_FIELDS)}
 _COUNT_HALF, _PAYOUT_HALF = 1 << 31, 1 << 63
@@ -147,7 +147,7 @@ _PROFILE_BITS = {
     "disease_cases": _DISEASE,
     "hours_cases": _HOURS,
     "hours_lost_time": _HOURS | _LOST,
-    "uninsured_cases": _UNINSURED,
+    "cases_without_headcount": _NO_HEADCOUNT,
 }
 # What one case of each profile adds, packed.
 _PROFILE_PACKED = {
@@ -160,7 +160,7 @@ _PROFILE_PACKED = {
 
 def _unpack(total: int) -> list[Any]:
     """The counter vector (COUNTERS order) of a sum of packed case groups."""
-    paid, cases, deaths, lost, disease, hours_cases, hours_lost, uninsured = _PACKED.unpack(
+    paid, cases, deaths, lost, disease, hours_cases, hours_lost, no_headcount = _PACKED.unpack(
         (total + _BIAS).to_bytes(_PACKED.size, "little")
     )
     half = _COUNT_HALF
@@ -174,7 +174,7 @@ def _unpack(total: int) -> list[Any]:
         0,
         hours_cases - half,
         hours_lost - half,
-        uninsured - half,
+        no_headcount - half,
     ]
 
 
@@ -256,14 +256,14 @@ class Deltas:
         *,
         hours_known: bool,
         sign: int,
-        insured: bool = True,
+        has_headcount: bool = True,
     ) -> None:
         profile = case_profile(
             kind=case.kind,
             is_death=case.is_death,
             lost_time=case.is_lost_time,
             hours_known=hours_known,
-            insured=insured,
+            has_headcount=has_headcount,
         )
         self.add_cases(
             dims, case.accident_date.year, case.accident_category, profile, sign, sign * case.payout
@@ -285,7 +285,7 @@ class Deltas:
             case,
             hours_known=bool(found) and found[0] is not None,
             sign=sign,
-            insured=bool(found),
+            has_headcount=bool(found),
         )
 
     def add_exposure(self, dims: EnterpriseDims, year: int, headcount: int, hours: Any) -> None:
@@ -475,7 +475,7 @@ def rollup_rebuild() -> int:
                 is_death=row["is_death"],
                 lost_time=bool(row["lost"]),
                 hours_known=row["exposure"] == EXPOSURE_WITH_HOURS,
-                insured=row["exposure"] is not None,
+                has_headcount=row["exposure"] is not None,
             )
             deltas.add_cases(
                 dims_of(row),
@@ -511,7 +511,7 @@ def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign
         for e in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("industry")
     }
     hours_known: set[tuple[int, int]] = set()
-    insured: set[tuple[int, int]] = set()
+    with_headcount: set[tuple[int, int]] = set()
     for row in InsuredHeadcount.objects.filter(enterprise_id__in=enterprise_ids):
         deltas.add_exposure(
             dims[row.enterprise_id],
@@ -519,7 +519,7 @@ def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign
             sign * row.insured_headcount,
             sign * (row.hours_worked or 0),
         )
-        insured.add((row.enterprise_id, row.year))
+        with_headcount.add((row.enterprise_id, row.year))
         if row.hours_worked is not None:
             hours_known.add((row.enterprise_id, row.year))
     for case in InjuryCase.objects.filter(enterprise_id__in=enterprise_ids):
@@ -529,5 +529,5 @@ def _enterprises_contribution(deltas: Deltas, enterprise_ids: list[int], *, sign
             case,
             hours_known=enterprise_year in hours_known,
             sign=sign,
-            insured=enterprise_year in insured,
+            has_headcount=enterprise_year in with_headcount,
         )

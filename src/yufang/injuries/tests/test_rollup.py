@@ -159,7 +159,7 @@ def test_rollup_follows_changes_made_in_the_enterprise_registry(scene):
 
 
 def test_rollup_counts_cases_left_without_a_headcount(scene):
-    """A headcount removed from the registry leaves its year's cases uninsured: the rollup
+    """A headcount removed from the registry leaves its year's cases without one: the rollup
     counts them (the officials' to-do reads it) until a headcount returns or they go."""
     from yufang.enterprises.models import InsuredHeadcount
     from yufang.enterprises.services import headcount_set, registry_change
@@ -168,22 +168,22 @@ def test_rollup_counts_cases_left_without_a_headcount(scene):
     case = case_create(actor=official, data=case_data(scene.machinery, 7))
     year = case.accident_date.year
 
-    def uninsured() -> int:
+    def without_headcount() -> int:
         counts = _rollup_counts(official, "total", 1, RateFilter(), per_year=False)
-        return int(counts[("", None)]["uninsured_cases"])
+        return int(counts[("", None)]["cases_without_headcount"])
 
     with registry_change([scene.machinery.pk]):
         InsuredHeadcount.objects.filter(enterprise=scene.machinery, year=year).delete()
-    assert uninsured() == 1
+    assert without_headcount() == 1
     assert_rollup_equals_raw(official)
     rollup_rebuild()
-    assert uninsured() == 1
+    assert without_headcount() == 1
     headcount_set(actor=official, enterprise=scene.machinery, year=year, insured_headcount=50)
-    assert uninsured() == 0
+    assert without_headcount() == 0
     with registry_change([scene.machinery.pk]):
         InsuredHeadcount.objects.filter(enterprise=scene.machinery, year=year).delete()
     case_delete(actor=official, case=case)
-    assert uninsured() == 0
+    assert without_headcount() == 0
     assert_rollup_equals_raw(official)
 
 
@@ -248,7 +248,11 @@ def test_packed_case_counts_add_and_take_away_exactly():
     death = case_profile(kind="work_injury", is_death=True, lost_time=True, hours_known=True)
     # Of an enterprise-year without an insured headcount: counted for the officials' to-do.
     disease = case_profile(
-        kind="occupational_disease", is_death=False, lost_time=True, hours_known=True, insured=False
+        kind="occupational_disease",
+        is_death=False,
+        lost_time=True,
+        hours_known=True,
+        has_headcount=False,
     )
     deltas = Deltas()
     deltas.add_cases(dims, 2024, "03", death, 3, Decimal("9999999999.99") * 3)
@@ -266,7 +270,7 @@ def test_packed_case_counts_add_and_take_away_exactly():
         "hours": 0,
         "hours_cases": -2,
         "hours_lost_time": -2,
-        "uninsured_cases": 2,
+        "cases_without_headcount": 2,
     }
     assert cells[("all", 2024, 1, 1, "", "city")] == cells[("all", 2024, 1, 2, "", "county")]
     assert cells[("category", 2024, 1, 2, "19", "county")][3] == 2

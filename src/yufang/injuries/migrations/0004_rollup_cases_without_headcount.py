@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="injuryrollup",
-            name="uninsured_cases",
+            name="cases_without_headcount",
             field=models.IntegerField(default=0),
         ),
     ]
