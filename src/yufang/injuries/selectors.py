@@ -690,16 +690,15 @@ class CaseFilter:
         return qs
 
 
-def _years_with_cases_without_headcount() -> list[int]:
-    """The years in which the rollup counts cases without an insured headcount, anywhere: a
-    few rows of city totals, read instead of every case of every year."""
-    return sorted(
-        set(
-            InjuryRollup.objects.filter(
-                level="city", dimension=RollupDimension.ALL, cases_without_headcount__gt=0
-            ).values_list("year", flat=True)
-        )
+def _years_with_cases_without_headcount(user: Any = None) -> list[int]:
+    """The years in which the rollup counts cases without an insured headcount (in the
+    user's region, or anywhere): a few county cells, read instead of every case."""
+    cells = InjuryRollup.objects.filter(
+        level="county", dimension=RollupDimension.ALL, cases_without_headcount__gt=0
     )
+    if user is not None:
+        cells = scope_queryset(user, cells, ROLLUP_PATHS)
+    return sorted(set(cells.values_list("year", flat=True)))
 
 
 def _enterprises_without_headcount(
@@ -1166,13 +1165,7 @@ def injury_todos(user: Any) -> list[Any]:
     # without a headcount says which years to look at, usually none, instead of a scan of
     # every case of those years.
     since = timezone.localdate().year - 2
-    years = sorted(
-        year
-        for (_key, year), counters in _rollup_counts(
-            user, "total", 1, RateFilter(year_from=since), per_year=True
-        ).items()
-        if year is not None and counters["cases_without_headcount"]
-    )
+    years = [year for year in _years_with_cases_without_headcount(user) if year >= since]
     if not years:
         return []
     q = scope_q(user, CASE_PATHS)

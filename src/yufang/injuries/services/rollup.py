@@ -309,13 +309,16 @@ class Deltas:
         _spread(self.places, dims, years, categories, profiles, [1] * len(dims), payouts)
 
     def cells(self) -> dict[CellKey, list[Any]]:
-        """Counter changes (in COUNTERS order) per county cell and per city total."""
-        places = {key: [*p[:2], *(dict(c) for c in p[2:])] for key, p in self.places.items()}
+        """Counter changes (in COUNTERS order) per county cell and per city total. The case
+        groups are spread into the county cells here (and leave `cases`): no copy of the
+        cells an import has spread."""
+        places = self.places
         if self.cases:
             keys, sums = zip(*self.cases.items(), strict=True)
             dims, years, categories, profiles = zip(*keys, strict=True)
             counts, payouts = zip(*sums, strict=True)
             _spread(places, dims, years, categories, profiles, counts, payouts)
+            self.cases = {}
         county_packed: dict[tuple[str, int, int, int, str], int] = {}
         for (year, county), (city, total, *by_dimension) in places.items():
             county_packed[(_ALL, year, city, county, "")] = total
