@@ -301,6 +301,24 @@ class PriorityScore(models.Model):
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     division = models.CharField(max_length=4)
+    # The enterprise's city and county when the ranking was computed (a move in the registry
+    # marks the rankings stale): a city's list is read from its own index, in rank order,
+    # instead of all the city's enterprises joined and sorted for one page. No database
+    # constraints: they come from the enterprise, and would be checked for two million rows.
+    city = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    county = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     cases = models.PositiveIntegerField()
     person_years = models.BigIntegerField()
     industry_rate = models.FloatField()
@@ -322,6 +340,15 @@ class PriorityScore(models.Model):
             models.Index(
                 fields=["ranking", "-excess_cases", "-smoothed_rate", "enterprise"],
                 name="priority_score_excess_idx",
+            ),
+            # The same two for a city (a county's few thousand enterprises sort quickly).
+            models.Index(
+                fields=["ranking", "city", "-smoothed_rate", "-excess_cases", "enterprise"],
+                name="priority_score_city_idx",
+            ),
+            models.Index(
+                fields=["ranking", "city", "-excess_cases", "-smoothed_rate", "enterprise"],
+                name="priority_score_city_excess_idx",
             ),
         ]
 

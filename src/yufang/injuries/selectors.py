@@ -49,6 +49,10 @@ from yufang.regions.models import PilotYear, Region
 
 CASE_PATHS = ScopePaths.via_enterprise("enterprise")
 ROLLUP_PATHS = ScopePaths(city="city", county="county")
+# A ranking's scores carry their enterprise's city and county (see PriorityScore).
+PRIORITY_PATHS = ScopePaths(
+    city="city", county="county", grid="enterprise__grid", enterprise="enterprise"
+)
 # Roles whose scope is a region, so the rollup (kept per county) can answer for them.
 REGIONAL_ROLES = PROVINCE_WIDE_ROLES | OFFICIAL_ROLES | {Role.AUDITOR, Role.DEPARTMENT_LIAISON}
 
@@ -129,12 +133,15 @@ class RateFilter:
             out["enterprise"] = str(self.enterprise)
         return out
 
-    def enterprise_q(self, prefix: str = "enterprise__") -> Q:
+    def enterprise_q(self, prefix: str = "enterprise__", *, region_prefix: str | None = None) -> Q:
+        """The filter on enterprises' fields through `prefix`; their city and county through
+        `region_prefix` where the rows carry their own (default: `prefix`)."""
+        regions = prefix if region_prefix is None else region_prefix
         q = Q()
         if self.city:
-            q &= Q(**{f"{prefix}city__code": self.city})
+            q &= Q(**{f"{regions}city__code": self.city})
         if self.county:
-            q &= Q(**{f"{prefix}county__code": self.county})
+            q &= Q(**{f"{regions}county__code": self.county})
         if self.grid:
             q &= Q(**{f"{prefix}grid__code": self.grid})
         if self.industry:
@@ -1096,8 +1103,8 @@ def priority_scores(
         else ("-smoothed_rate", "-excess_cases")
     )
     return (
-        scope_queryset(user, ranking.scores.all(), CASE_PATHS)
-        .filter(f.enterprise_q())
+        scope_queryset(user, ranking.scores.all(), PRIORITY_PATHS)
+        .filter(f.enterprise_q(region_prefix=""))
         .select_related("ranking", "enterprise__county", "enterprise__industry")
         .order_by(*ordering, "enterprise_id")
     )

@@ -106,10 +106,21 @@ def _rank_window(year: int) -> int:
     read_at = timezone.now()
     exposure = (
         InsuredHeadcount.objects.filter(year__gte=start, year__lte=end, insured_headcount__gt=0)
-        .values("enterprise_id", "enterprise__industry__division_code")
+        .values(
+            "enterprise_id",
+            "enterprise__industry__division_code",
+            "enterprise__city_id",
+            "enterprise__county_id",
+        )
         .annotate(n=Sum("insured_headcount"))
         .order_by()
-        .values_list("enterprise_id", "enterprise__industry__division_code", "n")
+        .values_list(
+            "enterprise_id",
+            "enterprise__industry__division_code",
+            "enterprise__city_id",
+            "enterprise__county_id",
+            "n",
+        )
     )
     cases = dict(
         InjuryCase.objects.filter(
@@ -123,8 +134,10 @@ def _rank_window(year: int) -> int:
         .values_list("enterprise_id", "n")
     )
     by_division: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for pk, division, n in exposure:
+    regions: dict[int, tuple[int, int]] = {}
+    for pk, division, city, county, n in exposure:
         by_division[division].append((pk, cases.get(pk, 0), int(n)))
+        regions[pk] = (city, county)
     with transaction.atomic():
         ranking, _created = PriorityRanking.objects.update_or_create(
             year=year,
@@ -144,6 +157,7 @@ def _rank_window(year: int) -> int:
                         ranking.pk,
                         pk,
                         division,
+                        *regions[pk],
                         y,
                         n,
                         industry_rate,
@@ -161,6 +175,8 @@ _SCORE_COLUMNS = (
     "ranking_id",
     "enterprise_id",
     "division",
+    "city_id",
+    "county_id",
     "cases",
     "person_years",
     "industry_rate",

@@ -13,7 +13,12 @@ from yufang.injuries.selectors import (
     target_progress,
     target_status,
 )
-from yufang.injuries.services import cases_check, cases_create_many, rollup_rebuild
+from yufang.injuries.services import (
+    cases_check,
+    cases_create_many,
+    priority_rebuild,
+    rollup_rebuild,
+)
 from yufang.injuries.tests.helpers import case_data, insure
 from yufang.regions.models import PilotYear
 from yufang.tests.factories import EnterpriseFactory, industry, region
@@ -231,3 +236,22 @@ def test_a_burst_of_writes_queues_one_recomputation_and_late_writes_another(
     monkeypatch.setattr(tasks, "priority_stale_rebuild", a_write_lands_while_it_reads)
     tasks.priority_rebuild_task()
     assert queued == ["now", tasks.PRIORITY_REBUILD_PAUSE_S]
+
+
+def test_a_city_list_reads_the_region_its_scores_carry(world):
+    _firms, big, _n = _ranked_firms(world)
+    province = world.people[Role.PROVINCE_OFFICIAL]
+    qingdao = priority_list(province, year=2024, filters=RateFilter(city="370200"))
+    assert qingdao[0].name == "高发大厂"
+    assert priority_list(province, year=2024, filters=RateFilter(city="370100")) == []
+    # Moved to Jinan in the registry: the recomputation (the registry change marks the
+    # rankings stale) puts it in Jinan's lists.
+    big.city, big.county = region("370100"), region("370102")
+    big.save()
+    priority_rebuild([2024])
+    assert [r.name for r in priority_list(world.jinan_city_official, year=2024)] == ["高发大厂"]
+    by_county = priority_list(province, year=2024, filters=RateFilter(county="370102"))
+    assert [r.name for r in by_county] == ["高发大厂"]
+    assert "高发大厂" not in {
+        r.name for r in priority_list(world.people[Role.CITY_OFFICIAL], year=2024)
+    }

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from yufang.enterprises.models import Enterprise
 from yufang.home.demo import demo_modules, make_context
+from yufang.lib.database import planner_statistics_refresh
 
 
 class Command(BaseCommand):
@@ -36,3 +37,5 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(ctx)
             self.stdout.write(f"{module.__name__}: {time.perf_counter() - started:.1f}s")
+        # As the nightly upkeep would: the demo's first pages get the plans of a platform in use.
+        planner_statistics_refresh()
