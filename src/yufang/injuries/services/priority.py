@@ -134,7 +134,7 @@ def _rank_window(year: int) -> int:
         .values_list("enterprise_id", "n")
     )
     by_division: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    regions: dict[int, tuple[int, int]] = {}
+    regions: dict[int, tuple[int | None, int | None]] = {}
     for pk, division, city, county, n in exposure:
         by_division[division].append((pk, cases.get(pk, 0), int(n)))
         regions[pk] = (city, county)
