@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -287,6 +289,18 @@ class PriorityRanking(models.Model):
         return self.changed_at is not None and self.changed_at >= self.computed_at
 
 
+def _region_as_ranked() -> models.ForeignKey[Any, Any]:
+    """A region copied from the enterprise: no database constraint, which would be checked
+    for two million rows at each recomputation."""
+    return models.ForeignKey(
+        "regions.Region",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class PriorityScore(models.Model):
     """One enterprise's place in the prevention priority ranking of a window: its cases and
     insured person-years over the window, its industry division's rate and its empirical-Bayes
@@ -303,22 +317,9 @@ class PriorityScore(models.Model):
     division = models.CharField(max_length=4)
     # The enterprise's city and county when the ranking was computed (a move in the registry
     # marks the rankings stale): a city's list is read from its own index, in rank order,
-    # instead of all the city's enterprises joined and sorted for one page. No database
-    # constraints: they come from the enterprise, and would be checked for two million rows.
-    city = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    county = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    # instead of all the city's enterprises joined and sorted for one page.
+    city = _region_as_ranked()
+    county = _region_as_ranked()
     cases = models.PositiveIntegerField()
     person_years = models.BigIntegerField()
     industry_rate = models.FloatField()
