@@ -133,11 +133,10 @@ def _rank_window(year: int) -> int:
         .order_by()
         .values_list("enterprise_id", "n")
     )
-    by_division: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    regions: dict[int, tuple[int | None, int | None]] = {}
+    # Per division: each enterprise with its city and county, cases and person-years.
+    by_division: dict[str, list[tuple[int, tuple[Any, Any], int, int]]] = defaultdict(list)
     for pk, division, city, county, n in exposure:
-        by_division[division].append((pk, cases.get(pk, 0), int(n)))
-        regions[pk] = (city, county)
+        by_division[division].append((pk, (city, county), cases.get(pk, 0), int(n)))
     with transaction.atomic():
         ranking, _created = PriorityRanking.objects.update_or_create(
             year=year,
@@ -146,18 +145,18 @@ def _rank_window(year: int) -> int:
         ranking.scores.all().delete()
         scores: list[tuple[Any, ...]] = []
         for division, members in by_division.items():
-            prior = rates.eb_prior([y for _pk, y, _n in members], [n for _pk, _y, n in members])
+            prior = rates.eb_prior([m[2] for m in members], [m[3] for m in members])
             if prior is None:
                 continue
             industry_rate = prior.mean * 1000
-            for pk, y, n in members:
+            for pk, region, y, n in members:
                 smoothed = rates.eb_rate(y, n, prior)
                 scores.append(
                     (
                         ranking.pk,
                         pk,
                         division,
-                        *regions[pk],
+                        *region,
                         y,
                         n,
                         industry_rate,
