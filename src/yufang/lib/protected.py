@@ -13,6 +13,7 @@ Both keys derive from SECRET_KEY: changing it makes stored digests and copies un
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -24,6 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 _PREFIX = "a1:"
 # Binds each ciphertext to what it is, so a copy cannot be passed off as another kind of secret.
 _ASSOCIATED = b"yufang.id-number"
+# What turns base64 into its URL-safe form (`base64.urlsafe_b64encode`).
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _secret() -> str:
@@ -60,17 +63,26 @@ def id_number_encrypt(number: str) -> str:
 
 def id_numbers_protect(numbers: list[str]) -> list[tuple[str, str]]:
     """(digest, encrypted copy) of many numbers: what `id_number_digest` and
-    `id_number_encrypt` give one by one, with keys and random nonces fetched once."""
+    `id_number_encrypt` give one by one, with keys and random nonces fetched once.
+
+    Each digest starts from a copy of one keyed HMAC: keying it anew, as `hmac.digest`
+    does, costs more than the digest itself (half of a case file's protection, measured).
+    """
     secret = _secret()
-    key, aead = _key("digest", secret), _aead(secret)
+    keyed, encrypt = (
+        hmac.new(_key("digest", secret), digestmod=hashlib.sha256).copy,
+        _aead(secret).encrypt,
+    )
     nonces = os.urandom(12 * len(numbers))
-    digest, encode = hmac.digest, base64.urlsafe_b64encode
+    encode = binascii.b2a_base64
     out = []
     for i, number in enumerate(numbers):
         raw = number.encode()
         nonce = nonces[12 * i : 12 * i + 12]
-        sealed = encode(nonce + aead.encrypt(nonce, raw, _ASSOCIATED)).decode()
-        out.append((digest(key, raw, "sha256").hex(), _PREFIX + sealed))
+        sealed = encode(nonce + encrypt(nonce, raw, _ASSOCIATED), newline=False)
+        digest = keyed()
+        digest.update(raw)
+        out.append((digest.hexdigest(), _PREFIX + sealed.translate(_URLSAFE).decode()))
     return out
 
 

@@ -394,7 +394,6 @@ def _picker(rows: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
 
 _KEYS = "injury_case_keys"
 _FOUND = "injury_case_found"
-_FOUND_ENTERPRISES = "injury_case_found_enterprise"
 # The columns of the cases table an import writes, in the order of `CaseBatch.case_rows`.
 CASE_ROW_COLUMNS = (
     "enterprise_id",
@@ -491,46 +490,71 @@ def _temporary_rows(name: str, columns: Sequence[str], rows: list[tuple[Any, ...
 
 def _look_up_drop() -> None:
     with connection.cursor() as cursor:
-        for name in (_KEYS, _FOUND, _FOUND_ENTERPRISES):
+        for name in (_KEYS, _FOUND):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _look_up_sql() -> list[DatabaseStep]:
-    """Statements that look every staged key up in the registry, into two temporary
-    tables: per row, and per enterprise found."""
+class _Found(NamedTuple):
+    """What the registry says of one row's keys: its enterprise (None when no enterprise has
+    the credit code), the enterprise's insured headcount that year and whether its hours
+    are known (None: no headcount), and the stored case with the same number (None)."""
+
+    enterprise: int | None
+    people: int | None
+    hours: bool | None
+    known: int | None
+
+
+_NOT_FOUND = _Found(None, None, None, None)
+
+
+def _look_up_steps(result: list[Any]) -> list[DatabaseStep]:
+    """Statements that look every staged key up in the registry in one query, a row per
+    key: its position in the file, a `_Found`, then the enterprise as an EnterpriseRef's
+    fields and its EnterpriseDims'. The last step leaves a driver cursor on the rows in
+    `result`, for the calling thread to read.
+
+    PostgreSQL sends the rows as soon as the query ends, which the driver takes in while
+    Python's lock is free; SQLite makes its rows as they are read, so it keeps them in a
+    temporary table first, lest the reading thread do the joins.
+    """
     from yufang.industries.models import Industry
 
     q = connection.ops.quote_name
-    postgres = connection.vendor == "postgresql"
+    select = (
+        "SELECT k.position, e.id, h.insured_headcount, h.hours_worked IS NOT NULL, c.id, "  # noqa: S608
+        "e.credit_code, e.name, e.city_id, e.county_id, e.grid_id, i.section, i.division_code, "
+        "COALESCE(CAST(e.risk_class AS TEXT), ''), "
+        "CASE WHEN e.is_key_industry THEN '1' ELSE '0' END, e.size "
+        f"FROM {_KEYS} k "
+        f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
+        f"LEFT JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
+        f"LEFT JOIN {q(InsuredHeadcount._meta.db_table)} h "
+        "ON h.enterprise_id = e.id AND h.year = k.year "
+        f"LEFT JOIN {q(InjuryCase._meta.db_table)} c ON c.case_number = k.case_number"
+    )
+
+    def open_rows(sql: str) -> Callable[[Any], None]:
+        def run(cursor: Any) -> None:
+            rows = cursor.connection.cursor()
+            rows.execute(sql)
+            result.append(rows)
+
+        return run
+
+    if connection.vendor != "postgresql":
+        return [
+            (f"CREATE TEMPORARY TABLE {_FOUND} AS {select}", [], None),
+            (open_rows(f"SELECT * FROM {_FOUND}"), [], None),  # noqa: S608
+        ]
     return [
-        # Hash joins over a province's registry; PostgreSQL's default 4 MB spills them to disk.
-        *([("SET work_mem = '64MB'", [], None)] if postgres else []),
-        (
-            f"CREATE TEMPORARY TABLE {_FOUND} AS SELECT k.line AS line, e.id AS enterprise, "  # noqa: S608
-            "h.insured_headcount AS people, h.hours_worked IS NOT NULL AS hours, c.id AS known "
-            f"FROM {_KEYS} k "
-            f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
-            f"LEFT JOIN {q(InsuredHeadcount._meta.db_table)} h "
-            "ON h.enterprise_id = e.id AND h.year = k.year "
-            f"LEFT JOIN {q(InjuryCase._meta.db_table)} c ON c.case_number = k.case_number",
-            [],
-            None,
-        ),
-        *([(f"ANALYZE {_FOUND}", [], None)] if postgres else []),
-        (
-            # Laid out as an EnterpriseRef's fields, then its EnterpriseDims'.
-            f"CREATE TEMPORARY TABLE {_FOUND_ENTERPRISES} AS SELECT e.id, e.credit_code, "  # noqa: S608
-            "e.name, e.city_id AS city, e.county_id AS county, e.grid_id, "
-            "e.city_id, e.county_id, i.section, i.division_code, "
-            "COALESCE(CAST(e.risk_class AS TEXT), '') AS risk, "
-            "CASE WHEN e.is_key_industry THEN '1' ELSE '0' END AS is_key, e.size "
-            f"FROM {q(Enterprise._meta.db_table)} e "
-            f"JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
-            f"WHERE e.id IN (SELECT enterprise FROM {_FOUND})",
-            [],
-            None,
-        ),
-        *([("RESET work_mem", [], None)] if postgres else []),
+        # Hash joins over a province's registry; the default 4 MB spills them to disk.
+        ("SET work_mem = '64MB'", [], None),
+        # A fresh temporary table has no statistics; without them the planner joins a
+        # hundred thousand rows as if they were a handful.
+        (f"ANALYZE {_KEYS}", [], None),
+        (open_rows(select), [], None),
+        ("RESET work_mem", [], None),
     ]
 
 
@@ -560,14 +584,14 @@ def cases_check(
     _temporary_table(
         _KEYS,
         (
-            ("line", "integer PRIMARY KEY"),
+            ("position", "integer PRIMARY KEY"),
             ("case_number", "varchar(40)"),
             ("credit_code", "varchar(18)"),
             ("year", "integer"),
         ),
         list(
             zip(
-                lines,
+                range(len(lines)),
                 [n[:40] for n in keys.numbers],
                 [c[:18] for c in keys.codes],
                 [a.year if a else None for a in keys.accidents],
@@ -585,18 +609,21 @@ def cases_check(
                 errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
         return columns, errors
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # A fresh temporary table has no statistics; without them the planner joins a
-            # hundred thousand rows as if they were a handful.
-            cursor.execute(f"ANALYZE {_KEYS}")
-    columns, errors = while_database_runs(_look_up_sql(), check_rows, None)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {_FOUND_ENTERPRISES}")  # noqa: S608
-        make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
-        refs = {row[0]: make_ref((*row[:6], make_dims(row[6:]))) for row in cursor.fetchall()}
-        cursor.execute(f"SELECT enterprise, people, hours, known FROM {_FOUND} ORDER BY line")  # noqa: S608
-        found = cursor.fetchall()
+    result: list[Any] = []
+    columns, errors = while_database_runs(_look_up_steps(result), check_rows, None)
+    [rows] = result
+    try:
+        found: list[_Found] = [_NOT_FOUND] * len(lines)
+        refs: dict[int | None, EnterpriseRef] = {}
+        make_found, make_ref, make_dims = _Found._make, EnterpriseRef._make, EnterpriseDims._make
+        for row in rows.fetchall():
+            found[row[0]] = make_found(row[1:5])
+            pk = row[1]
+            if pk is not None and pk not in refs:
+                # The enterprise's city and county, once for its reference, once for its dims.
+                refs[pk] = make_ref((pk, *row[5:10], make_dims(row[7:9] + row[10:])))
+    finally:
+        rows.close()
     # The tables die with the connection anyway; a pooled PostgreSQL connection lives on.
     _look_up_drop()
 
