@@ -522,10 +522,11 @@ def _look_up_steps(result: list[Any]) -> list[DatabaseStep]:
 
     q = connection.ops.quote_name
     select = (
-        "SELECT k.position, e.id, h.insured_headcount, h.hours_worked IS NOT NULL, c.id, "  # noqa: S608
-        "e.credit_code, e.name, e.city_id, e.county_id, e.grid_id, i.section, i.division_code, "
-        "COALESCE(CAST(e.risk_class AS TEXT), ''), "
-        "CASE WHEN e.is_key_industry THEN '1' ELSE '0' END, e.size "
+        "SELECT k.position, e.id AS enterprise, h.insured_headcount AS people, "  # noqa: S608
+        "h.hours_worked IS NOT NULL AS hours, c.id AS known, e.credit_code, e.name, e.city_id, "
+        "e.county_id, e.grid_id, i.section, i.division_code, "
+        "COALESCE(CAST(e.risk_class AS TEXT), '') AS risk, "
+        "CASE WHEN e.is_key_industry THEN '1' ELSE '0' END AS is_key, e.size "
         f"FROM {_KEYS} k "
         f"LEFT JOIN {q(Enterprise._meta.db_table)} e ON e.credit_code = k.credit_code "
         f"LEFT JOIN {q(Industry._meta.db_table)} i ON i.id = e.industry_id "
