@@ -494,24 +494,16 @@ def _look_up_drop() -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-class _Found(NamedTuple):
-    """What the registry says of one row's keys: its enterprise (None when no enterprise has
-    the credit code), the enterprise's insured headcount that year and whether its hours
-    are known (None: no headcount), and the stored case with the same number (None)."""
-
-    enterprise: int | None
-    people: int | None
-    hours: bool | None
-    known: int | None
-
-
-_NOT_FOUND = _Found(None, None, None, None)
+# What the lookup says of a row's keys, by column: its enterprise (None when no enterprise
+# has the credit code), the enterprise's insured headcount that year and whether its hours
+# are known (None: no headcount), and the stored case with the same number (None).
+_ENTERPRISE, _PEOPLE, _HOURS, _KNOWN = 1, 2, 3, 4
 
 
 def _look_up_steps(result: list[Any]) -> list[DatabaseStep]:
     """Statements that look every staged key up in the registry in one query, a row per
-    key: its position in the file, a `_Found`, then the enterprise as an EnterpriseRef's
-    fields and its EnterpriseDims'. The last step leaves a driver cursor on the rows in
+    key: its position in the file, what was found (_ENTERPRISE … _KNOWN), then the
+    enterprise as an EnterpriseRef's fields and its EnterpriseDims'. The last step leaves a driver cursor on the rows in
     `result`, for the calling thread to read.
 
     PostgreSQL sends the rows as soon as the query ends, which the driver takes in while
@@ -618,17 +610,19 @@ def cases_check(
     columns, errors = while_database_runs(_look_up_steps(result), check_rows, None)
     [rows] = result
     try:
-        found: list[_Found] = [_NOT_FOUND] * len(lines)
-        refs: dict[int | None, EnterpriseRef] = {}
-        make_found, make_ref, make_dims = _Found._make, EnterpriseRef._make, EnterpriseDims._make
+        # Rows as they come: a named tuple per row cost more than the rest of this loop.
+        found: list[Any] = [None] * len(lines)
         for row in rows.fetchall():
-            found[row[0]] = make_found(row[1:5])
-            pk = row[1]
-            if pk is not None and pk not in refs:
-                # The enterprise's city and county, once for its reference, once for its dims.
-                refs[pk] = make_ref((pk, *row[5:10], make_dims(row[7:9] + row[10:])))
+            found[row[0]] = row
     finally:
         rows.close()
+    refs: dict[int, EnterpriseRef] = {}
+    make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
+    for row in found:
+        pk = row[_ENTERPRISE]
+        if pk is not None and pk not in refs:
+            # The enterprise's city and county, once for its reference, once for its dims.
+            refs[pk] = make_ref((pk, *row[5:10], make_dims(row[7:9] + row[10:])))
     # The tables die with the connection anyway; a pooled PostgreSQL connection lives on.
     _look_up_drop()
 
@@ -649,14 +643,14 @@ def cases_check(
 
     passing = [
         not err
-        and pk is not None
-        and people
-        and (case is None or case == existing_pk)
+        and (pk := row[_ENTERPRISE]) is not None
+        and row[_PEOPLE]
+        and (row[_KNOWN] is None or row[_KNOWN] == existing_pk)
         and (anywhere or may(pk))
-        for err, (pk, people, _hours, case) in zip(errors, found, strict=True)
+        for err, row in zip(errors, found, strict=True)
     ]
     for i in (i for i, ok in enumerate(passing) if not ok):
-        pk, people, _hours, case = found[i]
+        pk, people, case = found[i][_ENTERPRISE], found[i][_PEOPLE], found[i][_KNOWN]
         err = errors[i]
         if case is not None and case != existing_pk:
             err.setdefault(
@@ -689,8 +683,8 @@ def cases_check(
             )
     good = batch.good
     good += (i for i, ok in enumerate(passing) if ok)
-    batch.refs = [refs[found[i][0]] for i in good]
-    batch.hours_known = [bool(found[i][2]) for i in good]
+    batch.refs = [refs[found[i][_ENTERPRISE]] for i in good]
+    batch.hours_known = [bool(found[i][_HOURS]) for i in good]
     batch.lines = [lines[i] for i in good]
     batch.errors = [
         (line, name, message)
