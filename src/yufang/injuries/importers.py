@@ -6,7 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from yufang.imports.registry import Column, Progress, RowError, Validated
-from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many
+from yufang.injuries.services import (
+    CASE_WRITERS,
+    cases_check,
+    cases_create_many,
+    enterprise_names,
+)
 
 
 class InjuryCaseImporter:
@@ -69,13 +74,14 @@ class InjuryCaseImporter:
             rows=batch.lines, errors=[RowError(row, name, msg) for row, name, msg in batch.errors]
         )
         preview = batch.first_rows(20)
+        names = enterprise_names(cleaned.values["enterprise"].pk for cleaned in preview)
         for row, cleaned in zip(batch.lines, preview, strict=False):
             v = cleaned.values
             result.preview.append(
                 {
                     "row": row,
                     "case_number": v["case_number"],
-                    "enterprise": v["enterprise"].name,
+                    "enterprise": names[v["enterprise"].pk],
                     "accident_date": v["accident_date"].isoformat(),
                     "kind": v["kind"],
                     "accident_category": v["accident_category"],

@@ -147,13 +147,17 @@ def while_database_runs(
     steps: Sequence[DatabaseStep],
     work: Callable[[], Any],
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], bool] | None = None,
 ) -> Any:
     """Run database steps from a second thread while `work` (pure Python) runs here, and
     return what `work` returns. Each statement runs inside the database driver, which lets
     go of Python's interpreter lock, so a job over a whole file uses both of a machine's
     cores.
 
-    The steps' numbers, when given, are reported to `progress` as they finish.
+    The steps' numbers, when given, are reported to `progress` as they finish. When `work`
+    is done before the database, `meanwhile` is called again and again until the database
+    is done too or it returns False: a small piece of work that would otherwise wait for
+    later, done while this thread would wait.
     """
     connection.ensure_connection()
     db = connections[DEFAULT_DB_ALIAS]
@@ -169,6 +173,9 @@ def while_database_runs(
     worker.start()
     try:
         result = work()
+        if meanwhile is not None:
+            while worker.is_alive() and meanwhile():
+                pass
     finally:
         worker.join()
     if failed:
