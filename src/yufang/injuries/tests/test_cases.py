@@ -16,9 +16,11 @@ from yufang.injuries.services import (
     case_delete,
     case_reveal_id_number,
     case_update,
+    cases_check,
 )
+from yufang.injuries.services.checks import CASE_ROW_COLUMNS
 from yufang.injuries.tests.helpers import case_data, id_number, insure
-from yufang.lib.protected import id_number_digest
+from yufang.lib.protected import id_number_decrypt, id_number_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,7 @@ def test_zero_headcount_with_a_case_that_year_is_refused(insured):
             ),
         )
     assert "insured headcount of 0" in exc.value.errors["enterprise"]
+    assert insured.enterprise.name in exc.value.errors["enterprise"]
 
 
 def test_only_officials_of_the_region_record_cases(insured):
@@ -152,3 +155,22 @@ def test_delete_is_audited(insured):
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.DELETE, reason="duplicate entry"
     ).exists()
+
+
+def test_id_numbers_protected_while_the_lookup_ran_are_written_as_made(insured):
+    records = [(n, case_data(insured.enterprise, n)) for n in (1, 2, 3)]
+    batch = cases_check(records, user=None, today=timezone.localdate())
+    assert batch.good == [0, 1, 2]
+    # Whatever the checks protected ahead is right; the writes protect the rest.
+    for n, sealed in zip((1, 2, 3), batch.protected, strict=True):
+        if sealed is not None:
+            assert sealed[0] == id_number_digest(id_number(n))
+            assert id_number_decrypt(sealed[1]) == id_number(n)
+    batch.protected = [("made ahead", "sealed ahead"), None, None]
+    rows = batch.case_rows([0, 1, 2], ())
+    digest = CASE_ROW_COLUMNS.index("id_number_digest")
+    sealed = CASE_ROW_COLUMNS.index("id_number_encrypted")
+    assert (rows[0][digest], rows[0][sealed]) == ("made ahead", "sealed ahead")
+    for n, row in zip((2, 3), rows[1:], strict=True):
+        assert row[digest] == id_number_digest(id_number(n))
+        assert id_number_decrypt(row[sealed]) == id_number(n)

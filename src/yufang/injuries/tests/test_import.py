@@ -64,6 +64,8 @@ def test_the_bureaus_chinese_headers_map_without_asking(insured):
     assert job.status == ImportJob.Status.PREVIEW, job.errors
     assert job.column_mapping["accident_category"] == "事故类别"
     assert job.result["preview"][0]["case_number"] == "QD-1"
+    # The lookup reads no names; the preview asks for its rows' own.
+    assert job.result["preview"][0]["enterprise"] == insured.enterprise.name
 
 
 def test_every_bad_row_is_named_with_its_field_and_nothing_is_imported(insured):
