@@ -245,7 +245,7 @@ def cases_create_many(
     # The rows go in their enterprises' order, so that the database meets each enterprise's
     # registry row and index entries once and in order, not all over their pages: a third
     # less of PostgreSQL's CPU time for the writes, measured at province scale.
-    order = sorted(range(count), key=[ref.pk for ref in batch.refs].__getitem__)
+    order = sorted(range(count), key=batch.enterprise_ids.__getitem__)
     # A small first chunk: its ID numbers are protected before anything can run beside it.
     bounds = [0, *range(min(count, CASE_CHUNK // 10), count, CASE_CHUNK), count]
     parts = [order[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

@@ -324,12 +324,14 @@ class CaseBatch:
     lines: list[int] = field(default_factory=list)
     # (row, field, message)
     errors: list[tuple[int, str, str]] = field(default_factory=list)
-    # Every row's values by name (see _VALUE_NAMES); which rows are good, their enterprise
-    # and whether their enterprise-year has hours worked.
+    # Every row's values by name (see _VALUE_NAMES); which rows are good, and the lookup's
+    # row of each (`_look_up_steps`: its enterprise, whether its enterprise-year has hours
+    # worked). An enterprise's reference is made from its row when first needed
+    # (`refs_of`): by the writes, beside the database's work, rather than by the checks.
     columns: dict[str, list[Any]] = field(default_factory=dict)
     good: list[int] = field(default_factory=list)
-    refs: list[EnterpriseRef] = field(default_factory=list)
-    hours_known: list[bool] = field(default_factory=list)
+    found: list[tuple[Any, ...]] = field(default_factory=list)
+    _refs: dict[int, EnterpriseRef] = field(default_factory=dict, repr=False)
     # Every row's protected ID number (digest, encrypted copy) where the checks made it
     # ahead (`cases_check`), by position; None where the writes have to.
     protected: list[tuple[str, str] | None] = field(default_factory=list)
@@ -337,6 +339,23 @@ class CaseBatch:
     @property
     def rows(self) -> list[CaseFields]:
         return self.first_rows(len(self.good))
+
+    @property
+    def enterprise_ids(self) -> list[int]:
+        """Each good row's enterprise."""
+        return [row[_ENTERPRISE] for row in self.found]
+
+    def refs_of(self, part: Sequence[int]) -> list[EnterpriseRef]:
+        """The enterprises of the good rows `part` (positions in `good`)."""
+        refs, found = self._refs, self.found
+        out = []
+        for g in part:
+            row = found[g]
+            ref = refs.get(row[_ENTERPRISE])
+            if ref is None:
+                ref = refs[row[_ENTERPRISE]] = _enterprise_ref(row)
+            out.append(ref)
+        return out
 
     def first_rows(self, count: int) -> list[CaseFields]:
         """Good rows as fields by name, the enterprise as an EnterpriseRef."""
@@ -347,7 +366,9 @@ class CaseBatch:
                     **{n: self.columns[n][i] for n in _VALUE_NAMES if n != "enterprise"},
                 }
             )
-            for i, ref in zip(self.good[:count], self.refs, strict=False)
+            for i, ref in zip(
+                self.good[:count], self.refs_of(range(min(count, len(self.good)))), strict=True
+            )
         ]
 
     def count(self, deltas: Deltas, part: Sequence[int]) -> None:
@@ -356,13 +377,13 @@ class CaseBatch:
             return
         take = _picker([self.good[g] for g in part])
         c = self.columns
-        hours_known = self.hours_known
+        found = self.found
         deltas.spread_cases(
-            [self.refs[g].dims for g in part],
+            [ref.dims for ref in self.refs_of(part)],
             [accident.year for accident in take(c["accident_date"])],
             take(c["accident_category"]),
             [
-                case_profile(kind, death, lost_time(death, grade, days), hours_known[g])
+                case_profile(kind, death, lost_time(death, grade, days), bool(found[g][_HOURS]))
                 for g, kind, death, grade, days in zip(
                     part,
                     take(c["kind"]),
@@ -389,7 +410,7 @@ class CaseBatch:
         return _case_rows(
             self.columns,
             good,
-            [self.refs[g] for g in part],
+            self.refs_of(part),
             protected,  # type: ignore[arg-type]
             extra,
         )
@@ -511,6 +532,12 @@ def _look_up_drop() -> None:
 # has the credit code), the enterprise's insured headcount that year and whether its hours
 # are known (None: no headcount), and the stored case with the same number (None).
 _ENTERPRISE, _PEOPLE, _HOURS, _KNOWN = 1, 2, 3, 4
+
+
+def _enterprise_ref(row: tuple[Any, ...]) -> EnterpriseRef:
+    """The enterprise of a row of the lookup (its city and county once for the reference,
+    once for the dims)."""
+    return EnterpriseRef._make((row[1], *row[5:8], EnterpriseDims._make(row[5:7] + row[8:])))
 
 
 def _look_up_steps(result: list[Any]) -> list[DatabaseStep]:
@@ -654,13 +681,6 @@ def cases_check(
             found[row[0]] = row
     finally:
         rows.close()
-    refs: dict[int, EnterpriseRef] = {}
-    make_ref, make_dims = EnterpriseRef._make, EnterpriseDims._make
-    for row in found:
-        pk = row[_ENTERPRISE]
-        if pk is not None and pk not in refs:
-            # The enterprise's city and county, once for its reference, once for its dims.
-            refs[pk] = make_ref((pk, *row[5:8], make_dims(row[5:7] + row[8:])))
     # The tables die with the connection anyway; a pooled PostgreSQL connection lives on.
     _look_up_drop()
 
@@ -673,10 +693,12 @@ def cases_check(
     # A province official may write anywhere: no enterprise needs asking.
     anywhere = user is None or may_write_anywhere(user)
 
-    def may(pk: int) -> bool:
-        ok = allowed.get(pk)
+    def may(row: tuple[Any, ...]) -> bool:
+        ok = allowed.get(row[_ENTERPRISE])
         if ok is None:
-            ok = allowed[pk] = anywhere or may_change_enterprise(user, refs[pk])
+            ok = allowed[row[_ENTERPRISE]] = anywhere or may_change_enterprise(
+                user, _enterprise_ref(row)
+            )
         return ok
 
     passing = [
@@ -684,7 +706,7 @@ def cases_check(
         and (pk := row[_ENTERPRISE]) is not None
         and row[_PEOPLE]
         and (row[_KNOWN] is None or row[_KNOWN] == existing_pk)
-        and (anywhere or may(pk))
+        and (anywhere or may(row))
         for err, row in zip(errors, found, strict=True)
     ]
     # Rows whose enterprise was not insured that year: (position, enterprise, headcount, year)
@@ -703,7 +725,7 @@ def cases_check(
                     "code": codes[i]
                 }
             continue
-        if not may(pk):
+        if not may(found[i]):
             err["enterprise"] = _("Outside the region you may change.")
         accident = accidents[i]
         if accident is not None and not people:
@@ -723,8 +745,7 @@ def cases_check(
         )
     good = batch.good
     good += (i for i, ok in enumerate(passing) if ok)
-    batch.refs = [refs[found[i][_ENTERPRISE]] for i in good]
-    batch.hours_known = [bool(found[i][_HOURS]) for i in good]
+    batch.found = [found[i] for i in good]
     batch.lines = [lines[i] for i in good]
     batch.errors = [
         (line, name, message)
