@@ -331,7 +331,7 @@ class CaseBatch:
     columns: dict[str, list[Any]] = field(default_factory=dict)
     good: list[int] = field(default_factory=list)
     found: list[tuple[Any, ...]] = field(default_factory=list)
-    _refs: dict[int, EnterpriseRef] = field(default_factory=dict, repr=False)
+    _refs: dict[int, EnterpriseRef] = field(default_factory=dict, init=False, repr=False)
     # Every row's protected ID number (digest, encrypted copy) where the checks made it
     # ahead (`cases_check`), by position; None where the writes have to.
     protected: list[tuple[str, str] | None] = field(default_factory=list)
@@ -755,9 +755,19 @@ def cases_check(
     return batch
 
 
+# Enterprises asked for their names in one query: SQLite takes at most 32,766 parameters.
+_NAMES_AT_ONCE = 10_000
+
+
 def enterprise_names(pks: Iterable[int]) -> dict[int, str]:
-    """The names of these enterprises, for messages and previews."""
-    return dict(Enterprise.objects.filter(pk__in=list(pks)).values_list("pk", "name"))
+    """The names of these enterprises, for messages and previews (a file whose every row
+    names an enterprise not insured that year asks for a hundred thousand)."""
+    ids = sorted(set(pks))
+    names: dict[int, str] = {}
+    for a in range(0, len(ids), _NAMES_AT_ONCE):
+        part = ids[a : a + _NAMES_AT_ONCE]
+        names.update(Enterprise.objects.filter(pk__in=part).values_list("pk", "name"))
+    return names
 
 
 def case_clean(

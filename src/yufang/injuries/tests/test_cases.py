@@ -174,3 +174,18 @@ def test_id_numbers_protected_while_the_lookup_ran_are_written_as_made(insured):
     for n, row in zip((2, 3), rows[1:], strict=True):
         assert row[digest] == id_number_digest(id_number(n))
         assert id_number_decrypt(row[sealed]) == id_number(n)
+
+
+def test_names_of_many_uninsured_enterprises_are_asked_in_parts(insured, monkeypatch):
+    from yufang.injuries.services import checks
+
+    monkeypatch.setattr(checks, "_NAMES_AT_ONCE", 1)
+    records = [
+        (n, case_data(enterprise, n, accident_date="2021-02-01", recognition_date="2021-03-01"))
+        for n, enterprise in ((1, insured.enterprise), (2, insured.other_enterprise))
+    ]
+    batch = cases_check(records, user=None, today=timezone.localdate())
+    assert batch.good == []
+    messages = {row: message for row, name, message in batch.errors if name == "enterprise"}
+    assert insured.enterprise.name in messages[1]
+    assert insured.other_enterprise.name in messages[2]
