@@ -5,13 +5,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
+from yufang.enterprises.selectors import enterprise_names
 from yufang.imports.registry import Column, Progress, RowError, Validated
-from yufang.injuries.services import (
-    CASE_WRITERS,
-    cases_check,
-    cases_create_many,
-    enterprise_names,
-)
+from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many
 
 
 class InjuryCaseImporter:

@@ -31,7 +31,8 @@ from yufang.accounts.scoping import (
     scope_q,
     scope_queryset,
 )
-from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
+from yufang.enterprises.models import EnterpriseSize, InsuredHeadcount
+from yufang.enterprises.selectors import enterprise_names
 from yufang.industries.models import Industry
 from yufang.injuries.models import (
     RATE_KINDS,
@@ -418,15 +419,8 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by == "industry":
         return {i.code: f"{i.code} {i.name}" for i in Industry.objects.filter(code__in=keys)}
     if by == "enterprise":
-        ids = sorted(int(k) for k in keys if k.isdigit())
-        # In slices: SQLite takes a limited number of parameters per query.
-        return {
-            str(pk): name
-            for start in range(0, len(ids), 10_000)
-            for pk, name in Enterprise.objects.filter(
-                pk__in=ids[start : start + 10_000]
-            ).values_list("pk", "name")
-        }
+        names = enterprise_names(int(k) for k in keys if k.isdigit())
+        return {str(pk): name for pk, name in names.items()}
     if by == "category":
         return {str(k): str(v) for k, v in AccidentCategory.choices}
     if by == "size":

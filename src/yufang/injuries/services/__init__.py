@@ -24,7 +24,6 @@ from yufang.injuries.services.checks import (
     EnterpriseRef,
     case_clean,
     cases_check,
-    enterprise_names,
 )
 from yufang.injuries.services.priority import (
     priority_mark_stale,
@@ -63,7 +62,6 @@ __all__ = [
     "case_update",
     "cases_check",
     "cases_create_many",
-    "enterprise_names",
     "exposure_set",
     "may_reveal_id_number",
     "priority_mark_stale",

@@ -10,7 +10,7 @@ case number not recorded yet. A person's form is a file of one row (`case_clean`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.scoping import may_change_enterprise, may_write_anywhere
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
+from yufang.enterprises.selectors import enterprise_names
 from yufang.injuries.models import (
     ACCIDENT_CATEGORY_NAMES,
     BODY_PART_NAMES,
@@ -753,21 +754,6 @@ def cases_check(
         for name, message in err.items()
     ]
     return batch
-
-
-# Enterprises asked for their names in one query: SQLite takes at most 32,766 parameters.
-_NAMES_AT_ONCE = 10_000
-
-
-def enterprise_names(pks: Iterable[int]) -> dict[int, str]:
-    """The names of these enterprises, for messages and previews (a file whose every row
-    names an enterprise not insured that year asks for a hundred thousand)."""
-    ids = sorted(set(pks))
-    names: dict[int, str] = {}
-    for a in range(0, len(ids), _NAMES_AT_ONCE):
-        part = ids[a : a + _NAMES_AT_ONCE]
-        names.update(Enterprise.objects.filter(pk__in=part).values_list("pk", "name"))
-    return names
 
 
 def case_clean(

@@ -177,9 +177,9 @@ def test_id_numbers_protected_while_the_lookup_ran_are_written_as_made(insured):
 
 
 def test_names_of_many_uninsured_enterprises_are_asked_in_parts(insured, monkeypatch):
-    from yufang.injuries.services import checks
+    from yufang.enterprises import selectors
 
-    monkeypatch.setattr(checks, "_NAMES_AT_ONCE", 1)
+    monkeypatch.setattr(selectors, "_NAMES_AT_ONCE", 1)
     records = [
         (n, case_data(enterprise, n, accident_date="2021-02-01", recognition_date="2021-03-01"))
         for n, enterprise in ((1, insured.enterprise), (2, insured.other_enterprise))
