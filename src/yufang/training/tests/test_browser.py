@@ -21,5 +21,9 @@ def test_worker_signs_up_in_the_browser_and_gets_a_check_in_code(
     page.goto(f"{page.base_url}/training/sessions/{session.pk}/")
     page.fill("#id_number", id_number(42))
     page.locator("form[action$='/sign-up/'] button[type=submit]").click()
-    page.wait_for_selector("[data-testid=my-enrollment] img")
-    assert page.locator("[data-testid=my-enrollment] img").evaluate("i => i.naturalWidth") > 0
+    code = page.locator("[data-testid=my-enrollment] img")
+    code.wait_for()
+    # The element is there before its picture has come: wait until the browser is done with
+    # it (a broken picture is done too, with no width).
+    page.wait_for_function("i => i.complete", arg=code.element_handle())
+    assert code.evaluate("i => i.naturalWidth") > 0
