@@ -349,14 +349,15 @@ class CaseBatch:
     def refs_of(self, part: Sequence[int]) -> list[EnterpriseRef]:
         """The enterprises of the good rows `part` (positions in `good`)."""
         refs, found = self._refs, self.found
-        out = []
-        for g in part:
-            row = found[g]
-            ref = refs.get(row[_ENTERPRISE])
-            if ref is None:
-                ref = refs[row[_ENTERPRISE]] = _enterprise_ref(row)
-            out.append(ref)
-        return out
+        # Inline for an enterprise already made: this runs per written case.
+        return [refs.get((row := found[g])[_ENTERPRISE]) or self.ref(row) for g in part]
+
+    def ref(self, row: tuple[Any, ...]) -> EnterpriseRef:
+        """The enterprise of a row of the lookup, made once per enterprise."""
+        ref = self._refs.get(row[_ENTERPRISE])
+        if ref is None:
+            ref = self._refs[row[_ENTERPRISE]] = _enterprise_ref(row)
+        return ref
 
     def first_rows(self, count: int) -> list[CaseFields]:
         """Good rows as fields by name, the enterprise as an EnterpriseRef."""
@@ -697,9 +698,7 @@ def cases_check(
     def may(row: tuple[Any, ...]) -> bool:
         ok = allowed.get(row[_ENTERPRISE])
         if ok is None:
-            ok = allowed[row[_ENTERPRISE]] = anywhere or may_change_enterprise(
-                user, _enterprise_ref(row)
-            )
+            ok = allowed[row[_ENTERPRISE]] = anywhere or may_change_enterprise(user, batch.ref(row))
         return ok
 
     passing = [
