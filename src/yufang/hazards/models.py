@@ -95,6 +95,12 @@ class AssessmentStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in_progress", _("in progress")
     COMPLETED = "completed", _("completed")
+    # A draft started by mistake: kept for the record, left out of lists and figures.
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# Statuses an assessment can still be worked on (a draft): filled, completed or cancelled.
+DRAFT_STATUSES = (AssessmentStatus.PLANNED, AssessmentStatus.IN_PROGRESS)
 
 
 class Assessment(models.Model):
@@ -468,9 +474,11 @@ class Photo(models.Model):
 
     @property
     def url(self) -> str:
-        from django.core.files.storage import default_storage
+        """The address that serves the photo to those who may see its record (never the
+        storage's own address: uploads are not public)."""
+        from django.urls import reverse
 
-        return default_storage.url(self.image_path)
+        return reverse("hazards:photo", args=[self.pk])
 
 
 class EscalationLevel(models.TextChoices):
@@ -546,6 +554,10 @@ class RectificationNotice(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"))
+    # The issuing authority as it stood when the notice was issued: a notice once printed
+    # does not change when the configuration does.
+    issuer_name = models.CharField(_("issuing authority"), max_length=100, blank=True)
+    issuer_seal_path = models.CharField(_("seal"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("rectification notice")
@@ -554,6 +566,42 @@ class RectificationNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class NoticeIssuer(models.Model):
+    """The authority that issues rectification notices for a region (a city or a county
+    bureau), with its seal. A region without one issues in the name of its city's bureau,
+    "<city>人力资源和社会保障局"."""
+
+    region = models.OneToOneField(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("issuing authority"), max_length=100)
+    # A storage path, not a FileField: the audit snapshot stores plain values only.
+    seal_path = models.CharField(_("seal"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice issuer")
+        verbose_name_plural = _("notice issuers")
+        ordering = ["region__code"]
+        constraints = [
+            models.CheckConstraint(name="notice_issuer_has_name", condition=~Q(name="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PeriodKind(models.TextChoices):

@@ -30,6 +30,8 @@ from yufang.hazards.models import (
     HazardStatistic,
     HazardStatus,
     Measurement,
+    NoticeIssuer,
+    Photo,
     RectificationNotice,
     RiskColour,
 )
@@ -210,6 +212,18 @@ def escalations_for(user: Any, *, open_only: bool = True) -> QuerySet[Escalation
     if open_only:
         qs = qs.filter(answered_at__isnull=True)
     return qs.order_by("-escalated_at")
+
+
+def photo_get(user: Any, pk: int) -> Photo:
+    """A photo whose hazard or assessment the user may see, or 404: an upload is shown only
+    to those who may see the record it belongs to."""
+    return get_object_or_404(
+        Photo.objects.filter(
+            Q(hazard__in=hazards_visible(user).values("pk"))
+            | Q(assessment__in=assessments_visible(user).values("pk"))
+        ),
+        pk=pk,
+    )
 
 
 # --- assessments --------------------------------------------------------------------------
@@ -401,6 +415,22 @@ def open_hazard_points(user: Any) -> list[dict[str, Any]]:
         )
         .order_by("enterprise_id")
     )
+
+
+def notice_issuer_for(enterprise: Any) -> tuple[str, str]:
+    """The authority that issues a notice to an enterprise, and its seal's storage path:
+    the county's configured issuer, else the city's, else the city's bureau by name
+    ("<city>人力资源和社会保障局": a county's notices go out in its city bureau's name)."""
+    configured = {
+        i.region_id: i
+        for i in NoticeIssuer.objects.filter(
+            region_id__in=[enterprise.county_id, enterprise.city_id]
+        )
+    }
+    for region_id in (enterprise.county_id, enterprise.city_id):
+        if region_id in configured:
+            return configured[region_id].name, configured[region_id].seal_path
+    return f"{enterprise.city.name}人力资源和社会保障局", ""
 
 
 def notices_visible(user: Any) -> QuerySet[RectificationNotice]:

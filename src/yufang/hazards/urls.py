@@ -10,6 +10,7 @@ urlpatterns = [
     path("list/", views.hazard_list, name="list"),
     path("new/", views.hazard_new, name="hazard_new"),
     path("<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
     path("queue/", views.queue, name="queue"),
     path("board/", views.board, name="board"),
     path("map/", views.hazard_map, name="map"),

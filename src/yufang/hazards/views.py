@@ -4,13 +4,17 @@ selector, render. Domain errors come back as the form's error list."""
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -753,6 +757,42 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+# --- uploaded files -----------------------------------------------------------------------------
+
+UPLOAD_TYPES = {".heic": "image/heic", ".webp": "image/webp"}
+
+
+def private_file_response(path: str) -> HttpResponseBase:
+    """An uploaded file, for a request already allowed to see it. Behind nginx (setting
+    `MEDIA_ACCEL_REDIRECT`, e.g. "/protected-media/") nginx sends the file from an internal
+    location; otherwise Django streams it. Uploads are never served from a public /media/."""
+    name = path.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = (
+        UPLOAD_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
+    accel = str(getattr(settings, "MEDIA_ACCEL_REDIRECT", "") or "")
+    if not default_storage.exists(path):
+        raise Http404(_("The file is missing."))
+    response: HttpResponseBase
+    if accel:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + path.lstrip("/")
+    else:
+        response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    # Private to the signed-in viewer: no shared cache may keep it.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A hazard or assessment photo, to those who may see its hazard or assessment (404
+    otherwise)."""
+    return private_file_response(selectors.photo_get(request.user, pk).image_path)
 
 
 # --- notices ----------------------------------------------------------------------------------
