@@ -184,3 +184,168 @@ def may_change_enterprise(user: Any, enterprise: Any) -> bool:
         grid_id=enterprise.grid_id,
         enterprise_id=enterprise.pk,
     )
+
+
+# Which of an enterprise's fields each role may write (the keys of `enterprise_clean`'s input,
+# the API's and the import columns'). Industry, risk class, region, size and headcounts set the
+# premium and the injury rates: they are the HRSS bureau's data. Contact and location details
+# are the enterprise's own, and a grid worker keeps them up to date for the grid's enterprises.
+ENTERPRISE_CONTACT_FIELDS = frozenset(
+    {"address", "contact_person", "contact_phone", "latitude", "longitude"}
+)
+ENTERPRISE_BUREAU_FIELDS = frozenset(
+    {
+        "credit_code",
+        "credit_code_exception",
+        "name",
+        "county",
+        "township",
+        "grid",
+        "industry",
+        "size",
+        "risk_class_override",
+        "risk_class_override_reason",
+        "is_key_industry",
+        "headcount_year",
+        "insured_headcount",
+        "hours_worked",
+    }
+)
+ENTERPRISE_FIELDS = ENTERPRISE_CONTACT_FIELDS | ENTERPRISE_BUREAU_FIELDS
+# What a grid worker gives when registering an enterprise met in the grid: who and where it is
+# and its industry; the class follows from the industry, the headcounts come from the bureau.
+ENTERPRISE_REGISTRATION_FIELDS = ENTERPRISE_FIELDS - {
+    "risk_class_override",
+    "risk_class_override_reason",
+    "is_key_industry",
+    "headcount_year",
+    "insured_headcount",
+    "hours_worked",
+}
+
+
+def enterprise_fields_writable(user: Any, *, creating: bool = False) -> frozenset[str]:
+    """The enterprise fields this user may set (creating) or change (an existing enterprise
+    already in their scope: `may_change_enterprise` says which)."""
+    if not can_write(user):
+        return frozenset()
+    if user.role in OFFICIAL_ROLES or user.role in PROVINCE_WIDE_ROLES:
+        return ENTERPRISE_FIELDS
+    if user.role == Role.GRID_WORKER:
+        return ENTERPRISE_REGISTRATION_FIELDS if creating else ENTERPRISE_CONTACT_FIELDS
+    if user.role == Role.SAFETY_MANAGER and not creating:
+        return ENTERPRISE_CONTACT_FIELDS
+    return frozenset()
+
+
+def enterprise_work_q(user: Any) -> Q | None:
+    """Enterprises a user may pick to work at (assess, report a hazard at, train, record a
+    case for): those in their scope, and for institution staff the enterprises of their
+    institution's city, where they are contracted to work. None means every enterprise."""
+    if (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == Role.INSTITUTION_STAFF
+        and user.institution_id
+    ):
+        return Q(city_id=user.institution.city_id)
+    return scope_q(user, ScopePaths(city="city", county="county", grid="grid", enterprise="pk"))
+
+
+# --- records about one person ---------------------------------------------------------------
+
+# Roles that read a region's statistics, not the people behind them: a record about a person
+# (an injured worker's case) shows them a masked name and no ID number.
+STATISTICS_ONLY_ROLES = frozenset({Role.DEPARTMENT_LIAISON})
+
+
+def personal_scope_q(user: Any, paths: ScopePaths, *, person_digest: str) -> Q | None:
+    """The filter for records about one person, such as an injured worker's case: `scope_q`,
+    except that a worker reads only the records about themself, wherever they happened.
+
+    A user's own ID number is kept only by their trainee record (`Trainee.id_digest`, the same
+    keyed digest the records carry at `person_digest`): a worker without one reads none.
+    """
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.WORKER:
+        own = User.objects.filter(pk=user.pk, trainee__id_digest__gt="").values(
+            "trainee__id_digest"
+        )
+        return Q(**{f"{person_digest}__in": own})
+    return scope_q(user, paths)
+
+
+def sees_person_names(user: Any) -> bool:
+    """Whether records about a person show them their name in full and their (masked) ID
+    number; otherwise the name is masked and the ID number not shown."""
+    return getattr(user, "role", None) not in STATISTICS_ONLY_ROLES
+
+
+def scope_q_any(user: Any, *paths: ScopePaths) -> Q | None:
+    """Records a user reaches by any of several paths (a record placed in one region may serve
+    another's enterprises); None means everything."""
+    found = Q(pk__in=[])
+    for p in paths:
+        q = scope_q(user, p)
+        if q is None:
+            return None
+        found |= q
+    return found
+
+
+# Training is read by where it is held and by whom it serves: a hall session of a city's base
+# trains the counties' and grids' enterprises, so a county official or grid worker follows the
+# sessions their enterprises booked or attended, not only those held in their area.
+TRAINING_SESSION_HELD = ScopePaths(
+    city="city",
+    county="county",
+    grid="enterprise__grid",
+    enterprise="enterprise",
+    institution="institution",
+)
+TRAINING_ENROLLMENT_HELD = ScopePaths(
+    city="session__city",
+    county="session__county",
+    grid="session__enterprise__grid",
+    enterprise="session__enterprise",
+    institution="session__institution",
+)
+TRAINING_ENROLLMENT_SERVED = (
+    ScopePaths.via_enterprise("trainee__enterprise"),
+    ScopePaths.via_enterprise("enterprise"),
+)
+
+
+def training_enrollments_q(user: Any) -> Q | None:
+    """Enrollments a user reads: of sessions held in the scope, or of the scope's enterprises'
+    people (employed there, or booked by one). A worker reads only their own."""
+    if getattr(user, "is_authenticated", False) and user.role == Role.WORKER:
+        return Q(trainee__user_id=user.pk)
+    return scope_q_any(user, TRAINING_ENROLLMENT_HELD, *TRAINING_ENROLLMENT_SERVED)
+
+
+def training_sessions_q(user: Any, enrollments: QuerySet[Any]) -> Q | None:
+    """Sessions a user reads: held in the scope, or with enrollments of the scope's enterprises
+    (`enrollments` is the enrollment model's queryset; the backbone does not import training).
+    An enterprise's people also see the hall sessions of their city, to book them."""
+    held = scope_q(user, TRAINING_SESSION_HELD)
+    served = scope_q_any(user, *TRAINING_ENROLLMENT_SERVED)
+    if held is None or served is None:
+        return None
+    q = held | Q(pk__in=enrollments.filter(served).values("session_id"))
+    if getattr(user, "role", None) in (Role.SAFETY_MANAGER, Role.WORKER) and user.enterprise_id:
+        q |= Q(kind="hall", city_id=user.enterprise.city_id)
+    return q
+
+
+def training_read_q(user: Any, *, session: str, enterprise: str) -> Q | None:
+    """Other training records (feedback, attempts): reached through their session's place or
+    their trainee's enterprise."""
+    return scope_q_any(
+        user,
+        ScopePaths(
+            city=f"{session}__city",
+            county=f"{session}__county",
+            institution=f"{session}__institution",
+        ),
+        ScopePaths.via_enterprise(enterprise),
+    )

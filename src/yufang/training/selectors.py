@@ -21,7 +21,14 @@ from django.utils.translation import ngettext
 
 from yufang import policy
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import ScopePaths, scope_q, scope_queryset
+from yufang.accounts.scoping import (
+    ScopePaths,
+    scope_q,
+    scope_queryset,
+    training_enrollments_q,
+    training_read_q,
+    training_sessions_q,
+)
 from yufang.enterprises.models import Enterprise
 from yufang.lib.documents import cjk_font, qr_png
 from yufang.lib.topics import Topic
@@ -41,20 +48,12 @@ from yufang.training.models import (
     LessonProgress,
     Material,
     Question,
-    SessionKind,
     Trainee,
     TrainingBase,
     TrainingSession,
 )
 
 ENTERPRISE_PATHS = ScopePaths(city="city", county="county", grid="grid", enterprise="pk")
-ENROLLMENT_PATHS = ScopePaths(
-    city="session__city",
-    county="session__county",
-    grid="trainee__enterprise__grid",
-    enterprise="trainee__enterprise",
-    institution="session__institution",
-)
 STAFF_ROLES = frozenset(
     {
         Role.PROVINCE_OFFICIAL,
@@ -75,24 +74,15 @@ def _none(user: Any) -> bool:
 
 
 def sessions_visible(user: Any) -> QuerySet[TrainingSession]:
-    """Officials see sessions in their region, an institution its own; an enterprise's people
-    see the hall sessions of their city (to book) and the on-site sessions at their enterprise."""
+    """Sessions held in the user's scope or booked by its enterprises; an enterprise's people
+    also see the hall sessions of their city, to book (`scoping.training_sessions_q`)."""
     qs = TrainingSession.objects.select_related(
         "hall__base", "enterprise", "institution", "city", "county", "campaign"
     )
     if _none(user):
         return qs.none()
-    if user.role in (Role.SAFETY_MANAGER, Role.WORKER):
-        if not user.enterprise_id:
-            return qs.filter(kind=SessionKind.HALL)
-        e = user.enterprise
-        return qs.filter(Q(kind=SessionKind.HALL, city_id=e.city_id) | Q(enterprise_id=e.pk))
-    if user.role == Role.GRID_WORKER and user.grid_id:
-        g = user.grid
-        return qs.filter(Q(kind=SessionKind.HALL, city_id=g.city_id) | Q(enterprise__grid=g))
-    return scope_queryset(
-        user, qs, ScopePaths(city="city", county="county", institution="institution")
-    )
+    q = training_sessions_q(user, Enrollment.objects.all())
+    return qs if q is None else qs.filter(q)
 
 
 @dataclass
@@ -237,13 +227,8 @@ def enrollments_visible(user: Any) -> QuerySet[Enrollment]:
     )
     if _none(user):
         return qs.none()
-    if user.role == Role.WORKER:
-        return qs.filter(trainee__user=user)
-    if user.role == Role.SAFETY_MANAGER:
-        return qs.filter(
-            Q(trainee__enterprise_id=user.enterprise_id) | Q(enterprise_id=user.enterprise_id)
-        )
-    return scope_queryset(user, qs, ENROLLMENT_PATHS)
+    q = training_enrollments_q(user)
+    return qs if q is None else qs.filter(q)
 
 
 def enrollments_of_session(user: Any, session: TrainingSession) -> QuerySet[Enrollment]:
@@ -650,13 +635,8 @@ def feedback_visible(user: Any) -> QuerySet[Feedback]:
         return qs.filter(trainee__user=user)
     if user.role == Role.SAFETY_MANAGER:
         return qs.filter(trainee__enterprise_id=user.enterprise_id)
-    return scope_queryset(
-        user,
-        qs,
-        ScopePaths(
-            city="session__city", county="session__county", institution="session__institution"
-        ),
-    )
+    q = training_read_q(user, session="session", enterprise="trainee__enterprise")
+    return qs if q is None else qs.filter(q)
 
 
 def feedback_scores(user: Any) -> list[dict[str, Any]]:
