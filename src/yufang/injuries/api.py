@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from yufang.accounts.scoping import sees_person_names
 from yufang.enterprises.selectors import enterprise_get
 from yufang.injuries.models import InjuryCase
 from yufang.injuries.selectors import (
@@ -75,7 +76,7 @@ class CaseOut(Schema):
     enterprise_id: int
     enterprise_name: str
     person_name: str
-    id_number_masked: str
+    id_number_masked: str | None
     accident_date: dt.date
     recognition_date: dt.date
     kind: str
@@ -91,6 +92,20 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_enterprise_name(obj: InjuryCase) -> str:
         return obj.enterprise.name
+
+    # Roles that read statistics see the person masked (see docs/injuries.md).
+    @staticmethod
+    def resolve_person_name(obj: InjuryCase, context: dict[str, Any]) -> str:
+        return obj.person_name if _sees_names(context) else obj.person_name_masked
+
+    @staticmethod
+    def resolve_id_number_masked(obj: InjuryCase, context: dict[str, Any]) -> str | None:
+        return obj.id_number_masked if _sees_names(context) else None
+
+
+def _sees_names(context: dict[str, Any] | None) -> bool:
+    request = (context or {}).get("request")
+    return request is not None and sees_person_names(request.user)
 
 
 class CaseIn(Schema):

@@ -207,6 +207,11 @@ class InjuryCase(models.Model):
         return self.case_number
 
     @property
+    def person_name_masked(self) -> str:
+        """The first character only (张*): what roles that read statistics see."""
+        return self.person_name[:1] + "*" * max(len(self.person_name) - 1, 1)
+
+    @property
     def is_lost_time(self) -> bool:
         return lost_time(self.is_death, self.disability_grade, self.lost_workdays)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +28,10 @@ from yufang.accounts.scoping import (
     PROVINCE_WIDE_ROLES,
     ScopePaths,
     home_region,
+    personal_scope_q,
     scope_q,
     scope_queryset,
+    sees_person_names,
 )
 from yufang.enterprises.models import EnterpriseSize, InsuredHeadcount
 from yufang.enterprises.selectors import enterprise_names
@@ -133,6 +135,15 @@ class RateFilter:
         if self.enterprise:
             out["enterprise"] = str(self.enterprise)
         return out
+
+    def years_covered(self) -> int | str:
+        """The year, or the years, the figures of a row not split by year cover."""
+        first, last = self.year_from, self.year_to
+        if first and first == last:
+            return first
+        if first or last:
+            return f"{first or ''}–{last or ''}"
+        return _("all years")
 
     def enterprise_q(self, prefix: str = "enterprise__", *, region_prefix: str | None = None) -> Q:
         """The filter on enterprises' fields through `prefix`; their city and county through
@@ -502,13 +513,15 @@ def rates_need_a_region(user: Any, by: str, f: RateFilter) -> str:
     return _("Rates by grid or by enterprise are shown for one city or county: choose one.")
 
 
-def rate_export_rows(rows: list[RateRow]) -> Iterator[list[Any]]:
+def rate_export_rows(rows: list[RateRow], filters: RateFilter) -> Iterator[list[Any]]:
+    """A row per figure; a row not split by year says which years its figures cover."""
+    years = filters.years_covered()
     for r in rows:
         ir, dr, osha, ltifr = r.injury_rate, r.death_rate, r.osha_rate, r.ltifr
         yield [
             r.key,
             r.label,
-            r.year or "",
+            r.year or years,
             r.cases,
             r.headcount,
             _round(ir.value),
@@ -633,6 +646,7 @@ class CaseFilter:
     death: bool | None = None
     counted: bool = False
     missing_headcount: bool = False
+    search_names: bool = True
 
     @classmethod
     def from_params(cls, params: Any) -> CaseFilter:
@@ -657,11 +671,10 @@ class CaseFilter:
         if self.rates.year_to:
             qs = qs.filter(accident_date__year__lte=self.rates.year_to)
         if self.q:
-            qs = qs.filter(
-                Q(case_number__icontains=self.q)
-                | Q(person_name__icontains=self.q)
-                | Q(enterprise__name__icontains=self.q)
-            )
+            found = Q(case_number__icontains=self.q) | Q(enterprise__name__icontains=self.q)
+            if self.search_names:
+                found |= Q(person_name__icontains=self.q)
+            qs = qs.filter(found)
         if self.kind:
             qs = qs.filter(kind=self.kind)
         if self.counted:
@@ -734,12 +747,19 @@ def _enterprises_without_headcount(
 
 
 def cases_visible(user: Any) -> QuerySet[InjuryCase]:
-    return scope_queryset(user, InjuryCase.objects.all(), CASE_PATHS)
+    """The cases a user may open: their region's, grid's or enterprise's; a worker only
+    their own (`personal_scope_q`)."""
+    q = personal_scope_q(user, CASE_PATHS, person_digest="id_number_digest")
+    return InjuryCase.objects.all() if q is None else InjuryCase.objects.filter(q)
 
 
 def case_list(user: Any, filters: CaseFilter | None = None) -> QuerySet[InjuryCase]:
     qs = cases_visible(user).select_related("enterprise", "enterprise__city", "enterprise__county")
-    return (filters or CaseFilter()).apply(qs)
+    f = filters or CaseFilter()
+    if not sees_person_names(user):
+        # A search by name would tell a masked name's owner: not for those who see it masked.
+        f = replace(f, search_names=False)
+    return f.apply(qs)
 
 
 def case_get(user: Any, pk: int) -> InjuryCase:
@@ -758,6 +778,7 @@ CASE_EXPORT_COLUMNS = (
     ("county", "county"),
     ("person_name", "injured person"),
     ("id_number", "ID number"),
+    ("year", "year"),
     ("accident_date", "accident date"),
     ("recognition_date", "recognition date"),
     ("kind", "kind"),
@@ -771,19 +792,23 @@ CASE_EXPORT_COLUMNS = (
 )
 
 
-def case_export_headers() -> list[str]:
-    return [_(label) for _n, label in CASE_EXPORT_COLUMNS]
+def case_export_headers(*, names: bool = True) -> list[str]:
+    """The export's columns; without `names` (`sees_person_names`) no ID number column."""
+    return [_(label) for n, label in CASE_EXPORT_COLUMNS if names or n != "id_number"]
 
 
-def case_export_rows(qs: QuerySet[InjuryCase]) -> Iterator[list[Any]]:
+def case_export_rows(qs: QuerySet[InjuryCase], *, names: bool = True) -> Iterator[list[Any]]:
+    """A row per case; the year is the accident's, the year a case is counted in. Without
+    `names` the name is masked and the ID number left out."""
     for c in qs.iterator(chunk_size=2000):
+        person = [c.person_name, c.id_number_masked] if names else [c.person_name_masked]
         yield [
             c.case_number,
             c.enterprise.name,
             c.enterprise.credit_code,
             c.enterprise.county.name,
-            c.person_name,
-            c.id_number_masked,
+            *person,
+            c.accident_date.year,
             c.accident_date,
             c.recognition_date,
             c.get_kind_display(),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.scoping import regions_visible
+from yufang.accounts.scoping import regions_visible, sees_person_names
 from yufang.audit.selectors import audit_entries
 from yufang.enterprises.models import EnterpriseSize
 from yufang.enterprises.selectors import enterprises_visible
@@ -64,11 +64,15 @@ def _r(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _export(request: HttpRequest, name: str, rows: list[RateRow]) -> HttpResponse | None:
+def _export(
+    request: HttpRequest, name: str, rows: list[RateRow], filters: RateFilter
+) -> HttpResponse | None:
     kind = request.GET.get("export")
     if kind not in ("xlsx", "csv"):
         return None
-    return spreadsheet_response(name, rate_export_headers(), rate_export_rows(rows), kind=kind)
+    return spreadsheet_response(
+        name, rate_export_headers(), rate_export_rows(rows, filters), kind=kind
+    )
 
 
 def _dashboard_url(**params: Any) -> str:
@@ -314,7 +318,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
             request.user, by=by, filters=filters, per_year=per_year, industry_level=level
         )
     )
-    exported = None if narrow else _export(request, _("injury rates"), rows)
+    exported = None if narrow else _export(request, _("injury rates"), rows, filters)
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -448,8 +452,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     qs = case_list(request.user, filters)
     kind = request.GET.get("export")
     if kind in ("xlsx", "csv"):
+        names = sees_person_names(request.user)
         return spreadsheet_response(
-            _("injury cases"), case_export_headers(), case_export_rows(qs), kind=kind
+            _("injury cases"),
+            case_export_headers(names=names),
+            case_export_rows(qs, names=names),
+            kind=kind,
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     visible = regions_visible(request.user)
@@ -463,6 +471,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "kinds": CaseKind.choices,
             "categories": AccidentCategory.choices,
             "may_create": getattr(request.user, "role", None) in CASE_WRITERS,
+            "shows_names": sees_person_names(request.user),
         },
     )
 
@@ -539,6 +548,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "may_edit": getattr(request.user, "role", None) in CASE_WRITERS,
             "may_reveal": may_reveal_id_number(request.user, case),
+            "shows_names": sees_person_names(request.user),
             "history": audit_entries(request.user, model="injuries.InjuryCase", object_id=str(pk))[
                 :20
             ],
@@ -559,6 +569,7 @@ def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             "revealed": number,
             "may_edit": getattr(request.user, "role", None) in CASE_WRITERS,
             "may_reveal": True,
+            "shows_names": True,
             "history": audit_entries(request.user, model="injuries.InjuryCase", object_id=str(pk))[
                 :20
             ],
