@@ -54,6 +54,17 @@ def worst(*colours: RiskColour | None) -> RiskColour | None:
     return min(present, key=lambda c: COLOUR_RANK[RiskColour(c)]) if present else None
 
 
+def exceedance_colour(ratio: Decimal | None, on: dt.date) -> RiskColour | None:
+    """The colour a measurement at `ratio` times its exposure limit gives; None at or below
+    the limit."""
+    if ratio is None or ratio <= 1:
+        return None
+    for band in policy.value("exposure_exceedance_bands", on):
+        if ratio >= Decimal(str(band["min_ratio"])):
+            return RiskColour(band["colour"])
+    return None
+
+
 @dataclass(frozen=True)
 class AssessmentScore:
     lec_d: Decimal | None
@@ -61,12 +72,18 @@ class AssessmentScore:
     ls_r: int | None
     ls_colour: RiskColour | None
     colour: RiskColour | None
+    exposure_ratio: Decimal | None = None
+    exposure_colour: RiskColour | None = None
 
 
-def assessment_score(assessment: Any, *, found_major: bool) -> AssessmentScore:
-    """The stated rule for an assessment's colour: the worst of its LEC colour, its L×S colour
-    and red when it found a major hazard (a major hazard is a red risk in the four-colour
-    grading). None when the assessment has neither score nor major finding."""
+def assessment_score(
+    assessment: Any, *, found_major: bool, exposure_ratio: Decimal | None = None
+) -> AssessmentScore:
+    """The stated rule for an assessment's colour: the worst of its LEC colour, its L×S
+    colour, the colour of its worst measurement above an exposure limit (`exposure_ratio`:
+    the largest measured value / limit) and red when it found a major hazard (a major hazard
+    is a red risk in the four-colour grading). None when the assessment has no score, no
+    exceedance and no major finding."""
     on = assessment.visited_on or assessment.planned_on or timezone.localdate()
     d = r = None
     lc = sc = None
@@ -76,8 +93,17 @@ def assessment_score(assessment: Any, *, found_major: bool) -> AssessmentScore:
     if assessment.ls_l and assessment.ls_s:
         r = assessment.ls_l * assessment.ls_s
         sc = ls_colour(r, on)
-    colour = worst(lc, sc, RiskColour.RED if found_major else None)
-    return AssessmentScore(d, lc, r, sc, colour)
+    ec = exceedance_colour(exposure_ratio, on)
+    colour = worst(lc, sc, ec, RiskColour.RED if found_major else None)
+    return AssessmentScore(
+        lec_d=d,
+        lec_colour=lc,
+        ls_r=r,
+        ls_colour=sc,
+        colour=colour,
+        exposure_ratio=exposure_ratio if ec else None,
+        exposure_colour=ec,
+    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +155,23 @@ def agents(on: dt.date) -> dict[str, tuple[str, str, str]]:
 class Exceedance:
     limits: list[ExposureLimit]
     exceeded: bool | None  # None: no limit of this kind for the agent on that date
+    value: Decimal | None = None
+
+    @property
+    def worst(self) -> ExposureLimit | None:
+        """The limit the value exceeds most (by ratio), when it exceeds one."""
+        if not self.exceeded or self.value is None:
+            return None
+        return max(self.limits, key=lambda lim: self.value / lim.value)  # type: ignore[operator]
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """The measured value / the limit it exceeds most, to two decimals; None within
+        limits."""
+        lim = self.worst
+        if lim is None or self.value is None:
+            return None
+        return (self.value / lim.value).quantize(Decimal("0.01"))
 
     @property
     def limit_text(self) -> str:
@@ -146,4 +189,4 @@ def exceedance(*, agent: str, sample_type: str, value: Decimal, sampled_on: dt.d
     ]
     if not limits:
         return Exceedance([], None)
-    return Exceedance(limits, any(value > lim.value for lim in limits))
+    return Exceedance(limits, any(value > lim.value for lim in limits), value)

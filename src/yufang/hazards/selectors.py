@@ -284,23 +284,32 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     answers = {a.item_id: a for a in assessment.answers.all()}
     items = list(assessment.checklist.items.all())
     hazards = list(assessment.hazards.order_by("id"))
+    measurements = measurement_rows(assessment)
     score = scoring.assessment_score(
-        assessment, found_major=any(h.level == HazardLevel.MAJOR for h in hazards)
+        assessment,
+        found_major=any(h.level == HazardLevel.MAJOR for h in hazards),
+        exposure_ratio=worst_ratio(r.exceedance for r in measurements),
     )
     return {
         "rows": [(item, answers.get(item.pk)) for item in items],
         "answered": len(answers),
         "failed": sum(1 for a in answers.values() if a.result == "fail"),
         "score": score,
-        "measurements": measurement_rows(assessment),
+        "measurements": measurements,
         "hazards": hazards,
         "photos": list(assessment.photos.all()),
     }
 
 
+def worst_ratio(exceedances: Iterable[scoring.Exceedance]) -> Any:
+    """The largest measured value / exposure limit among measurements above their limit."""
+    ratios = [e.ratio for e in exceedances if e.ratio is not None]
+    return max(ratios) if ratios else None
+
+
 def enterprise_risk_colours(enterprise_ids: Iterable[int]) -> dict[int, RiskColour | None]:
     """Each enterprise's risk colour from its latest completed assessment, by the rule in
-    `scoring.assessment_score`. Derived on read (two queries), never stored."""
+    `scoring.assessment_score`. Derived on read (three queries), never stored."""
     ids = list(enterprise_ids)
     latest: dict[int, Assessment] = {}
     for a in (
@@ -313,9 +322,20 @@ def enterprise_risk_colours(enterprise_ids: Iterable[int]) -> dict[int, RiskColo
         .order_by("enterprise_id", "completed_at", "id")
     ):
         latest[a.enterprise_id] = a
+    exceedances: dict[int, list[scoring.Exceedance]] = defaultdict(list)
+    for m in Measurement.objects.filter(assessment_id__in=[a.pk for a in latest.values()]):
+        exceedances[m.assessment_id].append(
+            scoring.exceedance(
+                agent=m.agent, sample_type=m.sample_type, value=m.value, sampled_on=m.sampled_on
+            )
+        )
     return {
         i: (
-            scoring.assessment_score(latest[i], found_major=latest[i].found_major).colour  # type: ignore[attr-defined]
+            scoring.assessment_score(
+                latest[i],
+                found_major=latest[i].found_major,  # type: ignore[attr-defined]
+                exposure_ratio=worst_ratio(exceedances[latest[i].pk]),
+            ).colour
             if i in latest
             else None
         )

@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yufang import policy
@@ -506,9 +506,59 @@ def assessment_complete(*, actor: Any, assessment: Assessment) -> list[Hazard]:
             )
             for a in failed
         ]
+        hazards += [
+            _hazard_new(
+                actor=actor,
+                enterprise=assessment.enterprise,
+                assessment=assessment,
+                topic=Topic.OCCUPATIONAL_HEALTH,
+                level=HazardLevel.ORDINARY,
+                description=_exceedance_description(m, e),
+                location=m.location,
+                at=now,
+            )
+            for m, e in _exceeded_measurements(assessment)
+        ]
     if hazards:
         _notify_found(assessment.enterprise, hazards)
     return hazards
+
+
+def _exceeded_measurements(
+    assessment: Assessment,
+) -> list[tuple[Measurement, scoring.Exceedance]]:
+    found = []
+    for m in assessment.measurements.order_by("id"):
+        e = scoring.exceedance(
+            agent=m.agent, sample_type=m.sample_type, value=m.value, sampled_on=m.sampled_on
+        )
+        if e.exceeded:
+            found.append((m, e))
+    return found
+
+
+def _exceedance_description(m: Measurement, e: scoring.Exceedance) -> str:
+    """An occupational-disease hazard's description: the measurement, the limit it exceeds
+    and by how much. Written in the platform's language: a record, not a page."""
+    limit = e.worst
+    assert limit is not None  # only exceeded measurements come here
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(
+            "%(agent)s measured at %(value)s %(unit)s (%(sample)s, %(date)s) exceeds its "
+            "occupational exposure limit %(type)s %(limit)s %(unit)s: %(ratio)s times the limit."
+        ) % {
+            "agent": limit.name,
+            "value": f"{m.value.normalize():f}",
+            "unit": m.unit,
+            "sample": SampleType(m.sample_type).label,
+            "date": m.sampled_on.isoformat(),
+            "type": limit.type,
+            "limit": limit.value,
+            "ratio": e.ratio,
+        }
+        if m.location:
+            text += " " + _("Sampling point: %(location)s.") % {"location": m.location}
+    return str(text)
 
 
 def _hazard_new(
