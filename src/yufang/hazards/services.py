@@ -541,7 +541,8 @@ def _exceedance_description(m: Measurement, e: scoring.Exceedance) -> str:
     """An occupational-disease hazard's description: the measurement, the limit it exceeds
     and by how much. Written in the platform's language: a record, not a page."""
     limit = e.worst
-    assert limit is not None  # only exceeded measurements come here
+    if limit is None:  # within its limits: no finding to describe
+        return ""
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
             "%(agent)s measured at %(value)s %(unit)s (%(sample)s, %(date)s) exceeds its "
