@@ -37,7 +37,9 @@ api = NinjaAPI(
     version="1",
     description="Work-injury prevention programme (工伤预防) platform API.",
     urls_namespace="api",
-    auth=[django_auth, BearerToken()],
+    # The bearer token is asked first: session auth refuses an unsafe request without a CSRF
+    # token before the next method is tried, so a client with only a token could not write.
+    auth=[BearerToken(), django_auth],
 )
 
 

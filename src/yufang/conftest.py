@@ -12,6 +12,7 @@ from django.core.management import call_command
 from yufang.accounts.models import Role, User
 from yufang.enterprises.models import Enterprise
 from yufang.grid.models import Grid
+from yufang.tests.clients import ApiClient, FormClient
 from yufang.tests.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -26,6 +27,29 @@ from yufang.tests.factories import (
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         call_command("import_reference", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def client() -> FormClient:
+    """The pages as a browser sees them: CSRF enforced, tokens only from the forms served."""
+    return FormClient()
+
+
+@pytest.fixture
+def api_client(live_server: Any, reference_data: None) -> Any:
+    """A client system against the live server: `api_client(user)` has a bearer token."""
+    from yufang.accounts.services import api_token_issue
+
+    opened: list[ApiClient] = []
+
+    def for_user(user: User | None = None) -> ApiClient:
+        key = api_token_issue(user=user)[0] if user is not None else None
+        opened.append(ApiClient(live_server.url, key))
+        return opened[-1]
+
+    yield for_user
+    for c in opened:
+        c.close()
 
 
 @pytest.fixture(autouse=True)
@@ -155,6 +179,37 @@ def page(browser: Any, live_server: Any, reference_data: None) -> Any:
     new_page.base_url = live_server.url  # type: ignore[attr-defined]
     yield new_page
     context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any, reference_data: None) -> Any:
+    """A 390-px phone (touch, mobile user agent) for the field roles."""
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15000)
+    new_page = context.new_page()
+    new_page.base_url = live_server.url  # type: ignore[attr-defined]
+    yield new_page
+    context.close()
+
+
+def assert_fits_phone(page: Any) -> None:
+    """Nothing on a 390-px page is wider than the screen, and no table cell is squeezed to
+    a character a line (a cell narrower than 3 em holding more than 4 characters)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page is {overflow}px wider than the phone"
+    squeezed = page.evaluate(
+        """() => [...document.querySelectorAll('td, th, .card-title, h1, h2, h3')]
+          .filter(e => e.offsetParent !== null && e.innerText.trim().length > 4)
+          .filter(e => e.getBoundingClientRect().width < 3 * parseFloat(getComputedStyle(e).fontSize))
+          .map(e => e.innerText.trim().slice(0, 20))"""
+    )
+    assert not squeezed, f"squeezed to a character a line: {squeezed[:5]}"
 
 
 def browser_login(page: Any, username: str, password: str) -> None:

@@ -95,9 +95,9 @@ def test_staff_schedule_a_session_through_the_form(
         "ends_at": f"{day}T12:00",
         "class_hours": "3",
     }
-    response = client.post("/training/sessions/new/", data)
+    response = client.submit("/training/sessions/new/", data)
     assert response.status_code == 302
-    again = client.post("/training/sessions/new/", {**data, "trainer": "钱老师"})
+    again = client.submit("/training/sessions/new/", {**data, "trainer": "钱老师"})
     assert again.status_code == 200
     assert "The hall is booked" in again.content.decode() or "体验馆" in again.content.decode()
 
@@ -109,14 +109,21 @@ def test_manager_uploads_a_roster_with_errors_and_sees_the_row(
     client.force_login(world.people[Role.SAFETY_MANAGER])
     roster = io.BytesIO(write_csv(["姓名", "身份证号"], [["张三", "123"]]))
     roster.name = "roster.csv"
-    response = client.post(
-        f"/training/sessions/{session.pk}/book/", {"roster": roster}, follow=True
+    response = client.submit(
+        f"/training/sessions/{session.pk}/",
+        {"roster": roster},
+        action=f"/training/sessions/{session.pk}/book/",
+        follow=True,
     )
     assert "roster-errors" in response.content.decode()
     assert not Enrollment.objects.exists()
     good = io.BytesIO(write_csv(["姓名", "身份证号"], [["张三", id_number(1)]]))
     good.name = "roster.csv"
-    client.post(f"/training/sessions/{session.pk}/book/", {"roster": good})
+    client.submit(
+        f"/training/sessions/{session.pk}/",
+        {"roster": good},
+        action=f"/training/sessions/{session.pk}/book/",
+    )
     assert Enrollment.objects.filter(status="booked").count() == 1
 
 
@@ -126,7 +133,11 @@ def test_worker_signs_up_and_sees_their_check_in_code(
     session = schedule(staff, hall)
     worker = world.people[Role.WORKER]
     client.force_login(worker)
-    client.post(f"/training/sessions/{session.pk}/sign-up/", {"id_number": id_number(5)})
+    client.submit(
+        f"/training/sessions/{session.pk}/",
+        {"id_number": id_number(5)},
+        action=f"/training/sessions/{session.pk}/sign-up/",
+    )
     enrollment = Enrollment.objects.get()
     page = client.get(f"/training/sessions/{session.pk}/").content.decode()
     assert f"/training/enrollments/{enrollment.pk}/qr.png" in page
@@ -441,7 +452,7 @@ def test_api_cancel_promotes_waitlist_and_session_cancel(
 def test_staff_edit_a_bank_question_through_the_form(client: Any, world: Any, bank: int) -> None:
     client.force_login(world.people[Role.INSTITUTION_STAFF])
     question = Question.objects.get(code="Q001")
-    bad = client.post(
+    bad = client.submit(
         f"/training/questions/{question.pk}/",
         {
             "topic": "injury_insurance",
@@ -453,7 +464,7 @@ def test_staff_edit_a_bank_question_through_the_form(client: Any, world: Any, ba
     )
     assert bad.status_code == 200
     assert "form-errors" in bad.content.decode()
-    good = client.post(
+    good = client.submit(
         f"/training/questions/{question.pk}/",
         {
             "topic": "injury_insurance",
