@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from yufang import policy
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import may_write_at
 from yufang.audit.services import audit_update, snapshot
-from yufang.enterprises.models import Enterprise
+from yufang.enterprises.models import Enterprise, EnterpriseSize
 from yufang.enterprises.services import (
     EnterpriseFields,
     RegistryLookups,
@@ -20,6 +23,47 @@ from yufang.enterprises.services import (
 from yufang.imports.registry import Column, Progress, RowError, Validated
 
 BATCH = 1000
+
+
+def _in_codes(industry_code: str, codes: list[str]) -> bool:
+    """Whether a GB/T 4754 code falls under one of a sector's codes: a prefix ("701") or a
+    range of two-digit divisions ("06-46")."""
+    for code in codes:
+        if "-" in code:
+            low, high = code.split("-")
+            if low <= industry_code[:2] <= high:
+                return True
+        elif industry_code.startswith(code):
+            return True
+    return False
+
+
+def size_from_headcount(industry_code: str, headcount: int, on: dt.date) -> str | None:
+    """The size the national rule gives an enterprise of this industry with this many people,
+    where people alone decide it (`enterprise_size_by_headcount`); None where they do not."""
+    sectors = policy.value("enterprise_size_by_headcount", on)
+    sector = next((s for s in sectors if _in_codes(industry_code, s["codes"])), sectors[-1])
+    bounds = sector["employees"]
+    if not bounds:
+        return None
+    if headcount < bounds["small"]:
+        return EnterpriseSize.MICRO.value
+    if sector.get("other_measure"):
+        # Large, medium and small must reach every measure's bound; people alone cannot show it.
+        return None
+    if headcount >= bounds["large"]:
+        return EnterpriseSize.LARGE.value
+    if headcount >= bounds["medium"]:
+        return EnterpriseSize.MEDIUM.value
+    return EnterpriseSize.SMALL.value
+
+
+def _headcount_year(value: Any, today: dt.date) -> int | None:
+    """The year chosen in the form or the API for headcounts without one, or None."""
+    text = str(value or "").strip()
+    if text.isdigit() and 2000 <= int(text) <= today.year:
+        return int(text)
+    return None
 
 
 class EnterpriseImporter:
@@ -65,7 +109,17 @@ class EnterpriseImporter:
             True,
             ("行业代码", "国民经济行业代码", "industry_code"),
         ),
-        Column("size", _lazy("size"), True, ("规模", "企业规模")),
+        Column(
+            "size",
+            _lazy("size"),
+            False,
+            ("规模", "企业规模"),
+            accepted=("大型", "中型", "小型", "微型", "large", "medium", "small", "micro"),
+            default=_lazy(
+                "derived from the insured headcount where the national size rule allows it, "
+                "else left blank"
+            ),
+        ),
         Column(
             "risk_class_override",
             _lazy("risk class override"),
@@ -80,8 +134,21 @@ class EnterpriseImporter:
         ),
         Column("latitude", _lazy("latitude"), False, ("纬度", "lat")),
         Column("longitude", _lazy("longitude"), False, ("经度", "lng", "lon")),
-        Column("is_key_industry", _lazy("key industry"), False, ("重点行业",)),
-        Column("headcount_year", _lazy("headcount year"), False, ("参保年度", "年度")),
+        Column(
+            "is_key_industry",
+            _lazy("key industry"),
+            False,
+            ("重点行业",),
+            accepted=("是", "否", "yes", "no", "1", "0"),
+            default=_lazy("from the industry"),
+        ),
+        Column(
+            "headcount_year",
+            _lazy("headcount year"),
+            False,
+            ("参保年度", "年度"),
+            default=_lazy("the year chosen in the import form"),
+        ),
         Column("insured_headcount", _lazy("insured headcount"), False, ("参保人数",)),
     ]
 
@@ -89,16 +156,60 @@ class EnterpriseImporter:
         self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]
     ) -> Validated:
         lookups = RegistryLookups(preload=True)
+        today = timezone.localdate()
         update_existing = bool(options.get("update_existing"))
+        year = _headcount_year(options.get("headcount_year"), today)
+        result = Validated()
+        given = records[0][1].keys() if records else set()
+        if "insured_headcount" in given and "headcount_year" not in given and year is None:
+            # A headcount is a year's: never guess the year.
+            result.errors.append(
+                RowError(
+                    0,
+                    "headcount_year",
+                    _(
+                        "The file gives insured headcounts but no year: add a year column or "
+                        "choose the year in the import form."
+                    ),
+                )
+            )
+            return result
         codes = [r.get("credit_code", "").strip().upper() for _n, r in records]
         existing = dict(
             Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
         )
         seen: dict[str, int] = {}
-        result = Validated()
         for number, record in records:
+            count_raw = record.get("insured_headcount", "").strip()
+            year_missing = bool(count_raw) and not record.get("headcount_year", "").strip()
+            if year_missing and year is not None:
+                record = {**record, "headcount_year": str(year)}
+            size_raw = record.get("size", "").strip()
             cleaned = enterprise_clean(record, lookups=lookups)
+            if year_missing and year is None:
+                cleaned.errors["headcount_year"] = _(
+                    "The insured headcount has no year: fill in the year or choose it in the "
+                    "import form."
+                )
             code = cleaned.values.get("credit_code", "")
+            derived = False
+            if not size_raw:
+                cleaned.errors.pop("size", None)
+                size = (
+                    size_from_headcount(
+                        record.get("industry", "").strip().upper(),
+                        cleaned.insured_headcount,
+                        today,
+                    )
+                    if cleaned.insured_headcount is not None
+                    else None
+                )
+                derived = size is not None
+                if size is None and existing.get(code):
+                    # An update without a size keeps the size registered.
+                    cleaned.values.pop("size", None)
+                else:
+                    cleaned.values["size"] = size or ""
             if code and code in seen:
                 cleaned.errors["credit_code"] = _("Same credit code as row %(row)s.") % {
                     "row": seen[code]
@@ -131,6 +242,9 @@ class EnterpriseImporter:
                         "county": record.get("county", ""),
                         "industry": record.get("industry", ""),
                         "risk_class": cleaned.values.get("risk_class"),
+                        "size": _size_shown(cleaned.values.get("size"), derived=derived),
+                        "insured_headcount": cleaned.insured_headcount,
+                        "headcount_year": cleaned.headcount_year,
                         "action": _("update") if existing.get(code) else _("create"),
                     }
                 )
@@ -170,6 +284,15 @@ class EnterpriseImporter:
                 progress(done)
         progress(done)
         return {"created": len(new), "updated": len(old)}
+
+
+def _size_shown(size: str | None, *, derived: bool) -> str:
+    if not size:
+        return _("not known")
+    label = str(EnterpriseSize(size).label)
+    return (
+        _("%(size)s (derived from the insured headcount)") % {"size": label} if derived else label
+    )
 
 
 enterprise_importer = EnterpriseImporter()

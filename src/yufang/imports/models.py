@@ -18,6 +18,7 @@ class ImportJob(models.Model):
         RUNNING = "running", _("importing")
         DONE = "done", _("imported")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     kind = models.CharField(_("kind"), max_length=40)
     created_by = models.ForeignKey(

@@ -7,6 +7,7 @@ transaction, reporting progress.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -22,6 +23,10 @@ class Column:
     # Header words that map to this column without asking (Chinese and English).
     aliases: tuple[str, ...] = ()
     help: str | Promise = ""
+    # The values a coded column accepts (shown on the import page and in the template).
+    accepted: tuple[str | Promise, ...] = ()
+    # What an empty cell of an optional column becomes (shown in the preview).
+    default: str | Promise = ""
 
 
 @dataclass
@@ -84,18 +89,82 @@ def importers() -> list[Importer]:
     return list(_IMPORTERS.values())
 
 
+# Words a bureau's headers add around a column's name ("所在区县代码" is the county).
+_HEADER_NOISE = ("所在", "所属", "代码", "编码", "名称")
+_CODE_WORDS = ("代码", "编码", "code")
+
+
 def _norm(text: str) -> str:
-    return "".join(text.lower().split()).replace("_", "").replace("（", "(").replace("）", ")")
+    """A header as typed, without case, spaces, underscores or full-width forms."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split()).replace("_", "")
+
+
+def header_words(text: str) -> str:
+    """A header's words: `_norm`, then 所在/所属/代码/编码/名称 dropped."""
+    text = _norm(text)
+    for noise in _HEADER_NOISE:
+        text = text.replace(noise, "")
+    return text
+
+
+def _says_code(text: str) -> bool:
+    return any(word in _norm(text) for word in _CODE_WORDS)
 
 
 def guess_mapping(columns: list[Column], headers: list[str]) -> dict[str, str]:
-    """Target column → file header, by name or alias; unmatched columns are left out."""
-    by_norm = {_norm(h): h for h in headers if h}
+    """Target column → file header; unmatched columns are left out. One helper for every
+    kind of import.
+
+    A header that is a column's name, label or alias as typed wins; then headers are
+    matched by their words (`header_words`), so "所在区县代码" finds the county's "区县代码".
+    Each header feeds one column. When two headers have the same words ("行业代码" and
+    "行业名称"), a column whose aliases are codes takes the one that says code.
+    """
     mapping: dict[str, str] = {}
+    used: set[str] = set()
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        if h:
+            by_norm.setdefault(_norm(h), h)
     for column in columns:
         for word in (column.name, str(column.label), *column.aliases):
             header = by_norm.get(_norm(word))
-            if header is not None:
+            if header is not None and header not in used:
                 mapping[column.name] = header
+                used.add(header)
                 break
+    by_words: dict[str, list[str]] = {}
+    for h in headers:
+        if h and (words := header_words(h)):
+            by_words.setdefault(words, []).append(h)
+    for column in columns:
+        if column.name in mapping:
+            continue
+        wants_code = any(_says_code(w) for w in column.aliases)
+        for word in (column.name, str(column.label), *column.aliases):
+            candidates = [h for h in by_words.get(header_words(word), ()) if h not in used]
+            if not candidates:
+                continue
+            candidates.sort(key=lambda h: _says_code(h) != wants_code)
+            mapping[column.name] = candidates[0]
+            used.add(candidates[0])
+            break
     return mapping
+
+
+def header_matches(
+    columns: list[Column], headers: list[str], mapping: dict[str, str]
+) -> list[dict[str, str]]:
+    """Each header of a file and the column it feeds ("" when none), as the preview shows
+    them."""
+    by_header = {header: name for name, header in mapping.items()}
+    labels = {c.name: str(c.label) for c in columns}
+    return [
+        {
+            "header": h,
+            "column": by_header.get(h, ""),
+            "label": labels.get(by_header.get(h, ""), ""),
+        }
+        for h in headers
+        if h
+    ]

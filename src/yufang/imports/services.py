@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.imports.models import ColumnMapping, ImportJob
-from yufang.imports.registry import Importer, RowError, Validated, guess_mapping, importer_for
+from yufang.imports.registry import (
+    Importer,
+    RowError,
+    Validated,
+    guess_mapping,
+    header_matches,
+    importer_for,
+)
 from yufang.lib.bulk import collector_paused
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import SpreadsheetError, Table, read_table
@@ -45,7 +52,8 @@ def _refuse_size(size: int) -> None:
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportRefused(
             _("The file is %(size)s; at most %(max)s may be uploaded.")
-            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)},
+            "file",
         )
 
 
@@ -54,7 +62,7 @@ def import_read(data: bytes) -> Table:
     try:
         return read_table(data)
     except SpreadsheetError as exc:
-        raise ImportRefused(str(exc)) from exc
+        raise ImportRefused(str(exc), "file") from exc
 
 
 def _records(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
@@ -65,8 +73,10 @@ def _records(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str,
 
 
 def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
-    """Validate the whole table into the job's status, errors and preview."""
+    """Validate the whole table into the job's status, errors and preview (with the column
+    each header was matched to)."""
     job.total_rows = len(table.rows)
+    headers = header_matches(importer.columns, table.headers, job.column_mapping)
     missing = [c for c in importer.columns if c.required and c.name not in job.column_mapping]
     if missing:
         job.errors = [
@@ -78,7 +88,7 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
             for c in missing
         ]
         job.status = ImportJob.Status.INVALID
-        job.result = {"preview": []}
+        job.result = {"preview": [], "headers": headers}
         return Validated()
     validated = importer.validate(
         _records(table, job.column_mapping), user=job.created_by, options=job.options
@@ -90,8 +100,31 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
         if job.errors and (not skip_invalid or not validated.rows)
         else ImportJob.Status.PREVIEW
     )
-    job.result = {"preview": validated.preview[:PREVIEW_ROWS], "valid_rows": len(validated.rows)}
+    job.result = {
+        "preview": validated.preview[:PREVIEW_ROWS],
+        "valid_rows": len(validated.rows),
+        "headers": headers,
+    }
     return validated
+
+
+def import_options(
+    *, update_existing: bool = False, skip_invalid_rows: bool = False, headcount_year: Any = None
+) -> dict[str, Any]:
+    """The user's choices for an import, as the pages and the API take them. A year for
+    headcounts given without one is asked, never guessed."""
+    options: dict[str, Any] = {
+        "update_existing": bool(update_existing),
+        "skip_invalid_rows": bool(skip_invalid_rows),
+    }
+    text = "" if headcount_year is None else str(headcount_year).strip()
+    if text:
+        if not (text.isdigit() and 2000 <= int(text) <= timezone.localdate().year):
+            raise ImportRefused(
+                _("Not a valid year: %(value)s") % {"value": text}, "headcount_year"
+            )
+        options["headcount_year"] = int(text)
+    return options
 
 
 @transaction.atomic
@@ -163,12 +196,36 @@ def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
     if job.created_by_id != actor.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
     if job.status != ImportJob.Status.PREVIEW:
-        raise ImportRefused(_("Only a file without errors can be imported."))
+        raise ImportRefused(
+            _("This import has been cancelled.")
+            if job.status == ImportJob.Status.CANCELLED
+            else _("Only a file without errors can be imported.")
+        )
     job.status = ImportJob.Status.QUEUED
     job.save(update_fields=["status"])
     from yufang.imports.tasks import import_job_run_task
 
     transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Drop an import that has not started: nothing is written, the stored file is deleted."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file can cancel it."))
+    if job.status not in (
+        ImportJob.Status.INVALID,
+        ImportJob.Status.PREVIEW,
+        ImportJob.Status.QUEUED,
+    ):
+        raise ImportRefused(_("This import has already run and cannot be cancelled."))
+    job.status = ImportJob.Status.CANCELLED
+    job.finished_at = timezone.now()
+    if job.file:
+        job.file.delete(save=False)
+    job.save(update_fields=["status", "finished_at", "file"])
     return job
 
 

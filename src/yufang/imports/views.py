@@ -6,19 +6,27 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
 from yufang.imports.models import ImportJob
 from yufang.imports.registry import importer_for
-from yufang.imports.selectors import column_mappings, import_job_get, import_jobs
+from yufang.imports.selectors import (
+    column_mappings,
+    import_job_get,
+    import_jobs,
+    import_template_xlsx,
+)
 from yufang.imports.services import (
     ImportRefused,
+    import_job_cancel,
     import_job_confirm,
     import_job_create,
     import_job_headers,
     import_job_progress,
     import_job_remap,
+    import_options,
 )
 
 
@@ -39,14 +47,15 @@ def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         mapping = mappings.filter(pk=request.POST.get("mapping") or 0).first()
-        options = {
-            "update_existing": request.POST.get("update_existing") == "1",
-            "skip_invalid_rows": request.POST.get("skip_invalid_rows") == "1",
-        }
         if upload is None:
             error = _("Choose a file to upload.")
         else:
             try:
+                options = import_options(
+                    update_existing=request.POST.get("update_existing") == "1",
+                    skip_invalid_rows=request.POST.get("skip_invalid_rows") == "1",
+                    headcount_year=request.POST.get("headcount_year"),
+                )
                 job = import_job_create(
                     actor=request.user, kind=kind, upload=upload, options=options, mapping=mapping
                 )
@@ -55,8 +64,30 @@ def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
             else:
                 return redirect("imports:detail", pk=job.pk)
     return render(
-        request, "imports/new.html", {"importer": importer, "mappings": mappings, "error": error}
+        request,
+        "imports/new.html",
+        {
+            "importer": importer,
+            "mappings": mappings,
+            "error": error,
+            "asks_year": any(c.name == "headcount_year" for c in importer.columns),
+        },
     )
+
+
+@login_required
+def job_template(request: AuthedRequest, kind: str) -> HttpResponse:
+    """An empty file of this kind, with a sheet of the values each column accepts."""
+    try:
+        importer = importer_for(kind)
+    except KeyError as exc:
+        raise Http404(kind) from exc
+    response = HttpResponse(
+        import_template_xlsx(importer),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
 
 
 @login_required
@@ -69,6 +100,8 @@ def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         else []
     )
     errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
+    preview = job.result.get("preview") or []
+    labels = {**_PREVIEW_LABELS, **{c.name: c.label for c in importer.columns}}
     return render(
         request,
         "imports/detail.html",
@@ -78,8 +111,23 @@ def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "headers": headers,
             "page_obj": errors,
             "progress": import_job_progress(job),
+            "preview_head": [labels.get(k, k) for k in (preview[0] if preview else {})],
+            "matched": [
+                {**m, "label": labels.get(m["column"], "")} for m in job.result.get("headers", [])
+            ],
+            "may_cancel": job.status in _CANCELLABLE,
         },
     )
+
+
+_CANCELLABLE = (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW, ImportJob.Status.QUEUED)
+# Preview fields that are not columns of the file.
+_PREVIEW_LABELS = {
+    "row": _lazy("Row"),
+    "action": _lazy("action"),
+    "risk_class": _lazy("insurance risk class"),
+    "previous": _lazy("recorded before"),
+}
 
 
 @login_required
@@ -106,6 +154,17 @@ def job_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
     try:
         import_job_confirm(actor=request.user, job=job)
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def job_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = import_job_get(request.user, pk)
+    try:
+        import_job_cancel(actor=request.user, job=job)
     except ImportRefused as exc:
         messages.error(request, exc.message)
     return redirect("imports:detail", pk=pk)

@@ -1,0 +1,127 @@
+"""A bureau's enterprise file: no size column, its own header words, headcounts with a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from yufang.accounts.models import Role
+from yufang.enterprises.importers import size_from_headcount
+from yufang.enterprises.models import Enterprise, InsuredHeadcount
+from yufang.imports.models import ImportJob
+from yufang.imports.services import (
+    ImportRefused,
+    import_job_confirm,
+    import_job_create,
+    import_options,
+)
+from yufang.tests.factories import persona, region, valid_credit_code
+
+pytestmark = pytest.mark.django_db
+
+BUREAU_HEADER = "统一社会信用代码,单位名称,所在区县代码,所属行业代码,参保人数,年度\n"
+
+
+@pytest.fixture
+def official(db):
+    return persona(Role.CITY_OFFICIAL, region=region("370200"))
+
+
+def upload(official, body: str, **options):
+    return import_job_create(
+        actor=official,
+        kind="enterprises",
+        upload=SimpleUploadedFile("bureau.csv", body.encode()),
+        options=import_options(**options),
+    )
+
+
+def line(n: int, industry: str, people: str, year: str = "2024") -> str:
+    return f"{valid_credit_code(2000 + n)},青岛局{n}有限公司,370211,{industry},{people},{year}\n"
+
+
+def test_a_file_without_a_size_column_is_imported(official, django_capture_on_commit_callbacks):
+    job = upload(official, BUREAU_HEADER + line(1, "1311", "50") + line(2, "1311", "8"))
+    assert job.status == ImportJob.Status.PREVIEW, job.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(actor=official, job=job)
+    sizes = dict(Enterprise.objects.values_list("name", "size"))
+    # Industry counts revenue too: 50 people say nothing, 8 people make it micro.
+    assert sizes == {"青岛局1有限公司": "", "青岛局2有限公司": "micro"}
+
+
+def test_the_preview_marks_a_derived_size_and_names_the_matched_columns(official):
+    job = upload(official, BUREAU_HEADER + line(1, "8010", "150") + line(2, "1311", "50"))
+    first, second = job.result["preview"]
+    assert first["size"] == "medium (derived from the insured headcount)"
+    assert second["size"] == "not known"
+    matched = {m["header"]: m["column"] for m in job.result["headers"]}
+    assert matched["所在区县代码"] == "county"
+    assert matched["所属行业代码"] == "industry"
+    assert matched["年度"] == "headcount_year"
+
+
+def test_a_size_given_in_the_file_is_kept(official):
+    body = "统一社会信用代码,企业名称,县区代码,行业代码,规模\n"
+    body += f"{valid_credit_code(9)},青岛规模有限公司,370211,8010,大型\n"
+    job = upload(official, body)
+    assert job.result["preview"][0]["size"] == "large"
+
+
+@pytest.mark.parametrize(
+    ("industry", "people", "size"),
+    [
+        ("8010", 5, "micro"),
+        ("8010", 10, "small"),
+        ("8010", 100, "medium"),
+        ("8010", 300, "large"),
+        ("1311", 19, "micro"),
+        ("1311", 20, None),
+        ("1311", 5000, None),
+        ("4790", 3, None),  # construction counts no people
+        ("7020", 99, "micro"),  # property management: micro below 100
+    ],
+)
+def test_the_national_size_rule_by_people(industry, people, size):
+    assert size_from_headcount(industry, people, dt.date(2024, 1, 1)) == size
+
+
+def test_a_headcount_without_a_year_is_refused_not_stored_for_this_year(official):
+    body = "统一社会信用代码,企业名称,县区代码,行业代码,参保人数\n"
+    body += f"{valid_credit_code(1)},青岛无年度有限公司,370211,8010,40\n"
+    job = upload(official, body)
+    assert job.status == ImportJob.Status.INVALID
+    assert job.errors[0]["field"] == "headcount_year"
+    assert "year" in job.errors[0]["message"]
+
+
+def test_a_blank_year_cell_is_refused(official):
+    job = upload(official, BUREAU_HEADER + line(1, "8010", "40", year=""))
+    assert job.status == ImportJob.Status.INVALID
+    assert job.errors == [
+        {
+            "row": 2,
+            "field": "headcount_year",
+            "message": "The insured headcount has no year: fill in the year or choose it in "
+            "the import form.",
+        }
+    ]
+
+
+def test_the_year_chosen_in_the_form_is_used(official, django_capture_on_commit_callbacks):
+    body = "统一社会信用代码,企业名称,县区代码,行业代码,参保人数\n"
+    body += f"{valid_credit_code(1)},青岛有年度有限公司,370211,8010,40\n"
+    job = upload(official, body, headcount_year="2023")
+    assert job.status == ImportJob.Status.PREVIEW, job.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(actor=official, job=job)
+    assert list(InsuredHeadcount.objects.values_list("year", "insured_headcount")) == [(2023, 40)]
+
+
+def test_a_year_in_the_future_is_refused_in_the_form():
+    with pytest.raises(ImportRefused) as caught:
+        import_options(headcount_year=str(timezone.localdate().year + 2))
+    assert "headcount_year" in caught.value.errors
