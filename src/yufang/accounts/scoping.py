@@ -349,3 +349,68 @@ def training_read_q(user: Any, *, session: str, enterprise: str) -> Q | None:
         ),
         ScopePaths.via_enterprise(enterprise),
     )
+
+# Which of an enterprise's fields each role may write (the keys of `enterprise_clean`'s input,
+# the API's and the import columns'). Industry, risk class, region, size and headcounts set the
+# premium and the injury rates: they are the HRSS bureau's data. Contact and location details
+# are the enterprise's own, and a grid worker keeps them up to date for the grid's enterprises.
+ENTERPRISE_CONTACT_FIELDS = frozenset(
+    {"address", "contact_person", "contact_phone", "latitude", "longitude"}
+)
+ENTERPRISE_BUREAU_FIELDS = frozenset(
+    {
+        "credit_code",
+        "credit_code_exception",
+        "name",
+        "county",
+        "township",
+        "grid",
+        "industry",
+        "size",
+        "risk_class_override",
+        "risk_class_override_reason",
+        "is_key_industry",
+        "headcount_year",
+        "insured_headcount",
+        "hours_worked",
+    }
+)
+ENTERPRISE_FIELDS = ENTERPRISE_CONTACT_FIELDS | ENTERPRISE_BUREAU_FIELDS
+# What a grid worker gives when registering an enterprise met in the grid: who and where it is
+# and its industry; the class follows from the industry, the headcounts come from the bureau.
+ENTERPRISE_REGISTRATION_FIELDS = ENTERPRISE_FIELDS - {
+    "risk_class_override",
+    "risk_class_override_reason",
+    "is_key_industry",
+    "headcount_year",
+    "insured_headcount",
+    "hours_worked",
+}
+
+
+def enterprise_fields_writable(user: Any, *, creating: bool = False) -> frozenset[str]:
+    """The enterprise fields this user may set (creating) or change (an existing enterprise
+    already in their scope: `may_change_enterprise` says which)."""
+    if not can_write(user):
+        return frozenset()
+    if user.role in OFFICIAL_ROLES or user.role in PROVINCE_WIDE_ROLES:
+        return ENTERPRISE_FIELDS
+    if user.role == Role.GRID_WORKER:
+        return ENTERPRISE_REGISTRATION_FIELDS if creating else ENTERPRISE_CONTACT_FIELDS
+    if user.role == Role.SAFETY_MANAGER and not creating:
+        return ENTERPRISE_CONTACT_FIELDS
+    return frozenset()
+
+
+def enterprise_work_q(user: Any) -> Q | None:
+    """Enterprises a user may pick to work at (assess, report a hazard at, train, record a
+    case for): those in their scope, and for institution staff the enterprises of their
+    institution's city, where they are contracted to work. None means every enterprise."""
+    if (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == Role.INSTITUTION_STAFF
+        and user.institution_id
+    ):
+        return Q(city_id=user.institution.city_id)
+    return scope_q(user, ScopePaths(city="city", county="county", grid="grid", enterprise="pk"))

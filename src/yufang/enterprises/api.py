@@ -35,6 +35,8 @@ class EnterpriseOut(Schema):
     credit_code: str
     name: str
     address: str
+    contact_person: str
+    contact_phone: str
     city: str
     county: str
     township: str | None
@@ -43,11 +45,17 @@ class EnterpriseOut(Schema):
     industry_name: str
     risk_class: int | None
     risk_class_is_override: bool
+    risk_class_override: int | None
+    risk_class_override_reason: str
     size: str
     latitude: Decimal | None
     longitude: Decimal | None
     is_key_industry: bool
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_risk_class_override(obj: Enterprise) -> int | None:
+        return obj.risk_class if obj.risk_class_is_override else None
 
     @staticmethod
     def resolve_city(obj: Enterprise) -> str:
@@ -81,6 +89,8 @@ class EnterpriseIn(Schema):
     credit_code_exception: str = ""
     name: str
     address: str = ""
+    contact_person: str = ""
+    contact_phone: str = ""
     county: str
     township: str = ""
     grid: str = ""
@@ -88,6 +98,31 @@ class EnterpriseIn(Schema):
     size: str
     risk_class_override: int | None = None
     risk_class_override_reason: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    is_key_industry: bool | None = None
+    headcount_year: int | None = None
+    insured_headcount: int | None = None
+
+
+class EnterprisePatchIn(Schema):
+    """The fields to change; a field left out keeps its value. Which fields a role may
+    change: officials all, a grid worker or the enterprise's safety manager the contact and
+    location details (address, contact_person, contact_phone, latitude, longitude)."""
+
+    credit_code: str | None = None
+    credit_code_exception: str | None = None
+    name: str | None = None
+    address: str | None = None
+    contact_person: str | None = None
+    contact_phone: str | None = None
+    county: str | None = None
+    township: str | None = None
+    grid: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    risk_class_override: int | None = None
+    risk_class_override_reason: str | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     is_key_industry: bool | None = None
@@ -106,8 +141,8 @@ class HeadcountOut(Schema):
     hours_worked: Decimal | None
 
 
-def _as_input(payload: EnterpriseIn) -> dict[str, Any]:
-    data = payload.dict()
+def _as_input(payload: Schema, *, sent_only: bool = False) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=sent_only)
     return {
         k: ("" if v is None else ("1" if v is True else "0" if v is False else v))
         for k, v in data.items()
@@ -136,6 +171,18 @@ def enterprise_new(request: HttpRequest, payload: EnterpriseIn) -> Status:
 def enterprise_edit(request: HttpRequest, enterprise_id: int, payload: EnterpriseIn) -> Enterprise:
     enterprise = enterprise_get(request.user, enterprise_id)
     enterprise_update(actor=request.user, enterprise=enterprise, data=_as_input(payload))
+    return enterprise_get(request.user, enterprise_id)
+
+
+@router.patch("/{enterprise_id}", response=EnterpriseOut)
+def enterprise_patch(
+    request: HttpRequest, enterprise_id: int, payload: EnterprisePatchIn
+) -> Enterprise:
+    """Change some fields; a field the caller's role may not change is a 422 naming it."""
+    enterprise = enterprise_get(request.user, enterprise_id)
+    enterprise_update(
+        actor=request.user, enterprise=enterprise, data=_as_input(payload, sent_only=True)
+    )
     return enterprise_get(request.user, enterprise_id)
 
 

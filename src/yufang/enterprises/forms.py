@@ -22,6 +22,8 @@ class EnterpriseForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
     county = forms.ChoiceField(label=_("County"))
     township = forms.ChoiceField(label=_("Township"), required=False)
     grid = forms.ChoiceField(label=_("Grid"), required=False)
@@ -52,11 +54,18 @@ class EnterpriseForm(forms.Form):
         counties: list[tuple[str, str]],
         townships: list[tuple[str, str]],
         grids: list[tuple[str, str]],
+        writable: frozenset[str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Only what the user's role may change (`enterprise_fields_writable`); the service
+        # refuses the rest by name whatever is posted.
+        for name in list(self.fields):
+            if name not in writable:
+                del self.fields[name]
         for name, choices in (("county", counties), ("township", townships), ("grid", grids)):
-            cast(forms.ChoiceField, self.fields[name]).choices = [("", "—"), *choices]
+            if name in self.fields:
+                cast(forms.ChoiceField, self.fields[name]).choices = [("", "—"), *choices]
         for each in self.fields.values():
             css = "form-select" if isinstance(each.widget, forms.Select) else "form-control"
             each.widget.attrs.setdefault("class", css)
@@ -68,6 +77,8 @@ class EnterpriseForm(forms.Form):
             "credit_code_exception": enterprise.credit_code_exception,
             "name": enterprise.name,
             "address": enterprise.address,
+            "contact_person": enterprise.contact_person,
+            "contact_phone": enterprise.contact_phone,
             "county": enterprise.county.code,
             "township": enterprise.township.code if enterprise.township else "",
             "grid": enterprise.grid.code if enterprise.grid else "",

@@ -28,6 +28,9 @@ class Enterprise(models.Model):
     )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # The enterprise's own details: its safety manager and grid worker keep them up to date.
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     city = models.ForeignKey(
         "regions.Region", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -15,9 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yufang import policy
-from yufang.accounts.scoping import may_change_enterprise, may_write_at
+from yufang.accounts.scoping import (
+    enterprise_fields_writable,
+    may_change_enterprise,
+    may_write_at,
+)
 from yufang.audit.services import audit_create, audit_create_many, audit_update, snapshot
 from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
 from yufang.enterprises.selectors import REGISTRY_VERSION_KEY
@@ -40,8 +46,33 @@ SIZE_WORDS = {
     "小": "small",
     "微": "micro",
 }
+PHONE = re.compile(r"[0-9+\-() ]{3,30}")
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "t"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "", "f"}
+
+
+# The input fields' names as people read them (messages name a field by its label).
+FIELD_LABELS = {
+    "credit_code": _lazy("unified social credit code"),
+    "credit_code_exception": _lazy("reason for accepting a failing credit code"),
+    "name": _lazy("name"),
+    "address": _lazy("address"),
+    "contact_person": _lazy("contact person"),
+    "contact_phone": _lazy("contact phone"),
+    "county": _lazy("county"),
+    "township": _lazy("township"),
+    "grid": _lazy("grid"),
+    "industry": _lazy("industry"),
+    "size": _lazy("size"),
+    "risk_class_override": _lazy("insurance risk class"),
+    "risk_class_override_reason": _lazy("reason for the risk class override"),
+    "latitude": _lazy("latitude"),
+    "longitude": _lazy("longitude"),
+    "is_key_industry": _lazy("key industry"),
+    "headcount_year": _lazy("headcount year"),
+    "insured_headcount": _lazy("insured headcount"),
+    "hours_worked": _lazy("hours worked"),
+}
 
 
 class EnterpriseInvalid(InvalidInput):
@@ -172,6 +203,14 @@ def enterprise_clean(data: dict[str, Any], *, lookups: RegistryLookups) -> Enter
         errors["name"] = _("The name is longer than 200 characters.")
     values["name"] = name
     values["address"] = _text(data, "address")[:300]
+    values["contact_person"] = _text(data, "contact_person")
+    if len(values["contact_person"]) > 50:
+        errors["contact_person"] = _("The contact person is longer than 50 characters.")
+    values["contact_phone"] = _text(data, "contact_phone")
+    if values["contact_phone"] and not PHONE.fullmatch(values["contact_phone"]):
+        errors["contact_phone"] = _(
+            "A phone number has digits, and may have +, -, spaces and brackets (at most 30)."
+        )
 
     county = None
     county_code = _text(data, "county")
@@ -288,8 +327,100 @@ def _require_scope(actor: Any, values: dict[str, Any], enterprise_id: int | None
         raise PermissionDenied(_("You may not register or change enterprises in this region."))
 
 
+def enterprise_as_input(enterprise: Enterprise, *, lookups: RegistryLookups) -> dict[str, str]:
+    """An enterprise as the input `enterprise_clean` takes (codes and text): what an update
+    starts from. The key-industry flag stays empty (derived from the industry) unless it was
+    set apart from the industry's."""
+    key_derived = enterprise.industry.division_code in lookups.key_divisions
+    return {
+        "credit_code": enterprise.credit_code,
+        "credit_code_exception": enterprise.credit_code_exception,
+        "name": enterprise.name,
+        "address": enterprise.address,
+        "contact_person": enterprise.contact_person,
+        "contact_phone": enterprise.contact_phone,
+        "county": enterprise.county.code,
+        "township": enterprise.township.code if enterprise.township else "",
+        "grid": enterprise.grid.code if enterprise.grid else "",
+        "industry": enterprise.industry.code,
+        "size": enterprise.size,
+        "risk_class_override": str(enterprise.risk_class)
+        if enterprise.risk_class_is_override
+        else "",
+        "risk_class_override_reason": enterprise.risk_class_override_reason,
+        "latitude": "" if enterprise.latitude is None else str(enterprise.latitude),
+        "longitude": "" if enterprise.longitude is None else str(enterprise.longitude),
+        "is_key_industry": ""
+        if enterprise.is_key_industry == key_derived
+        else ("1" if enterprise.is_key_industry else "0"),
+        "headcount_year": "",
+        "insured_headcount": "",
+    }
+
+
+def _comparable(key: str, value: Any) -> Any:
+    """A value as typed, in the form two spellings of the same value share."""
+    text = "" if value is None else str(value).strip()
+    if key == "credit_code":
+        return normalise_credit_code(text)
+    if key == "industry":
+        return text.upper()
+    if key == "size":
+        return SIZE_WORDS.get(text.lower(), text)
+    if key == "is_key_industry":
+        low = text.lower()
+        return True if low in TRUE_WORDS else False if low in FALSE_WORDS and low else text
+    if key in ("latitude", "longitude", "risk_class_override"):
+        try:
+            return Decimal(text).normalize() if text else ""
+        except InvalidOperation:
+            return text
+    return text
+
+
+def _refuse_fields(fields: set[str]) -> None:
+    """Fields the actor's role may not write are refused by name, before anything else is
+    checked: what else is wrong with them is not the actor's to fix."""
+    if fields:
+        raise EnterpriseInvalid(
+            {
+                key: _("Your role may not change the %(field)s: the HRSS bureau keeps it.")
+                % {"field": FIELD_LABELS.get(key, key)}
+                for key in sorted(fields)
+            }
+        )
+
+
+def _fields_changed(
+    enterprise: Enterprise, data: dict[str, Any], current: dict[str, str]
+) -> set[str]:
+    """The keys of `data` whose value differs from the enterprise's."""
+    changed = set()
+    for key, value in data.items():
+        new = _comparable(key, value)
+        if key == "is_key_industry":
+            if new != "" and new != enterprise.is_key_industry:
+                changed.add(key)
+        elif key in ("insured_headcount", "hours_worked", "headcount_year"):
+            if new != "":
+                changed.add(key)
+        elif key in current and new != _comparable(key, current[key]):
+            changed.add(key)
+    if "insured_headcount" in changed:
+        # The headcount a year already has, sent again, is no change.
+        year = _text(data, "headcount_year") or str(timezone.localdate().year)
+        stored = enterprise.headcounts.filter(year=int(year) if year.isdigit() else 0).first()
+        if stored is not None and _text(data, "insured_headcount") == str(stored.insured_headcount):
+            changed -= {"insured_headcount", "headcount_year"}
+    return changed
+
+
 @transaction.atomic
 def enterprise_create(*, actor: Any, data: dict[str, Any]) -> Enterprise:
+    writable = enterprise_fields_writable(actor, creating=True)
+    if not writable:
+        raise PermissionDenied(_("Your role cannot register enterprises."))
+    _refuse_fields({k for k, v in data.items() if k not in writable and _comparable(k, v) != ""})
     cleaned = enterprise_clean(data, lookups=RegistryLookups())
     if Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exists():
         cleaned.errors["credit_code"] = _(
@@ -313,9 +444,19 @@ def enterprise_create(*, actor: Any, data: dict[str, Any]) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    """Change the fields in `data` (a field left out keeps its value). A field the actor's
+    role may not change (`enterprise_fields_writable`) is refused by name, unless it is sent
+    unchanged."""
+    enterprise = (
+        Enterprise.objects.select_for_update()
+        .select_related("county", "township", "grid", "industry")
+        .get(pk=enterprise.pk)
+    )
     _require_scope(actor, snapshot(enterprise), enterprise.pk)
-    cleaned = enterprise_clean(data, lookups=RegistryLookups())
+    lookups = RegistryLookups()
+    current = enterprise_as_input(enterprise, lookups=lookups)
+    _refuse_fields(_fields_changed(enterprise, data, current) - enterprise_fields_writable(actor))
+    cleaned = enterprise_clean({**current, **data}, lookups=lookups)
     clash = Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exclude(
         pk=enterprise.pk
     )
@@ -355,6 +496,10 @@ def headcount_set(
 ) -> InsuredHeadcount:
     if not may_change_enterprise(actor, enterprise):
         raise PermissionDenied(_("You may not change this enterprise."))
+    if "insured_headcount" not in enterprise_fields_writable(actor):
+        raise PermissionDenied(
+            _("Insured headcounts are the HRSS bureau's data: your role may not change them.")
+        )
     if insured_headcount < 0:
         raise EnterpriseInvalid(_("The insured headcount cannot be negative."), "insured_headcount")
     if not 2000 <= year <= timezone.localdate().year:

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import may_change_enterprise, regions_visible
+from yufang.accounts.scoping import (
+    enterprise_fields_writable,
+    may_change_enterprise,
+    regions_visible,
+)
 from yufang.audit.selectors import audit_entries
 from yufang.enterprises.forms import EnterpriseForm
 from yufang.enterprises.models import Enterprise, EnterpriseSize
@@ -84,7 +88,11 @@ def mine(request: AuthedRequest) -> HttpResponse:
 @login_required
 def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    may_edit = may_change_enterprise(request.user, enterprise)
+    writable = (
+        enterprise_fields_writable(request.user)
+        if may_change_enterprise(request.user, enterprise)
+        else frozenset()
+    )
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "headcount":
         year, count, hours = (
@@ -122,7 +130,8 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "enterprise": enterprise,
             "headcounts": headcounts_of(enterprise),
-            "may_edit": may_edit,
+            "may_edit": bool(writable),
+            "may_set_headcount": "insured_headcount" in writable,
             "errors": errors,
             "history": audit_entries(
                 request.user, model="enterprises.Enterprise", object_id=str(pk)
@@ -154,6 +163,28 @@ def _choices(
     }
 
 
+def _read_only(enterprise: Enterprise, form: EnterpriseForm) -> list[tuple[str, str]]:
+    """The enterprise's fields the user sees but may not change, as label and value."""
+    shown = {
+        "name": (_("Name"), enterprise.name),
+        "credit_code": (_("Unified social credit code"), enterprise.credit_code),
+        "county": (
+            _("Region"),
+            " ".join(
+                r.name for r in (enterprise.city, enterprise.county, enterprise.township) if r
+            ),
+        ),
+        "grid": (_("Grid"), enterprise.grid.name if enterprise.grid else "—"),
+        "industry": (
+            _("Industry"),
+            f"{enterprise.industry.full_code} {enterprise.industry.name}",
+        ),
+        "risk_class_override": (_("Insurance risk class"), str(enterprise.risk_class or "—")),
+        "size": (_("Size"), str(enterprise.get_size_display())),
+    }
+    return [value for key, value in shown.items() if key not in form.fields]
+
+
 def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpResponse:
     data: Any = request.POST if request.method == "POST" else None
     initial = EnterpriseForm.initial_from(enterprise) if enterprise else {}
@@ -161,6 +192,7 @@ def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpRes
     form = EnterpriseForm(
         data,
         initial=initial,
+        writable=enterprise_fields_writable(request.user, creating=enterprise is None),
         **_choices(request, source.get("county", ""), source.get("township", "")),
     )
     errors: dict[str, str] = {}
@@ -180,7 +212,14 @@ def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpRes
             messages.success(request, _("Saved."))
             return redirect("enterprises:detail", pk=saved.pk)
     return render(
-        request, "enterprises/form.html", {"form": form, "enterprise": enterprise, "errors": errors}
+        request,
+        "enterprises/form.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "errors": errors,
+            "read_only": _read_only(enterprise, form) if enterprise else [],
+        },
     )
 
 
@@ -194,7 +233,9 @@ def enterprise_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    if not may_change_enterprise(request.user, enterprise):
+    if not may_change_enterprise(request.user, enterprise) or not enterprise_fields_writable(
+        request.user
+    ):
         raise PermissionDenied(_("You may not change this enterprise."))
     return _form_page(request, enterprise)
 

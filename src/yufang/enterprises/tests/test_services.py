@@ -146,10 +146,10 @@ def test_update_records_what_changed(city_official):
 
 def test_safety_manager_edits_only_own_enterprise(world):
     manager = world.people[Role.SAFETY_MANAGER]
-    headcount_set(actor=manager, enterprise=world.enterprise, year=2024, insured_headcount=12)
+    enterprise_update(actor=manager, enterprise=world.enterprise, data={"contact_person": "王"})
     with pytest.raises(PermissionDenied):
-        headcount_set(
-            actor=manager, enterprise=world.other_enterprise, year=2024, insured_headcount=12
+        enterprise_update(
+            actor=manager, enterprise=world.other_enterprise, data={"contact_person": "王"}
         )
 
 
