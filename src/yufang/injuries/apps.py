@@ -12,10 +12,11 @@ class InjuriesConfig(AppConfig):
     def ready(self) -> None:
         from yufang.home.todos import register_todos
         from yufang.imports.registry import register
-        from yufang.injuries.importers import injury_case_importer
+        from yufang.injuries.importers import injury_case_importer, insured_headcount_importer
         from yufang.injuries.selectors import injury_todos
 
         register(injury_case_importer)
+        register(insured_headcount_importer)
         register_todos(injury_todos)
 
         from yufang.enterprises.services import register_registry_watcher

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from yufang.accounts.scoping import may_change_enterprise
+from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.selectors import enterprise_names
 from yufang.imports.registry import Column, Progress, RowError, Validated
-from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many
+from yufang.injuries.models import InjuryCase
+from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many, exposure_set
 
 
 class InjuryCaseImporter:
@@ -99,3 +105,175 @@ class InjuryCaseImporter:
 
 
 injury_case_importer = InjuryCaseImporter()
+
+
+_AT_ONCE = 10_000
+
+
+class InsuredHeadcountImporter:
+    """Yearly insured headcounts as the bureau's insurance system exports them: credit code,
+    year, insured, hours worked. Written through `exposure_set`, the one writer of headcounts
+    and of its rule: a year with cases cannot drop to 0 insured."""
+
+    kind = "insured_headcounts"
+    label = _lazy("Insured headcounts")
+    roles = CASE_WRITERS
+    columns = [
+        Column(
+            "credit_code",
+            _lazy("unified social credit code"),
+            True,
+            ("统一社会信用代码", "单位统一社会信用代码", "社会信用代码", "信用代码", "uscc"),
+        ),
+        Column("year", _lazy("year"), True, ("年度", "参保年度", "统计年度", "year")),
+        Column(
+            "insured_headcount",
+            _lazy("insured headcount"),
+            True,
+            ("参保人数", "工伤保险参保人数", "在职参保人数", "insured"),
+            _lazy("a whole number of 0 or more; 0 only in a year without cases"),
+        ),
+        Column(
+            "hours_worked",
+            _lazy("hours worked"),
+            False,
+            ("工时", "总工时", "实际工作小时数", "hours"),
+            default=_lazy("not known (the figure recorded before is kept)"),
+        ),
+    ]
+
+    def validate(
+        self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]
+    ) -> Validated:
+        today = timezone.localdate()
+        update_existing = bool(options.get("update_existing"))
+        codes = [r.get("credit_code", "").strip().upper() for _n, r in records]
+        enterprises: dict[str, Enterprise] = {}
+        recorded: dict[tuple[int, int], int] = {}
+        # In slices: SQLite takes at most 32,766 parameters in a statement.
+        wanted = sorted(set(codes))
+        for a in range(0, len(wanted), _AT_ONCE):
+            part = {
+                e.credit_code: e
+                for e in Enterprise.objects.filter(credit_code__in=wanted[a : a + _AT_ONCE])
+            }
+            enterprises.update(part)
+            recorded.update(
+                ((eid, year), people)
+                for eid, year, people in InsuredHeadcount.objects.filter(
+                    enterprise_id__in=[e.pk for e in part.values()]
+                ).values_list("enterprise_id", "year", "insured_headcount")
+            )
+        allowed: dict[int, bool] = {}
+        seen: dict[tuple[str, int], int] = {}
+        checked: list[tuple[int, Enterprise, int, int, Decimal | None]] = []
+        result = Validated()
+        for (number, record), code in zip(records, codes, strict=True):
+            errors: dict[str, str] = {}
+            enterprise = enterprises.get(code)
+            if not code:
+                errors["credit_code"] = _("The unified social credit code is required.")
+            elif enterprise is None:
+                errors["credit_code"] = _(
+                    "No enterprise with credit code %(code)s is registered."
+                ) % {"code": code}
+            else:
+                if enterprise.pk not in allowed:
+                    allowed[enterprise.pk] = may_change_enterprise(user, enterprise)
+                if not allowed[enterprise.pk]:
+                    errors["credit_code"] = _("Outside the region you may change.")
+            year_text = record.get("year", "").strip()
+            year = int(year_text) if year_text.isascii() and year_text.isdigit() else 0
+            if not 2000 <= year <= today.year:
+                errors["year"] = _("Not a valid year: %(value)s") % {"value": year_text}
+            people_text = record.get("insured_headcount", "").strip()
+            if not (people_text.isascii() and people_text.isdigit()):
+                errors["insured_headcount"] = _(
+                    "The insured headcount must be a whole number of 0 or more."
+                )
+            hours: Decimal | None = None
+            hours_text = record.get("hours_worked", "").strip().replace(",", "")
+            if hours_text:
+                try:
+                    hours = Decimal(hours_text)
+                    if not hours.is_finite() or hours < 0:
+                        raise InvalidOperation
+                except InvalidOperation:
+                    errors["hours_worked"] = _(
+                        "Hours worked must be a number of 0 or more: %(value)s"
+                    ) % {"value": hours_text}
+            if code and "year" not in errors:
+                first = seen.setdefault((code, year), number)
+                if first != number:
+                    errors["year"] = _("Same enterprise and year as row %(row)s.") % {"row": first}
+            if enterprise is not None and not errors:
+                if (enterprise.pk, year) in recorded and not update_existing:
+                    errors["insured_headcount"] = _(
+                        "%(year)s already has a headcount. Choose “update headcounts already "
+                        "recorded” to change it."
+                    ) % {"year": year}
+            if errors or enterprise is None:
+                result.errors.extend(RowError(number, f, m) for f, m in errors.items())
+                continue
+            checked.append((number, enterprise, year, int(people_text), hours))
+        # The rule of `exposure_set`, asked once for the whole file: a year with cases
+        # cannot drop to 0 insured.
+        zero = sorted({e.pk for _n, e, _y, people, _h in checked if people == 0})
+        with_cases: set[tuple[int, int]] = set()
+        for a in range(0, len(zero), _AT_ONCE):
+            with_cases.update(
+                InjuryCase.objects.filter(enterprise_id__in=zero[a : a + _AT_ONCE])
+                .annotate(year=ExtractYear("accident_date"))
+                .values_list("enterprise_id", "year")
+                .distinct()
+            )
+        for number, enterprise, year, people, hours in checked:
+            if people == 0 and (enterprise.pk, year) in with_cases:
+                result.errors.append(
+                    RowError(
+                        number,
+                        "insured_headcount",
+                        _("%(year)s has injury cases, so the insured headcount cannot be 0.")
+                        % {"year": year},
+                    )
+                )
+                continue
+            result.rows.append((enterprise, year, people, hours))
+            if len(result.preview) < 20:
+                before = recorded.get((enterprise.pk, year))
+                result.preview.append(
+                    {
+                        "row": number,
+                        "credit_code": enterprise.credit_code,
+                        "enterprise": enterprise.name,
+                        "year": year,
+                        "insured_headcount": people,
+                        "hours_worked": str(hours) if hours is not None else None,
+                        "previous": before,
+                        "action": _("update") if before is not None else _("create"),
+                    }
+                )
+        return result
+
+    def apply(
+        self, validated: Validated, *, user: Any, options: dict[str, Any], progress: Progress
+    ) -> dict[str, int]:
+        created = updated = 0
+        for done, (enterprise, year, people, hours) in enumerate(validated.rows, start=1):
+            existed = InsuredHeadcount.objects.filter(enterprise=enterprise, year=year).exists()
+            exposure_set(
+                actor=user,
+                enterprise=enterprise,
+                year=year,
+                insured_headcount=people,
+                hours_worked=hours,
+            )
+            updated += existed
+            created += not existed
+            if done % 500 == 0:
+                progress(done)
+        progress(len(validated.rows))
+        return {"created": created, "updated": updated}
+
+
+insured_headcount_importer = InsuredHeadcountImporter()
