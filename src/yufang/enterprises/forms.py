@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yufang.enterprises.models import Enterprise, EnterpriseSize
@@ -91,3 +93,114 @@ class EnterpriseForm(forms.Form):
             "latitude": enterprise.latitude,
             "longitude": enterprise.longitude,
         }
+
+
+class EnterprisePicker(forms.Widget):
+    """A search box for an enterprise: typing asks the scoped search (`enterprises:pick`,
+    HTMX) for names with their credit codes, and choosing one puts its id in the hidden
+    input named after the field. Without scripts the box is a plain input: its text (a credit
+    code or a name fragment) is posted as `<name>_search` and resolved on the server."""
+
+    template_name = "enterprises/widgets/picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.queryset: QuerySet[Enterprise] = Enterprise.objects.none()
+        # Set by the field when a typed text matched several: offered as choices.
+        self.candidates: list[Enterprise] = []
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> tuple[str, str]:
+        return (
+            str(data.get(name) or "").strip(),
+            str(data.get(f"{name}_search") or "").strip(),
+        )
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and f"{name}_search" not in data
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        pk, text = value if isinstance(value, tuple) else (value, "")
+        if isinstance(pk, Enterprise):
+            pk = pk.pk
+        chosen = None
+        if pk and str(pk).isdigit():
+            chosen = self.queryset.filter(pk=pk).first()
+        widget = context["widget"]
+        widget.update(
+            search_name=f"{name}_search",
+            chosen=chosen,
+            text=chosen.name if chosen is not None and not text else text,
+            candidates=self.candidates,
+            search_url=reverse("enterprises:pick"),
+            results_id=f"{widget['attrs'].get('id') or name}-results",
+        )
+        return context
+
+
+class EnterpriseChoiceField(forms.Field):
+    """An enterprise the user may choose (`enterprises_to_pick`), by id or as typed: an
+    exact credit code, or a name or code fragment only one enterprise matches."""
+
+    widget = EnterprisePicker
+    default_error_messages = {"required": _("Choose an enterprise.")}
+
+    def __init__(self, *, queryset: QuerySet[Enterprise], **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Enterprise"))
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        cast(EnterprisePicker, self.widget).queryset = queryset
+
+    def to_python(self, value: Any) -> Enterprise | None:
+        if isinstance(value, Enterprise):
+            return value
+        pk, text = value if isinstance(value, tuple) else (str(value or ""), "")
+        if pk:
+            chosen = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
+            if chosen is None:
+                raise forms.ValidationError(
+                    _("This enterprise is not one you may choose. Search again."),
+                    code="invalid_choice",
+                )
+            return chosen
+        if not text:
+            return None
+        from yufang.enterprises.selectors import enterprise_resolve
+
+        found, candidates = enterprise_resolve(self.queryset, text)
+        if found is not None:
+            return found
+        if candidates:
+            cast(EnterprisePicker, self.widget).candidates = candidates
+            raise forms.ValidationError(
+                _("Several enterprises match “%(text)s”: choose one below."),
+                code="ambiguous",
+                params={"text": text},
+            )
+        raise forms.ValidationError(
+            _("No enterprise you may choose matches “%(text)s”."),
+            code="not_found",
+            params={"text": text},
+        )
+
+
+class EnterprisePickForm(forms.Form):
+    """The enterprise field alone, for pages that take the rest of their input by hand."""
+
+    enterprise = EnterpriseChoiceField(queryset=Enterprise.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from yufang.enterprises.selectors import enterprises_to_pick
+
+        field = cast(EnterpriseChoiceField, self.fields["enterprise"])
+        field.queryset = enterprises_to_pick(user)
+        cast(EnterprisePicker, field.widget).queryset = field.queryset
+
+    def enterprise_or_error(self) -> Enterprise:
+        """The chosen enterprise, or an `InvalidInput` naming the field."""
+        from yufang.lib.errors import InvalidInput
+
+        if not self.is_valid():
+            raise InvalidInput(" ".join(str(e) for e in self.errors["enterprise"]), "enterprise")
+        return cast(Enterprise, self.cleaned_data["enterprise"])

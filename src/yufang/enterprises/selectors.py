@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from yufang.accounts.scoping import ScopePaths, scope_queryset
+from yufang.accounts.scoping import ScopePaths, enterprise_work_q, scope_queryset
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 
 ENTERPRISE_PATHS = ScopePaths(city="city", county="county", grid="grid", enterprise="pk")
@@ -247,3 +247,47 @@ def enterprise_todos(user: Any) -> list[Any]:
     if enterprise.latitude is None:
         todos.append(Todo(_("Add the enterprise's location (coordinates)."), url, "info"))
     return todos
+
+
+def enterprises_to_pick(user: Any) -> QuerySet[Enterprise]:
+    """The enterprises a user may choose in a form: to assess, report a hazard at, train or
+    record a case for (`enterprise_work_q`)."""
+    q = enterprise_work_q(user)
+    qs = Enterprise.objects.all()
+    return qs if q is None else qs.filter(q)
+
+
+PICK_LIMIT = 10
+
+
+def enterprise_search(qs: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
+    """Enterprises whose name holds `text` or whose credit code starts with it."""
+    text = text.strip()
+    if not text:
+        return qs.none()
+    return qs.filter(Q(name__icontains=text) | Q(credit_code__startswith=text.upper())).order_by(
+        "name", "id"
+    )
+
+
+def enterprise_resolve(
+    qs: QuerySet[Enterprise], text: str
+) -> tuple[Enterprise | None, list[Enterprise]]:
+    """What a person typed for an enterprise, as one enterprise, or the candidates to choose
+    from: an exact credit code, an exact name held by one enterprise, or a fragment that only
+    one enterprise's name or code matches."""
+    from yufang.lib.identifiers import normalise_credit_code
+
+    text = text.strip()
+    if not text:
+        return None, []
+    by_code = qs.filter(credit_code=normalise_credit_code(text)).first()
+    if by_code is not None:
+        return by_code, []
+    named = list(qs.filter(name=text)[:2])
+    if len(named) == 1:
+        return named[0], []
+    found = list(enterprise_search(qs, text)[: PICK_LIMIT + 1])
+    if len(found) == 1:
+        return found[0], []
+    return None, found[:PICK_LIMIT]

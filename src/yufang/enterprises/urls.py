@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.enterprise_new, name="new"),
     path("mine/", views.mine, name="mine"),
     path("options/<str:kind>/", views.options, name="options"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
 ]

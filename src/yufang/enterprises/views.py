@@ -22,10 +22,13 @@ from yufang.enterprises.forms import EnterpriseForm
 from yufang.enterprises.models import Enterprise, EnterpriseSize
 from yufang.enterprises.selectors import (
     EXPORT_COLUMNS,
+    PICK_LIMIT,
     EnterpriseFilter,
     enterprise_export_rows,
     enterprise_get,
     enterprise_list,
+    enterprise_search,
+    enterprises_to_pick,
     headcounts_of,
 )
 from yufang.enterprises.services import (
@@ -246,3 +249,17 @@ def options(request: AuthedRequest, kind: str) -> HttpResponse:
     choices = _choices(request, request.GET.get("county", ""), request.GET.get("township", ""))
     items = choices["townships"] if kind == "townships" else choices["grids"]
     return render(request, "enterprises/_options.html", {"items": items})
+
+
+@login_required
+def pick(request: AuthedRequest) -> HttpResponse:
+    """Matches for the enterprise picker (HTMX): names and credit codes of the enterprises
+    the user may choose. The box sends its text as `q` or `<field>_search`."""
+    text = str(
+        request.GET.get("q")
+        or next((v for k, v in request.GET.items() if k.endswith("_search")), "")
+    )
+    results = enterprise_search(enterprises_to_pick(request.user), text).select_related("county")[
+        :PICK_LIMIT
+    ]
+    return render(request, "enterprises/_pick_results.html", {"results": results, "text": text})

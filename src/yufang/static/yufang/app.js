@@ -49,3 +49,55 @@
   document.addEventListener("htmx:afterSwap", function (e) { drawAll(e.target); });
   document.addEventListener("change", autosubmit);
 })();
+
+/* The enterprise picker (enterprises/widgets/picker.html): the search box asks the server
+ * for matches (HTMX); choosing one puts its id in the hidden input named after the field.
+ * Typing again forgets the choice, so what is posted is always what the box shows. */
+(function () {
+  "use strict";
+
+  function hiddenOf(root) {
+    var hidden = root.querySelector("[data-picker-id]");
+    if (!hidden) {
+      var candidates = root.querySelector("[data-picker-candidates]");
+      if (candidates) candidates.remove();
+      hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = root.dataset.name;
+      hidden.setAttribute("data-picker-id", "");
+      root.prepend(hidden);
+    }
+    return hidden;
+  }
+
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("[data-pick-id]");
+    if (!option) return;
+    var root = option.closest("[data-enterprise-picker]");
+    if (!root) return;
+    hiddenOf(root).value = option.dataset.pickId;
+    var search = root.querySelector("[data-picker-search]");
+    search.value = option.dataset.pickLabel;
+    search.setAttribute("aria-expanded", "false");
+    root.querySelector("[data-picker-results]").innerHTML = "";
+    root.querySelector("[data-picker-chosen]").textContent =
+      "✓ " + option.dataset.pickLabel + " · " + option.dataset.pickCode;
+  });
+
+  document.addEventListener("input", function (event) {
+    var search = event.target;
+    if (!search.matches || !search.matches("[data-picker-search]")) return;
+    var root = search.closest("[data-enterprise-picker]");
+    var hidden = root.querySelector("[data-picker-id]");
+    if (hidden) hidden.value = "";
+    root.querySelector("[data-picker-chosen]").textContent = "";
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var results = event.target;
+    if (!results.matches || !results.matches("[data-picker-results]")) return;
+    var root = results.closest("[data-enterprise-picker]");
+    root.querySelector("[data-picker-search]").setAttribute(
+      "aria-expanded", results.children.length ? "true" : "false");
+  });
+})();
