@@ -22,17 +22,19 @@ def test_passwords_are_hashed_with_argon2_in_production():
 def test_login_by_username_or_phone(client):
     user = persona(Role.CITY_OFFICIAL, region=region("370200"), phone="13800001111")
     for login in (user.username, "13800001111"):
-        response = client.post("/accounts/login/", {"username": login, "password": TEST_PASSWORD})
+        response = client.submit("/accounts/login/", {"username": login, "password": TEST_PASSWORD})
         assert response.status_code == 302, login
-        client.post("/accounts/logout/")
+        assert client.submit("/", action="/accounts/logout/").status_code == 302
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(client):
     user = persona(Role.CITY_OFFICIAL, region=region("370200"))
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        response = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+        response = client.submit(
+            "/accounts/login/", {"username": user.username, "password": "wrong"}
+        )
         assert "do not match" in response.content.decode() or "不匹配" in response.content.decode()
-    response = client.post(
+    response = client.submit(
         "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}
     )
     assert response.status_code == 200
@@ -100,9 +102,10 @@ def test_logout_needs_post(client, world):
 
 def test_login_redirect_refuses_other_hosts(client):
     user = persona(Role.PROVINCE_OFFICIAL)
-    response = client.post(
+    response = client.submit(
         "/accounts/login/?next=https://evil.example/",
         {"username": user.username, "password": TEST_PASSWORD},
+        action="/accounts/login/?next=https://evil.example/",
     )
     assert response["Location"] == "/"
 

@@ -97,14 +97,14 @@ def test_only_province_officials_change_classes_by_page_and_api(client, world):
         ).status_code
         == 403
     )
-    assert client.post("/industries/26/", body).status_code == 403
+    assert client.post_direct("/industries/26/", body).status_code == 403
     client.force_login(world.people[Role.PROVINCE_OFFICIAL])
     response = client.post(
         "/api/v1/industries/26/risk-classes", json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 201
     assert response.json()["risk_class"] == 7
-    page = client.post("/industries/26/", body | {"effective_from": "2027-01-01"})
+    page = client.submit("/industries/26/", body | {"effective_from": "2027-01-01"})
     assert page.status_code == 302
     history = client.get("/api/v1/industries/2614/risk-classes").json()
     assert [r["risk_class"] for r in history][:2] == [7, 7]

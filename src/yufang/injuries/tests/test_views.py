@@ -82,14 +82,14 @@ def test_official_creates_a_case_in_the_ui_and_sees_errors_named(client, recorde
     client.force_login(recorded.people[Role.COUNTY_OFFICIAL])
     data = case_data(recorded.enterprise.credit_code, 5, case_number="UI-1")
     data["is_death"] = ""
-    bad = client.post(reverse("injuries:case_new"), {**data, "payout": "-3"})
+    bad = client.submit(reverse("injuries:case_new"), {**data, "payout": "-3"})
     assert bad.status_code == 200
     assert 'data-testid="form-errors"' in bad.content.decode()
     assert not InjuryCase.objects.filter(case_number="UI-1").exists()
-    good = client.post(reverse("injuries:case_new"), data)
+    good = client.submit(reverse("injuries:case_new"), data)
     case = InjuryCase.objects.get(case_number="UI-1")
     assert good.url == reverse("injuries:case_detail", args=[case.pk])
-    edit = client.post(
+    edit = client.submit(
         reverse("injuries:case_edit", args=[case.pk]),
         {**data, "id_number": "", "lost_workdays": "40"},
     )
@@ -103,9 +103,10 @@ def test_reveal_button_shows_the_full_number_to_an_official_only(client, recorde
     client.force_login(recorded.people[Role.SAFETY_MANAGER])
     detail = client.get(reverse("injuries:case_detail", args=[recorded.case.pk])).content.decode()
     assert 'data-testid="reveal"' not in detail
-    assert client.post(url).status_code == 403
+    assert client.post_direct(url).status_code == 403
     client.force_login(recorded.people[Role.COUNTY_OFFICIAL])
-    assert id_number(1) in client.post(url).content.decode()
+    detail_url = reverse("injuries:case_detail", args=[recorded.case.pk])
+    assert id_number(1) in client.submit(detail_url, action=url).content.decode()
 
 
 def test_safety_manager_cannot_record_cases(client, recorded):
@@ -179,12 +180,12 @@ def test_headcount_form_sets_exposure_and_refuses_zero_with_cases(client, record
     client.force_login(recorded.people[Role.COUNTY_OFFICIAL])
     url = reverse("injuries:headcounts")
     code = recorded.enterprise.credit_code
-    ok = client.post(
+    ok = client.submit(
         url,
         {"enterprise": code, "year": "2024", "insured_headcount": "150", "hours_worked": "300000"},
     )
     assert ok.status_code == 302
-    refused = client.post(url, {"enterprise": code, "year": "2024", "insured_headcount": "0"})
+    refused = client.submit(url, {"enterprise": code, "year": "2024", "insured_headcount": "0"})
     assert "insured_headcount" in refused.content.decode()
 
 

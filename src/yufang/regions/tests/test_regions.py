@@ -31,10 +31,11 @@ def test_province_official_sets_pilot_years_and_it_is_recorded(client, world):
     assert AuditEntry.objects.filter(model="regions.PilotYear", action="create").exists()
     client.force_login(world.people[Role.CITY_OFFICIAL])
     assert (
-        client.post("/regions/370500/pilot/", {"year": "2021", "is_pilot": "0"}).status_code == 403
+        client.post_direct("/regions/370500/pilot/", {"year": "2021", "is_pilot": "0"}).status_code
+        == 403
     )
     client.force_login(official)
-    client.post("/regions/370500/pilot/", {"year": "2021", "is_pilot": "0"})
+    client.submit("/regions/", {"year": "2021", "is_pilot": "0"}, action="/regions/370500/pilot/")
     assert not PilotYear.objects.filter(city__code="370500", year=2021).exists()
     assert "东营市" in client.get("/regions/?year=2021").content.decode()
 
