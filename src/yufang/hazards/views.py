@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from yufang.enterprises.models import Enterprise
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.hazards import scoring, selectors, services
 from yufang.hazards.models import (
+    DRAFT_STATUSES,
     OPEN_STATUSES,
     AnswerResult,
     AssessmentMethod,
@@ -63,6 +65,77 @@ def _date(raw: str | None, field: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:
         raise InvalidInput(_("Not a date (YYYY-MM-DD): %(value)s") % {"value": raw}, field) from exc
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "answers": _("Answers"),
+        "evidence": _("Evidence photo"),
+        "unit": _("Unit"),
+        "agent": _("Agent"),
+        "value": _("Value"),
+        "sample_type": _("Sample type"),
+        "sampled_on": _("Sampled on"),
+        "location": _("Location"),
+        "photo": _("Photo"),
+        "latitude": _("Latitude"),
+        "longitude": _("Longitude"),
+        "kind": _("Kind of photo"),
+        "credit_code": _("Enterprise credit code"),
+        "topic": _("Topic"),
+        "level": _("Level"),
+        "description": _("Description"),
+        "method": _("Method"),
+        "checklist": _("Checklist"),
+        "planned_on": _("Planned for"),
+        "deadline": _("Deadline"),
+        "note": _("What was done"),
+        "reason": _("Reason"),
+        "plan": _("Five-in-place plan"),
+        "measures": _("Measures"),
+        "responsible": _("Person responsible"),
+        "funds": _("Funds (yuan)"),
+        "emergency": _("Emergency plan"),
+        "status": _("Status"),
+        "hazards": _("Hazards"),
+        "lec_l": "LEC L",
+        "lec_e": "LEC E",
+        "lec_c": "LEC C",
+        "ls_l": _("Matrix likelihood L"),
+        "ls_s": _("Matrix severity S"),
+        "notes": _("Notes"),
+        "change_note": _("What changed"),
+        "effective_from": _("In force from"),
+        "items": _("Checklist item"),
+        "answer": _("Answer"),
+        "year": _("Year"),
+        "quarter": _("Quarter"),
+        "period": _("Period"),
+        "name": _("Issuing authority"),
+        "seal": _("Seal"),
+        "region": _("Region"),
+    }
+
+
+def _labelled(errors: dict[str, str]) -> dict[str, str]:
+    """Errors keyed by what the form calls each field (in the reader's language), not by
+    the field's code name: "整改证据照片", not "evidence"."""
+    labels = _field_labels()
+    shown: dict[str, str] = {}
+    for field, message in errors.items():
+        if field.startswith(("item_", "items.")):
+            label = _("Checklist item")
+        else:
+            label = labels.get(field, "")
+        shown[label] = f"{shown[label]} {message}" if label in shown else message
+    return shown
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """`render`, with a form's errors also labelled for the reader (`shown_errors`)."""
+    if "errors" in context:
+        context["shown_errors"] = _labelled(context["errors"])
+    return render(request, template, context)
 
 
 def _role(request: HttpRequest) -> str:
@@ -140,7 +213,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         else None
     )
     colour = selectors.enterprise_risk_colours([focus.pk])[focus.pk] if focus else None
-    return render(
+    return _render(
         request,
         "hazards/hazard_list.html",
         {
@@ -190,7 +263,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Hazard #%(id)s registered.") % {"id": hazard.pk})
             return redirect("hazards:hazard_detail", pk=hazard.pk)
-    return render(
+    return _render(
         request,
         "hazards/hazard_new.html",
         {
@@ -290,7 +363,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("hazards:hazard_detail", pk=pk)
         hazard = selectors.hazard_get(request.user, pk)
     nexts = services.allowed_next(request.user, hazard)
-    return render(
+    return _render(
         request,
         "hazards/hazard_detail.html",
         {
@@ -321,7 +394,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     work = selectors.work_queue(request.user)
-    return render(
+    return _render(
         request,
         "hazards/queue.html",
         {
@@ -363,7 +436,7 @@ def board(request: HttpRequest) -> HttpResponse:
     extra = f"&county={county}" if county else ""
     status_labels = [str(label) for _v, label in HazardStatus.choices]
     age_labels = [_("≤30 days"), _("31–90 days"), _("91–180 days"), _(">180 days")]
-    return render(
+    return _render(
         request,
         "hazards/board.html",
         {
@@ -458,7 +531,7 @@ def hazard_map(request: HttpRequest) -> HttpResponse:
             }
         ],
     }
-    return render(
+    return _render(
         request,
         "hazards/map.html",
         {
@@ -490,7 +563,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     qs = selectors.escalations_for(request.user, open_only=not show_all)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    return _render(
         request,
         "hazards/escalations.html",
         {"page_obj": page, "errors": errors, "show_all": show_all},
@@ -506,7 +579,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     qs = selectors.assessment_list(request.user, status=status, q=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    return _render(
         request,
         "hazards/assessment_list.html",
         {
@@ -546,7 +619,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             return redirect("hazards:assessment_fill", pk=assessment.pk)
     from yufang.funds.models import Institution
 
-    return render(
+    return _render(
         request,
         "hazards/assessment_new.html",
         {
@@ -578,7 +651,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("hazards:notice_pdf", pk=notice.pk)
     colour = report["score"].colour
-    return render(
+    return _render(
         request,
         "hazards/assessment_detail.html",
         {
@@ -595,16 +668,36 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
-    """The phone-friendly checklist form: one card per item, saved as often as wanted."""
+    """The phone-friendly checklist form: one card per item, saved as often as wanted.
+
+    The measurement and photo fields belong to the same form (HTML `form` attribute), so
+    every button saves the answers given so far before it adds a measurement or a photo:
+    nothing typed is lost, with or without JavaScript."""
     assessment = selectors.assessment_get(request.user, pk)
-    if assessment.status == AssessmentStatus.COMPLETED or _role(request) not in services.REPORTERS:
+    if assessment.status not in DRAFT_STATUSES or _role(request) not in services.REPORTERS:
         return redirect("hazards:assessment_detail", pk=pk)
     errors: dict[str, str] = {}
     p = request.POST
-    if request.method == "POST":
+    posted = request.method == "POST"
+    if posted:
         action = p.get("action", "save")
+        answers_saved = False
         try:
-            if action == "measurement":
+            given: dict[int, tuple[str, str]] = {}
+            for item in assessment.checklist.items.all():
+                result = p.get(f"item_{item.pk}", "")
+                if result:
+                    given[item.pk] = (result, p.get(f"note_{item.pk}", ""))
+            services.assessment_record(
+                actor=request.user,
+                assessment=assessment,
+                answers=given,
+                notes=p.get("notes", assessment.notes),
+                lec=(p.get("lec_l"), p.get("lec_e"), p.get("lec_c")),
+                ls=(p.get("ls_l"), p.get("ls_s")),
+            )
+            answers_saved = True
+            if action == "measurement" or p.get("value", "").strip():
                 services.measurement_add(
                     actor=request.user,
                     assessment=assessment,
@@ -615,10 +708,10 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
                     sampled_on=_date(p.get("sampled_on"), "sampled_on"),
                     location=p.get("location", ""),
                 )
-            elif action == "photo":
-                upload = request.FILES.get("photo")
-                if upload is None:
-                    raise InvalidInput(_("Choose a photo."), "photo")
+            upload = request.FILES.get("photo")
+            if action == "photo" and upload is None:
+                raise InvalidInput(_("Choose a photo."), "photo")
+            if upload is not None:
                 services.photo_add(
                     actor=request.user,
                     upload=upload,
@@ -627,57 +720,77 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
                     latitude=p.get("latitude"),
                     longitude=p.get("longitude"),
                 )
-            else:
-                given: dict[int, tuple[str, str]] = {}
-                for item in assessment.checklist.items.all():
-                    result = p.get(f"item_{item.pk}", "")
-                    if result:
-                        given[item.pk] = (result, p.get(f"note_{item.pk}", ""))
-                services.assessment_record(
-                    actor=request.user,
-                    assessment=assessment,
-                    answers=given,
-                    notes=p.get("notes", assessment.notes),
-                    lec=(p.get("lec_l"), p.get("lec_e"), p.get("lec_c")),
-                    ls=(p.get("ls_l"), p.get("ls_s")),
+            if action == "complete":
+                hazards = services.assessment_complete(actor=request.user, assessment=assessment)
+                messages.success(
+                    request,
+                    _("Assessment completed; %(n)s hazards registered.") % {"n": len(hazards)},
                 )
-                if action == "complete":
-                    hazards = services.assessment_complete(
-                        actor=request.user, assessment=assessment
-                    )
-                    messages.success(
-                        request,
-                        _("Assessment completed; %(n)s hazards registered.") % {"n": len(hazards)},
-                    )
-                    return redirect("hazards:assessment_detail", pk=pk)
+                return redirect("hazards:assessment_detail", pk=pk)
         except InvalidInput as exc:
             errors = exc.errors
+            if answers_saved:
+                messages.info(request, _("Your answers are saved."))
         else:
-            messages.success(request, _("Saved."))
-            return redirect("hazards:assessment_fill", pk=pk)
+            done = {
+                "measurement": _("Measurement added; your answers are saved."),
+                "photo": _("Photo added; your answers are saved."),
+            }
+            messages.success(request, done.get(action, _("Saved.")))
+            anchor = {"measurement": "#measurements", "photo": "#photos"}.get(action, "")
+            return redirect(reverse("hazards:assessment_fill", args=[pk]) + anchor)
         assessment = selectors.assessment_get(request.user, pk)
     answers = {a.item_id: a for a in assessment.answers.all()}
+    rows = []
+    for item in assessment.checklist.items.all():
+        ans = answers.get(item.pk)
+        if posted:  # a refused post shows what was typed, not what is stored
+            rows.append((item, p.get(f"item_{item.pk}", ""), p.get(f"note_{item.pk}", "")))
+        else:
+            rows.append((item, ans.result if ans else "", ans.note if ans else ""))
     on = assessment.visited_on or timezone.localdate()
     scales = scoring.lec_scales(on)
-    return render(
+    shown = {
+        "lec_l": p.get("lec_l", "") if posted else _plain(assessment.lec_l),
+        "lec_e": p.get("lec_e", "") if posted else _plain(assessment.lec_e),
+        "lec_c": p.get("lec_c", "") if posted else _plain(assessment.lec_c),
+        "ls_l": p.get("ls_l", "") if posted else _plain(assessment.ls_l),
+        "ls_s": p.get("ls_s", "") if posted else _plain(assessment.ls_s),
+        "notes": p.get("notes", "") if posted else assessment.notes,
+    }
+    return _render(
         request,
         "hazards/assessment_fill.html",
         {
             "a": assessment,
-            "rows": [(i, answers.get(i.pk)) for i in assessment.checklist.items.all()],
+            "rows": rows,
             "results": AnswerResult.choices,
             "errors": errors,
-            "post": p,
-            "lec_l": sorted(scales["l"].items(), reverse=True),
-            "lec_e": sorted(scales["e"].items(), reverse=True),
-            "lec_c": sorted(scales["c"].items(), reverse=True),
+            "shown": shown,
+            "m": {
+                "agent": p.get("agent", ""),
+                "sample_type": p.get("sample_type", ""),
+                "value": p.get("value", ""),
+                "unit": p.get("unit", ""),
+                "sampled_on": p.get("sampled_on", "") or timezone.localdate().isoformat(),
+                "location": p.get("location", ""),
+            },
+            "lec_l": [(_plain(k), v) for k, v in sorted(scales["l"].items(), reverse=True)],
+            "lec_e": [(_plain(k), v) for k, v in sorted(scales["e"].items(), reverse=True)],
+            "lec_c": [(_plain(k), v) for k, v in sorted(scales["c"].items(), reverse=True)],
             "agents": sorted(scoring.agents(on).items()),
             "sample_types": SampleType.choices,
             "measurements": selectors.measurement_rows(assessment),
             "photos": assessment.photos.all(),
-            "today": timezone.localdate(),
         },
     )
+
+
+def _plain(value: Any) -> str:
+    """A number as the form's option values write it ("" for none): 3, 0.5, 10."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)).normalize():f}"
 
 
 # --- checklists -------------------------------------------------------------------------------
@@ -685,7 +798,7 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def checklist_list(request: HttpRequest) -> HttpResponse:
-    return render(
+    return _render(
         request,
         "hazards/checklist_list.html",
         {"checklists": selectors.checklists_current()},
@@ -695,7 +808,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = selectors.checklist_get(pk)
-    return render(
+    return _render(
         request,
         "hazards/checklist_detail.html",
         {
@@ -747,7 +860,7 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Version %(v)s saved.") % {"v": new.version})
             return redirect("hazards:checklist_detail", pk=new.pk)
-    return render(
+    return _render(
         request,
         "hazards/checklist_edit.html",
         {
@@ -818,7 +931,7 @@ def notice_verify(request: HttpRequest, token: str) -> HttpResponse:
     )
     if notice is None:
         raise Http404(_("This notice is not genuine."))
-    return render(
+    return _render(
         request,
         "hazards/notice_verify.html",
         {"notice": notice, "hazards": notice.hazards.order_by("deadline", "id")},
@@ -870,7 +983,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             errors = exc.errors
         else:
             return redirect("hazards:statistics_period", kind=kind, start=start.isoformat())
-    return render(
+    return _render(
         request,
         "hazards/statistics.html",
         {
@@ -916,7 +1029,7 @@ def statistics_period(request: HttpRequest, kind: str, start: str) -> HttpRespon
     page = Paginator(rows.order_by("county__code", "enterprise__name"), 50).get_page(
         request.GET.get("page")
     )
-    return render(
+    return _render(
         request,
         "hazards/statistics_period.html",
         {

@@ -144,7 +144,7 @@ def test_phone_form_fills_and_completes_an_assessment(world: Any, checklists: in
     )
     fill_url = response.url
     page = client.get(fill_url)
-    items = [item for item, _answer in page.context["rows"]]
+    items = [row[0] for row in page.context["rows"]]
     data = {f"item_{i.pk}": "pass" for i in items}
     data[f"item_{items[0].pk}"] = "fail"
     data[f"note_{items[0].pk}"] = "未检测氧含量"
