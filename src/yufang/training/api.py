@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -223,6 +224,7 @@ class LessonOut(Schema):
     kind: str
     body: str
     file_url: str | None
+    minutes: int
     completed: bool = False
 
     @staticmethod
@@ -286,6 +288,8 @@ class ExamIn(Schema):
     time_limit_minutes: int | None = None
     max_attempts: int | None = None
     course_id: int | None = None
+    requires_lessons: bool = False
+    required_session_id: int | None = None
 
 
 class ExamOut(Schema):
@@ -495,6 +499,7 @@ class CardOut(Schema):
     sessions_this_year: int
     person_times_this_year: int
     person_times_total: int
+    person_times_definition: str
 
 
 class StatRowOut(Schema):
@@ -540,9 +545,9 @@ def base_new(request: HttpRequest, payload: BaseIn) -> Status:
         else Institution.objects.filter(pk=payload.institution_id or 0).first()
     )
     if city is None:
-        raise InvalidInput({"city": "Unknown city code."})
+        raise InvalidInput({"city": _("Unknown city code.")})
     if institution is None:
-        raise InvalidInput({"institution_id": "Unknown institution."})
+        raise InvalidInput({"institution_id": _("Unknown institution.")})
     base = svc.base_create(
         actor=user, name=payload.name, city=city, address=payload.address, institution=institution
     )
@@ -574,7 +579,7 @@ def session_new(request: HttpRequest, payload: SessionIn) -> Status:
     if payload.hall_id:
         hall = sel.halls_visible(user).filter(pk=payload.hall_id).first()
         if hall is None:
-            raise InvalidInput({"hall_id": "Unknown hall."})
+            raise InvalidInput({"hall_id": _("Unknown hall.")})
     enterprise = None
     if payload.enterprise_credit_code:
         from yufang.enterprises.models import Enterprise
@@ -583,7 +588,9 @@ def session_new(request: HttpRequest, payload: SessionIn) -> Status:
             credit_code=payload.enterprise_credit_code.strip().upper()
         ).first()
         if enterprise is None:
-            raise InvalidInput({"enterprise_credit_code": "No enterprise with this credit code."})
+            raise InvalidInput(
+                {"enterprise_credit_code": _("No enterprise with this credit code.")}
+            )
     campaign = (
         sel.campaigns_visible(user).filter(pk=payload.campaign_id).first()
         if payload.campaign_id
@@ -641,7 +648,7 @@ def session_book(request: HttpRequest, session_id: int, payload: GroupBookingIn)
     if not user.enterprise_id:
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied("Only the enterprise's safety manager books its employees.")
+        raise PermissionDenied(_("Only the enterprise's safety manager books its employees."))
     if payload.people:
         from yufang.lib.spreadsheets import write_csv
 
@@ -668,7 +675,7 @@ def session_roster(request: HttpRequest, session_id: int, file: File[UploadedFil
     if not user.enterprise_id:
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied("Only the enterprise's safety manager books its employees.")
+        raise PermissionDenied(_("Only the enterprise's safety manager books its employees."))
     result = svc.enrollment_book_roster(
         actor=user, session=session, enterprise=user.enterprise, data=file.read()
     )
@@ -691,7 +698,7 @@ def session_check_in_code(request: HttpRequest, session_id: int) -> Any:
 
     session = sel.session_get(request.user, session_id)
     if not svc.may_run_session(request.user, session):
-        raise PermissionDenied("Only the session's staff show its check-in code.")
+        raise PermissionDenied(_("Only the session's staff show its check-in code."))
     token = svc.session_qr_token(session)
     return {"token": token, "url": reverse("training:check_in_session", args=[token])}
 
@@ -804,10 +811,17 @@ def lesson_new(
     kind: Form[str],
     body: Form[str] = "",
     file: File[UploadedFile] | None = None,
+    minutes: Form[int] = 10,
 ) -> Status:
     course = sel.course_get(request.user, course_id)
     lesson = svc.lesson_add(
-        actor=request.user, course=course, title=title, kind=kind, body=body, file=file
+        actor=request.user,
+        course=course,
+        title=title,
+        kind=kind,
+        body=body,
+        file=file,
+        minutes=minutes,
     )
     return Status(201, lesson)
 
@@ -825,6 +839,36 @@ def lesson_complete(request: HttpRequest, lesson_id: int) -> Any:
     svc.lesson_complete(actor=request.user, lesson=lesson)
     lesson.completed = True  # type: ignore[attr-defined]
     return lesson
+
+
+class HeartbeatIn(Schema):
+    position: float | None = None
+
+
+class HeartbeatOut(Schema):
+    seconds_followed: int
+    required_seconds: int
+    completed: bool
+
+
+@router.post("/lessons/{lesson_id}/heartbeat", response=HeartbeatOut)
+def lesson_heartbeat(request: HttpRequest, lesson_id: int, payload: HeartbeatIn) -> Any:
+    """A beat from a learner's open lesson (video: `position` in seconds). The server credits
+    the time it measured since the previous beat; the lesson completes at its length."""
+    from yufang.training.models import Lesson
+
+    lesson = Lesson.objects.select_related("course").filter(pk=lesson_id).first()
+    if lesson is None:
+        from django.http import Http404
+
+        raise Http404
+    sel.course_get(request.user, lesson.course_id)
+    progress = svc.lesson_heartbeat(actor=request.user, lesson=lesson, position=payload.position)
+    return {
+        "seconds_followed": progress.seconds_followed,
+        "required_seconds": svc.lesson_required_seconds(lesson),
+        "completed": progress.completed_at is not None,
+    }
 
 
 # ---------------------------------------------------------------- question bank and exams
@@ -882,7 +926,16 @@ def exam_new(request: HttpRequest, payload: ExamIn) -> Status:
     data = payload.dict()
     course_id = data.pop("course_id")
     course = sel.courses_visible(request.user).filter(pk=course_id).first() if course_id else None
-    return Status(201, svc.exam_create(actor=request.user, course=course, **data))
+    if course_id and course is None:
+        raise InvalidInput({"course_id": _("Unknown course.")})
+    session_id = data.pop("required_session_id")
+    session = (
+        sel.sessions_visible(request.user).filter(pk=session_id).first() if session_id else None
+    )
+    if session_id and session is None:
+        raise InvalidInput({"required_session_id": _("Unknown session.")})
+    exam = svc.exam_create(actor=request.user, course=course, required_session=session, **data)
+    return Status(201, exam)
 
 
 @router.get("/exams/{exam_id}/results", response=ExamResultsOut)
@@ -995,7 +1048,7 @@ def campaign_new(request: HttpRequest, payload: CampaignIn) -> Status:
     data = payload.dict()
     region = Region.objects.filter(code=data.pop("region")).first()
     if region is None:
-        raise InvalidInput({"region": "Unknown region code."})
+        raise InvalidInput({"region": _("Unknown region code.")})
     return Status(201, svc.campaign_create(actor=request.user, region=region, **data))
 
 
@@ -1013,7 +1066,12 @@ def campaign_links(request: HttpRequest, campaign_id: int, payload: CampaignLink
     found = list(enterprises_visible(user).filter(credit_code__in=codes))
     missing = sorted(set(codes) - {e.credit_code for e in found})
     if missing:
-        raise InvalidInput({"enterprise_credit_codes": "Unknown: " + ", ".join(missing)})
+        raise InvalidInput(
+            {
+                "enterprise_credit_codes": _("Unknown credit codes: %(codes)s")
+                % {"codes": ", ".join(missing)}
+            }
+        )
     svc.campaign_link(
         actor=user,
         campaign=campaign,
@@ -1108,7 +1166,8 @@ def material_new(
 
 @router.get("/card", response=CardOut)
 def card(request: HttpRequest, year: int | None = None) -> Any:
-    """The card "N sessions this year, M person-times in all"."""
+    """The headline: sessions held and person-times in the year (and over all years), with the
+    definition of person-times the statistics and campaigns use."""
     return sel.training_card(request.user, year=year)
 
 

@@ -464,9 +464,14 @@ def seed(ctx: DemoContext) -> None:
             LessonProgress(
                 lesson=lesson,
                 trainee=trainee,
-                completed_at=now - dt.timedelta(days=ctx.rng.randint(1, 200)),
+                started_at=finished - dt.timedelta(minutes=lesson.minutes),
+                last_beat_at=finished,
+                seconds_followed=lesson.minutes * 60,
+                completed_at=finished,
             )
-            for lesson in done
+            for lesson, finished in (
+                (lesson, now - dt.timedelta(days=ctx.rng.randint(1, 200))) for lesson in done
+            )
         )
     LessonProgress.objects.bulk_create(progress, batch_size=2000)
     _exams(ctx, courses, centre, learners, me)

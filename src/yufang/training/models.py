@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yufang.lib.topics import Topic
 
@@ -39,7 +40,7 @@ class Trainee(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
+        verbose_name=pgettext_lazy("training", "enterprise"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -48,6 +49,8 @@ class Trainee(models.Model):
     key_role = models.CharField(
         _("key-person role"), max_length=20, choices=KeyRole.choices, default=KeyRole.OTHER
     )
+    # The post as the enterprise names it (岗位: 焊工, 叉车司机 …); `key_role` flags the key people.
+    post = models.CharField(_("post"), max_length=100, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -99,7 +102,9 @@ class Hall(models.Model):
         related_name="halls",
     )
     name = models.CharField(_("name"), max_length=100)
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    topic = models.CharField(
+        pgettext_lazy("training", "topic"), max_length=30, choices=Topic.choices
+    )
     capacity = models.PositiveIntegerField(_("capacity"))
 
     class Meta:
@@ -119,9 +124,12 @@ class Campaign(models.Model):
     """A campaign such as 百企万人: target enterprises and person-times in a region."""
 
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("training", "description"), blank=True)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=pgettext_lazy("training", "region"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     city = models.ForeignKey(
         "regions.Region",
@@ -176,9 +184,13 @@ class TrainingSession(models.Model):
         SCHEDULED = "scheduled", _("scheduled")
         CANCELLED = "cancelled", _("cancelled")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("training", "kind"), max_length=10, choices=SessionKind.choices
+    )
     title = models.CharField(_("title"), max_length=200)
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    topic = models.CharField(
+        pgettext_lazy("training", "topic"), max_length=30, choices=Topic.choices
+    )
     hall = models.ForeignKey(
         Hall,
         verbose_name=_("experience hall"),
@@ -344,8 +356,10 @@ class Enrollment(models.Model):
 
 class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
-    description = models.TextField(_("description"), blank=True)
+    topic = models.CharField(
+        pgettext_lazy("training", "topic"), max_length=30, choices=Topic.choices
+    )
+    description = models.TextField(pgettext_lazy("training", "description"), blank=True)
     class_hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
     institution = models.ForeignKey(
         "funds.Institution",
@@ -383,9 +397,14 @@ class Lesson(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    kind = models.CharField(
+        pgettext_lazy("training", "kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT
+    )
     body = models.TextField(_("text"), blank=True)
     file = models.CharField(_("file"), max_length=300, blank=True)
+    # How long the lesson takes to follow (a video's running time); a learner completes it
+    # only after following it this long.
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=10)
 
     class Meta:
         verbose_name = _("lesson")
@@ -393,6 +412,7 @@ class Lesson(models.Model):
         ordering = ["course", "position"]
         constraints = [
             models.UniqueConstraint(fields=["course", "position"], name="lesson_unique_position"),
+            models.CheckConstraint(name="lesson_minutes_positive", condition=Q(minutes__gt=0)),
         ]
 
     def __str__(self) -> str:
@@ -404,13 +424,21 @@ class Lesson(models.Model):
 
 
 class LessonProgress(models.Model):
+    """Time a trainee followed a lesson, measured by the server between the page's heartbeats;
+    completed once it reaches the lesson's length."""
+
     lesson = models.ForeignKey(
         Lesson, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="progress"
     )
     trainee = models.ForeignKey(
         Trainee, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="progress"
     )
-    completed_at = models.DateTimeField(_("completed at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    last_beat_at = models.DateTimeField(_("last heartbeat at"), null=True, blank=True)
+    seconds_followed = models.PositiveIntegerField(_("seconds followed"), default=0)
+    # The furthest point of a video reached while it played (seconds).
+    position_seconds = models.PositiveIntegerField(_("video position (seconds)"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lesson progress")
@@ -433,11 +461,13 @@ class Question(models.Model):
     """A question of the bank. `options` is a list of {key, text}; `answer` a list of keys."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, db_index=True)
+    topic = models.CharField(
+        pgettext_lazy("training", "topic"), max_length=30, choices=Topic.choices, db_index=True
+    )
     type = models.CharField(_("type"), max_length=12, choices=QuestionType.choices)
     stem = models.TextField(_("question"))
     options = models.JSONField(_("options"))
-    answer = models.JSONField(_("answer"))
+    answer = models.JSONField(pgettext_lazy("training", "answer"))
     explanation = models.TextField(_("explanation"), blank=True)
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -480,6 +510,17 @@ class Exam(models.Model):
     time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"))
     max_attempts = models.PositiveSmallIntegerField(_("attempt limit"))
     is_open = models.BooleanField(_("open"), default=True)
+    # What a trainee must have done before starting: every lesson of the course, and/or
+    # attended a session.
+    requires_lessons = models.BooleanField(_("requires the course's lessons"), default=False)
+    required_session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("requires attendance of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -506,8 +547,8 @@ class Exam(models.Model):
 
 class ExamAttempt(models.Model):
     class Status(models.TextChoices):
-        STARTED = "started", _("in progress")
-        SUBMITTED = "submitted", _("submitted")
+        STARTED = "started", pgettext_lazy("training", "in progress")
+        SUBMITTED = "submitted", pgettext_lazy("training", "submitted")
         EXPIRED = "expired", _("submitted after the time limit")
 
     exam = models.ForeignKey(
@@ -518,8 +559,10 @@ class ExamAttempt(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("attempt number"))
     started_at = models.DateTimeField(_("started at"))
-    deadline = models.DateTimeField(_("deadline"))
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    deadline = models.DateTimeField(pgettext_lazy("training", "deadline"))
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("training", "submitted at"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.STARTED
     )
@@ -621,13 +664,17 @@ class Material(models.Model):
         HANDOUT = "handout", _("handout")
 
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    kind = models.CharField(pgettext_lazy("training", "kind"), max_length=10, choices=Kind.choices)
+    topic = models.CharField(
+        pgettext_lazy("training", "topic"), max_length=30, choices=Topic.choices
+    )
     series = models.CharField(_("series"), max_length=200, blank=True)
     authors = models.CharField(_("authors"), max_length=200, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    year = models.PositiveSmallIntegerField(
+        pgettext_lazy("training", "year"), null=True, blank=True
+    )
+    description = models.TextField(pgettext_lazy("training", "description"), blank=True)
     file = models.CharField(_("file"), max_length=300)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

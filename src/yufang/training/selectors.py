@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from yufang import policy
 from yufang.accounts.models import Role
@@ -122,7 +122,11 @@ def session_list(user: Any, filters: SessionFilter | None = None) -> QuerySet[Tr
     f = filters or SessionFilter()
     qs = sessions_visible(user).annotate(
         booked=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.BOOKED)),
-        attended=Count("enrollments", filter=Q(enrollments__checked_in_at__isnull=False)),
+        # Person-times of the session (PERSON_TIMES_DEFINITION; a cancelled one has none).
+        attended=Count(
+            "enrollments",
+            filter=Q(enrollments__checked_in_at__isnull=False, status="scheduled"),
+        ),
     )
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(trainer__icontains=f.q))
@@ -295,10 +299,16 @@ def completed_lessons(trainee: Trainee | None, course: Course) -> set[int]:
     if trainee is None:
         return set()
     return set(
-        LessonProgress.objects.filter(trainee=trainee, lesson__course=course).values_list(
-            "lesson_id", flat=True
-        )
+        LessonProgress.objects.filter(
+            trainee=trainee, lesson__course=course, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
     )
+
+
+def lesson_progress(trainee: Trainee | None, lesson: Lesson) -> LessonProgress | None:
+    if trainee is None:
+        return None
+    return LessonProgress.objects.filter(trainee=trainee, lesson=lesson).first()
 
 
 def completed_course_ids(trainee_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -308,7 +318,7 @@ def completed_course_ids(trainee_ids: Iterable[int]) -> dict[int, set[int]]:
     )
     done: dict[int, set[int]] = defaultdict(set)
     rows = (
-        LessonProgress.objects.filter(trainee_id__in=list(trainee_ids))
+        LessonProgress.objects.filter(trainee_id__in=list(trainee_ids), completed_at__isnull=False)
         .values("trainee_id", "lesson__course_id")
         .annotate(n=Count("id"))
     )
@@ -323,7 +333,12 @@ def course_progress_of(user: Any, course: Course) -> QuerySet[Trainee]:
     return (
         trainees_visible(user)
         .filter(progress__lesson__course=course)
-        .annotate(done=Count("progress", filter=Q(progress__lesson__course=course)))
+        .annotate(
+            done=Count(
+                "progress",
+                filter=Q(progress__lesson__course=course, progress__completed_at__isnull=False),
+            )
+        )
         .order_by("-done", "name")
     )
 
@@ -543,11 +558,7 @@ def campaign_get(user: Any, pk: int) -> Campaign:
 def campaign_progress(campaign: Campaign) -> dict[str, Any]:
     """Progress against target: enterprises reached and person-times (one per person per
     session), in total and per city."""
-    attended = Enrollment.objects.filter(
-        session__campaign=campaign,
-        checked_in_at__isnull=False,
-        session__status=TrainingSession.Status.SCHEDULED,
-    )
+    attended = person_times_of(Enrollment.objects.filter(session__campaign=campaign))
     person_times = attended.count()
     reached_ids = set(
         attended.exclude(trainee__enterprise__isnull=True).values_list(
@@ -656,11 +667,24 @@ def session_feedback(session: TrainingSession) -> dict[str, Any]:
 # ---------------------------------------------------------------- statistics
 
 
+# 人次 (person-times), one definition for the home page, the statistics, campaign progress and
+# the API: a person checked in at a session that was not cancelled, once per person per session
+# (one enrollment per trainee and session), counted in the year the session starts. Bookings,
+# waitlists and online lessons are not person-times.
+PERSON_TIMES_DEFINITION = gettext_lazy(
+    "Person-times: people checked in at a session that was not cancelled, each person once per "
+    "session, counted in the year the session starts. Bookings do not count."
+)
+
+
+def person_times_of(qs: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """The enrollments that are person-times (see PERSON_TIMES_DEFINITION)."""
+    return qs.filter(checked_in_at__isnull=False, session__status=TrainingSession.Status.SCHEDULED)
+
+
 def attendances(user: Any, *, year: int | None = None) -> QuerySet[Enrollment]:
-    """Attendances in scope: one per person per session, by the uniqueness of enrollments."""
-    qs = enrollments_visible(user).filter(
-        checked_in_at__isnull=False, session__status=TrainingSession.Status.SCHEDULED
-    )
+    """Person-times in scope."""
+    qs = person_times_of(enrollments_visible(user))
     return qs.filter(session__starts_at__year=year) if year else qs
 
 
@@ -671,14 +695,16 @@ def sessions_held(user: Any, *, year: int | None = None) -> QuerySet[TrainingSes
     return qs.filter(starts_at__year=year) if year else qs
 
 
-def training_card(user: Any, *, year: int | None = None) -> dict[str, int]:
-    """The card "N sessions this year, M person-times in all"."""
+def training_card(user: Any, *, year: int | None = None) -> dict[str, Any]:
+    """The headline "N sessions in <year>, M person-times in <year>": the same figures as the
+    totals of the tables by month, city, base or topic under it."""
     year = year or timezone.localdate().year
     return {
         "year": year,
         "sessions_this_year": sessions_held(user, year=year).count(),
         "person_times_this_year": attendances(user, year=year).count(),
         "person_times_total": attendances(user).count(),
+        "person_times_definition": str(PERSON_TIMES_DEFINITION),
     }
 
 
@@ -750,9 +776,13 @@ def training_statistics(user: Any, *, year: int, dimension: str) -> list[dict[st
     result = []
     for key, figures in rows.items():
         if key is None:
-            continue
-        label, value = labels.get(key, (str(key), str(key)))
-        param = {"city": "city", "base": "base", "topic": "topic", "month": "month"}[dimension]
+            # Sessions on site in enterprises have no base: a row of their own, so the table
+            # adds up to the headline.
+            label, value = str(_("on site in enterprises")), "onsite"
+            param = "kind"
+        else:
+            label, value = labels.get(key, (str(key), str(key)))
+            param = {"city": "city", "base": "base", "topic": "topic", "month": "month"}[dimension]
         if dimension == "month":
             value = f"{year}-{value}"
         result.append(
@@ -765,8 +795,16 @@ def training_statistics(user: Any, *, year: int, dimension: str) -> list[dict[st
             }
         )
     return sorted(
-        result, key=lambda r: r["key"] if dimension in ("month", "city") else -r["person_times"]
+        result,
+        key=lambda r: (r["key"], 0) if dimension in ("month", "city") else ("", -r["person_times"]),
     )
+
+
+def statistics_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The total row of a statistics table."""
+    total = {k: sum(r[k] for r in rows) for k in ("sessions", "person_times", "attempts", "passed")}
+    total["pass_rate"] = _rate(total["passed"], total["attempts"])
+    return total
 
 
 def months_chart(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
@@ -803,11 +841,7 @@ def _priority_ids(user: Any) -> list[int]:
 
 def enterprises_trained(*, year: int, enterprise_ids: Iterable[int] | None = None) -> set[int]:
     """Enterprises with at least one attendance (an employee, or on site) in the year."""
-    attended = Enrollment.objects.filter(
-        checked_in_at__isnull=False,
-        session__starts_at__year=year,
-        session__status=TrainingSession.Status.SCHEDULED,
-    )
+    attended = person_times_of(Enrollment.objects.filter(session__starts_at__year=year))
     if enterprise_ids is not None:
         ids = list(enterprise_ids)
         attended = attended.filter(

@@ -867,9 +867,12 @@ def lesson_add(
     kind: str,
     body: str = "",
     file: UploadedFile | None = None,
+    minutes: int = 10,
 ) -> Lesson:
     _require_course_owner(actor, course)
     errors = {}
+    if not 1 <= minutes <= 600:
+        errors["minutes"] = _("A lesson lasts from 1 to 600 minutes.")
     if not title.strip():
         errors["title"] = _("Enter a title.")
     if kind not in Lesson.Kind.values:
@@ -895,6 +898,7 @@ def lesson_add(
             kind=kind,
             body=body,
             file=_store(file, "lessons") if file is not None else "",
+            minutes=minutes,
         )
         audit_create(actor, lesson)
     return lesson
@@ -907,17 +911,79 @@ def trainee_of(user: Any) -> Trainee:
     return trainee
 
 
-def lesson_complete(*, actor: Any, lesson: Lesson) -> LessonProgress:
-    trainee = trainee_of(actor)
+# The lesson page beats every HEARTBEAT_SECONDS while it is open and visible (a video: while it
+# plays). The server credits the time it measures between two beats, at most
+# HEARTBEAT_CREDIT_MAX_SECONDS: a longer gap means the page was closed or the phone slept, and a
+# client cannot claim time by sending a large number.
+HEARTBEAT_SECONDS = 15
+HEARTBEAT_CREDIT_MAX_SECONDS = 30
+
+
+def lesson_required_seconds(lesson: Lesson) -> int:
+    return int(lesson.minutes) * 60
+
+
+def _lesson_open(lesson: Lesson) -> None:
     if not lesson.course.is_published:
         raise TrainingInvalid(_("This course is not published."))
+
+
+def lesson_heartbeat(
+    *,
+    actor: Any,
+    lesson: Lesson,
+    position: float | None = None,
+    now: dt.datetime | None = None,
+) -> LessonProgress:
+    """A beat from the open lesson page. Credits the real time since the previous beat (capped);
+    for a video, only as far as the video moved forward in that time (`position`, seconds)."""
+    trainee = trainee_of(actor)
+    _lesson_open(lesson)
+    now = now or timezone.now()
+    if position is not None and (position != position or position < 0):  # NaN or negative
+        raise TrainingInvalid({"position": _("The video position must be zero or more seconds.")})
     with transaction.atomic():
-        progress, created = LessonProgress.objects.get_or_create(
-            lesson=lesson, trainee=trainee, defaults={"completed_at": timezone.now()}
+        progress, created = LessonProgress.objects.select_for_update().get_or_create(
+            lesson=lesson, trainee=trainee, defaults={"started_at": now, "last_beat_at": now}
         )
-        if created:
+        if created or progress.completed_at is not None:
+            return progress
+        last = progress.last_beat_at or now
+        credit = int(max(0.0, min((now - last).total_seconds(), HEARTBEAT_CREDIT_MAX_SECONDS)))
+        if lesson.kind == Lesson.Kind.VIDEO:
+            reached = min(int(position or 0), progress.position_seconds + credit)
+            credit = max(0, reached - progress.position_seconds)
+            progress.position_seconds = max(progress.position_seconds, reached)
+        progress.seconds_followed += credit
+        progress.last_beat_at = now
+        if progress.seconds_followed >= lesson_required_seconds(lesson):
+            progress.completed_at = now
+            progress.save()
             audit_create(actor, progress)
+        else:
+            progress.save()
     return progress
+
+
+def lesson_complete(
+    *, actor: Any, lesson: Lesson, now: dt.datetime | None = None
+) -> LessonProgress:
+    """ "Mark as learnt": accepted only once the lesson was followed for its length."""
+    trainee = trainee_of(actor)
+    _lesson_open(lesson)
+    progress = LessonProgress.objects.filter(lesson=lesson, trainee=trainee).first()
+    if progress is not None and progress.completed_at is not None:
+        return progress
+    done = progress.seconds_followed if progress is not None else 0
+    raise TrainingInvalid(
+        {
+            "lesson": _(
+                "You have followed this lesson for %(done)s of %(needed)s minutes; it counts "
+                "once you have followed all of it."
+            )
+            % {"done": done // 60, "needed": lesson.minutes}
+        }
+    )
 
 
 # ---------------------------------------------------------------- question bank
@@ -1049,6 +1115,8 @@ def exam_create(
     time_limit_minutes: int | None = None,
     max_attempts: int | None = None,
     course: Course | None = None,
+    requires_lessons: bool = False,
+    required_session: TrainingSession | None = None,
 ) -> Exam:
     today = timezone.localdate()
     if actor.role == Role.INSTITUTION_STAFF:
@@ -1072,6 +1140,8 @@ def exam_create(
         errors["single_count"] = _("An exam needs at least one question.")
     if not 1 <= pass_mark <= 100:
         errors["pass_mark"] = _("The pass mark is a percentage from 1 to 100.")
+    if requires_lessons and course is None:
+        errors["requires_lessons"] = _("Choose the course whose lessons the exam requires.")
     bank = Question.objects.filter(is_active=True)
     if topics:
         bank = bank.filter(topic__in=topics)
@@ -1099,6 +1169,8 @@ def exam_create(
             pass_mark=pass_mark,
             time_limit_minutes=time_limit_minutes,
             max_attempts=max_attempts,
+            requires_lessons=requires_lessons,
+            required_session=required_session,
         )
         audit_create(actor, exam)
     return exam
@@ -1113,6 +1185,7 @@ def exam_attempt_start(
     now = now or timezone.now()
     if not exam.is_open:
         raise TrainingInvalid(_("This exam is closed."))
+    exam_requirements_check(exam=exam, trainee=trainee)
     with transaction.atomic():
         Trainee.objects.select_for_update().get(pk=trainee.pk)
         attempts = ExamAttempt.objects.filter(exam=exam, trainee=trainee)
@@ -1152,6 +1225,35 @@ def exam_attempt_start(
         )
         audit_create(actor, attempt)
     return attempt
+
+
+def exam_requirements_check(*, exam: Exam, trainee: Trainee) -> None:
+    """Refuse an attempt until the trainee has done what the exam requires first."""
+    if exam.requires_lessons and exam.course_id:
+        lessons = set(Lesson.objects.filter(course_id=exam.course_id).values_list("pk", flat=True))
+        done = set(
+            LessonProgress.objects.filter(
+                trainee=trainee, lesson_id__in=lessons, completed_at__isnull=False
+            ).values_list("lesson_id", flat=True)
+        )
+        if lessons - done:
+            raise TrainingInvalid(
+                {
+                    "exam": _(
+                        "Complete every lesson of “%(course)s” first (%(done)s of %(all)s done)."
+                    )
+                    % {"course": exam.course, "done": len(done), "all": len(lessons)}
+                }
+            )
+    if (
+        exam.required_session_id
+        and not Enrollment.objects.filter(
+            session_id=exam.required_session_id, trainee=trainee, checked_in_at__isnull=False
+        ).exists()
+    ):
+        raise TrainingInvalid(
+            {"exam": _("Attend “%(session)s” first.") % {"session": exam.required_session}}
+        )
 
 
 def _grade(question: Question, chosen: list[str]) -> bool:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("courses/", views.course_list, name="courses"),
     path("courses/<int:pk>/", views.course_detail, name="course"),
     path("lessons/<int:pk>/", views.lesson_detail, name="lesson"),
+    path("lessons/<int:pk>/heartbeat/", views.lesson_heartbeat, name="lesson_heartbeat"),
     path("questions/", views.question_list, name="questions"),
     path("questions/new/", views.question_edit, name="question_new"),
     path("questions/<int:pk>/", views.question_edit, name="question_edit"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
@@ -109,6 +110,9 @@ def index(request: AuthedRequest) -> HttpResponse:
             "card": card,
             "upcoming": sel.session_list(user, sel.SessionFilter(upcoming=True))[:8],
             "chart": sel.months_chart(months, title=_("person-times")),
+            "months": months,
+            "total": sel.statistics_total(months),
+            "definition": sel.PERSON_TIMES_DEFINITION,
             "trainee": sel.trainee_for_user(user),
             "is_runner": user.role in RUNNERS,
             "is_planner": user.role in PLANNERS,
@@ -128,8 +132,8 @@ def session_list_view(request: AuthedRequest) -> HttpResponse:
             _("training sessions"),
             [
                 _("title"),
-                _("kind"),
-                _("topic"),
+                pgettext("training", "kind"),
+                pgettext("training", "topic"),
                 _("place"),
                 _("city"),
                 _("trainer"),
@@ -666,6 +670,7 @@ def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 kind=request.POST.get("kind", ""),
                 body=request.POST.get("body", ""),
                 file=request.FILES.get("file"),
+                minutes=_int(request.POST.get("minutes")) or 0,
             ),
             reverse("training:course", args=[pk]),
         )
@@ -691,26 +696,66 @@ def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def _lesson_of(request: AuthedRequest, pk: int) -> Lesson:
     lesson = Lesson.objects.select_related("course").filter(pk=pk).first()
     if lesson is None:
         raise Http404
     sel.course_get(request.user, lesson.course_id)
+    return lesson
+
+
+def _progress_json(lesson: Lesson, progress: Any) -> dict[str, Any]:
+    followed = progress.seconds_followed if progress is not None else 0
+    return {
+        "seconds_followed": followed,
+        "required_seconds": svc.lesson_required_seconds(lesson),
+        "completed": progress is not None and progress.completed_at is not None,
+    }
+
+
+@login_required
+def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    lesson = _lesson_of(request, pk)
     if request.method == "POST":
         try:
             svc.lesson_complete(actor=request.user, lesson=lesson)
         except InvalidInput as exc:
             messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Lesson completed."))
+            return redirect("training:lesson", pk=pk)
+        messages.success(request, _("Lesson completed."))
         return redirect("training:course", pk=lesson.course_id)
     trainee = sel.trainee_for_user(request.user)
+    progress = sel.lesson_progress(trainee, lesson)
     return render(
         request,
         "training/lesson.html",
-        {"lesson": lesson, "done": lesson.pk in sel.completed_lessons(trainee, lesson.course)},
+        {
+            "lesson": lesson,
+            "trainee": trainee,
+            "progress": _progress_json(lesson, progress),
+            "done": progress is not None and progress.completed_at is not None,
+            "beat_seconds": svc.HEARTBEAT_SECONDS,
+        },
     )
+
+
+@login_required
+@require_POST
+def lesson_heartbeat(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The open lesson page's beat (JSON): the server measures the time between beats."""
+    from django.http import JsonResponse
+
+    lesson = _lesson_of(request, pk)
+    raw = request.POST.get("position", "")
+    try:
+        position = float(raw) if raw else None
+        progress = svc.lesson_heartbeat(actor=request.user, lesson=lesson, position=position)
+    except InvalidInput as exc:
+        return JsonResponse({"detail": exc.errors}, status=422)
+    except ValueError:
+        message = _("The video position must be zero or more seconds.")
+        return JsonResponse({"detail": {"position": message}}, status=422)
+    return JsonResponse(_progress_json(lesson, progress))
 
 
 # ---------------------------------------------------------------- question bank
@@ -729,7 +774,7 @@ def question_list(request: AuthedRequest) -> HttpResponse:
             _("question statistics"),
             [
                 _("code"),
-                _("topic"),
+                pgettext("training", "topic"),
                 _("type"),
                 _("question"),
                 _("asked"),
@@ -849,6 +894,10 @@ def exam_list(request: AuthedRequest) -> HttpResponse:
                 time_limit_minutes=_int(p.get("time_limit_minutes")),
                 max_attempts=_int(p.get("max_attempts")),
                 course=sel.courses_visible(user).filter(pk=_int(p.get("course")) or 0).first(),
+                requires_lessons=p.get("requires_lessons") == "1",
+                required_session=sel.sessions_visible(user)
+                .filter(pk=_int(p.get("required_session")) or 0)
+                .first(),
             ),
             reverse("training:exams"),
         )
@@ -945,7 +994,7 @@ def certificate_list(request: AuthedRequest) -> HttpResponse:
             [
                 _("certificate number"),
                 _("trainee"),
-                _("enterprise"),
+                pgettext("training", "enterprise"),
                 _("title"),
                 _("issued on"),
                 _("expires on"),
@@ -1105,6 +1154,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "training/campaign_detail.html",
         {
+            "definition": sel.PERSON_TIMES_DEFINITION,
             "campaign": campaign,
             "progress": progress,
             "errors": errors,
@@ -1132,7 +1182,7 @@ def targeting(request: AuthedRequest) -> HttpResponse:
         return spreadsheet_response(
             _("training targets"),
             [
-                _("enterprise"),
+                pgettext("training", "enterprise"),
                 _("credit code"),
                 _("city"),
                 _("county"),
@@ -1273,10 +1323,12 @@ def statistics(request: AuthedRequest) -> HttpResponse:
             "dimensions": [
                 ("city", _("city")),
                 ("base", _("training base")),
-                ("topic", _("topic")),
+                ("topic", pgettext("training", "topic")),
                 ("month", _("month")),
             ],
             "card": sel.training_card(user, year=year),
+            "total": sel.statistics_total(rows),
+            "definition": sel.PERSON_TIMES_DEFINITION,
             "chart": sel.months_chart(rows, title=_("person-times")),
             "scores": sel.feedback_scores(user),
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from yufang.accounts.models import Role
 from yufang.lib.spreadsheets import write_csv
 from yufang.training import services as svc
-from yufang.training.models import Certificate, Enrollment, Question, Trainee
+from yufang.training.models import Certificate, Enrollment, Lesson, Question, Trainee
 from yufang.training.tests.conftest import id_number, schedule, trainee
 
 pytestmark = pytest.mark.django_db
@@ -415,6 +416,15 @@ def test_api_course_lessons_progress_and_materials(client: Any, world: Any, staf
     worker = world.people[Role.WORKER]
     svc.trainee_upsert(actor=worker, name="工人", id_number=id_number(8), user=worker)
     client.force_login(worker)
+    refused = client.post(f"/api/v1/training/lessons/{lesson.json()['id']}/complete")
+    assert refused.status_code == 422  # opened, not followed: no class hours yet
+    assert refused.json()["detail"][0]["loc"] == ["body", "lesson"]
+    lesson_row = Lesson.objects.get(pk=lesson.json()["id"])
+    start = timezone.now()
+    for second in range(0, lesson_row.minutes * 60 + 1, 15):
+        svc.lesson_heartbeat(
+            actor=worker, lesson=lesson_row, now=start + dt.timedelta(seconds=second)
+        )
     done = client.post(f"/api/v1/training/lessons/{lesson.json()['id']}/complete")
     assert done.json()["completed"] is True
     detail = client.get(f"/api/v1/training/courses/{course_id}").json()
