@@ -489,6 +489,21 @@ def assessment_complete(request: HttpRequest, assessment_id: int) -> dict[str, A
     return _report(selectors.assessment_get(request.user, assessment_id))
 
 
+class CancelIn(Schema):
+    reason: str = ""
+
+
+@router.post("/assessments/{assessment_id}/cancel", response=ReportOut)
+def assessment_cancel(
+    request: HttpRequest, assessment_id: int, payload: CancelIn
+) -> dict[str, Any]:
+    """Cancels a draft (planned or in progress) started by mistake: it is kept, marked
+    `cancelled`, and left out of the lists unless `status=cancelled` is asked for."""
+    a = selectors.assessment_get(request.user, assessment_id)
+    services.assessment_cancel(actor=request.user, assessment=a, reason=payload.reason)
+    return _report(selectors.assessment_get(request.user, assessment_id))
+
+
 @router.get("/assessments/{assessment_id}/measurements", response=list[MeasurementOut])
 def measurements(request: HttpRequest, assessment_id: int) -> list[dict[str, Any]]:
     a = selectors.assessment_get(request.user, assessment_id)

@@ -239,6 +239,8 @@ def assessment_list(user: Any, *, status: str = "", q: str = "") -> QuerySet[Ass
     )
     if status:
         qs = qs.filter(status=status)
+    else:  # a cancelled draft is shown only to whoever asks for cancelled ones
+        qs = qs.exclude(status=AssessmentStatus.CANCELLED)
     if q:
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(checklist__title__icontains=q))
     return qs.annotate(

@@ -372,10 +372,42 @@ def assessment_create(
 def _check_assessor(actor: Any, assessment: Assessment) -> None:
     if assessment.status == AssessmentStatus.COMPLETED:
         raise HazardInvalid(_("This assessment is completed and can no longer change."))
+    if assessment.status == AssessmentStatus.CANCELLED:
+        raise HazardInvalid(_("This assessment is cancelled and can no longer change."))
     if not _may_inspect_enterprise(
         actor, assessment.enterprise, institution_id=assessment.institution_id
     ):
         raise PermissionDenied(_("You may not work on this assessment."))
+
+
+def assessment_cancel(*, actor: Any, assessment: Assessment, reason: str = "") -> Assessment:
+    """Cancels a draft (planned or in progress) started by mistake. It is kept, with what
+    was filled, marked cancelled and left out of lists and figures; the audit log says who
+    and why. A completed assessment has registered hazards and cannot be cancelled."""
+    with transaction.atomic():
+        # Lock the row and bring the caller's instance up to date (as `_locked` does).
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
+        assessment.refresh_from_db()
+        if assessment.status == AssessmentStatus.COMPLETED:
+            raise HazardInvalid(
+                _("A completed assessment cannot be cancelled: its hazards are registered."),
+                "status",
+            )
+        if assessment.status == AssessmentStatus.CANCELLED:
+            raise HazardInvalid(_("This assessment is already cancelled."), "status")
+        if not _may_inspect_enterprise(
+            actor, assessment.enterprise, institution_id=assessment.institution_id
+        ):
+            raise PermissionDenied(_("You may not work on this assessment."))
+        if len(reason) > 500:
+            raise HazardInvalid(_("The reason is longer than 500 characters."), "reason")
+        before = snapshot(assessment)
+        assessment.status = AssessmentStatus.CANCELLED
+        assessment.save(update_fields=["status"])
+        audit_update(
+            actor, assessment, before, reason=reason.strip() or _("cancelled: started by mistake")
+        )
+    return assessment
 
 
 def _decimal(raw: Any, field: str, label: str) -> Decimal | None:

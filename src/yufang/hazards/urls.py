@@ -20,6 +20,7 @@ urlpatterns = [
     path("assessments/new/", views.assessment_new, name="assessment_new"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/fill/", views.assessment_fill, name="assessment_fill"),
+    path("assessments/<int:pk>/cancel/", views.assessment_cancel, name="assessment_cancel"),
     path("checklists/", views.checklist_list, name="checklists"),
     path("checklists/<int:pk>/", views.checklist_detail, name="checklist_detail"),
     path("checklists/<int:pk>/edit/", views.checklist_edit, name="checklist_edit"),

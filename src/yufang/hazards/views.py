@@ -404,7 +404,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "counts": {k: v.count() for k, v in work.items()},
             "may_assess": _role(request) in services.REPORTERS,
             "assessments": selectors.assessment_list(request.user)
-            .exclude(status=AssessmentStatus.COMPLETED)
+            .filter(status__in=DRAFT_STATUSES)
             .order_by("planned_on", "id")[:50],
         },
     )
@@ -658,7 +658,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": assessment,
             "r": report,
             "colour_css": COLOUR_CSS.get(colour, "bg-secondary") if colour else "bg-secondary",
-            "may_fill": assessment.status != AssessmentStatus.COMPLETED
+            "may_fill": assessment.status in DRAFT_STATUSES
+            and _role(request) in services.REPORTERS,
+            "may_cancel": assessment.status in DRAFT_STATUSES
             and _role(request) in services.REPORTERS,
             "may_notice": _role(request) in services.INSPECTORS
             and any(h.status in OPEN_STATUSES for h in report["hazards"]),
@@ -784,6 +786,22 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": assessment.photos.all(),
         },
     )
+
+
+@require_POST
+@login_required
+def assessment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancels a draft started by mistake (kept, marked cancelled, out of the lists)."""
+    assessment = selectors.assessment_get(request.user, pk)
+    try:
+        services.assessment_cancel(
+            actor=request.user, assessment=assessment, reason=request.POST.get("reason", "")
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Assessment cancelled."))
+    return redirect("hazards:assessment_detail", pk=pk)
 
 
 def _plain(value: Any) -> str:
