@@ -330,6 +330,12 @@ class PriorityScore(models.Model):
     industry_rate = models.FloatField()
     smoothed_rate = models.FloatField()
     excess_cases = models.FloatField()
+    # The industry prior, Gamma(shape, rate) per person-year, that the enterprise's own cases
+    # and person-years update: what the page needs to say why it ranks where it does (its
+    # posterior interval; the weight of its own data, person-years ÷ (person-years + rate)).
+    # A rate of 0 marks a score computed before these were kept.
+    prior_shape = models.FloatField(default=0.0)
+    prior_rate = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [

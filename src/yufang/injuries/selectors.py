@@ -1080,7 +1080,18 @@ class PriorityRow:
     smoothed_rate: float
     expected_cases: float
     excess_cases: float
+    # Why it ranks there: the 95% interval of its rate under the posterior, and how much its
+    # own person-years weigh against the industry prior's (0..1). None for a score ranked
+    # before the prior was kept (its ranking is stale until recomputed).
+    smoothed_low: float | None = None
+    smoothed_high: float | None = None
+    own_weight: float | None = None
     url: str = ""
+
+    @property
+    def rests_on_industry(self) -> bool:
+        """The rank comes from the industry's rate more than from the enterprise's own cases."""
+        return self.own_weight is not None and self.own_weight < 0.5
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -1098,6 +1109,9 @@ class PriorityRow:
             "smoothed_rate": self.smoothed_rate,
             "expected_cases": self.expected_cases,
             "excess_cases": self.excess_cases,
+            "smoothed_low": self.smoothed_low,
+            "smoothed_high": self.smoothed_high,
+            "own_weight": self.own_weight,
             "url": self.url,
         }
 
@@ -1136,6 +1150,11 @@ def priority_rows(scores: Iterable[PriorityScore], *, first_rank: int = 1) -> li
     for rank, score in enumerate(scores, first_rank):
         e, window = score.enterprise, score.ranking
         n = score.person_years
+        low = high = weight = None
+        if score.prior_rate > 0:
+            prior = rates.GammaPrior(score.prior_shape, score.prior_rate)
+            low, high = (v * 1000 for v in rates.eb_interval(score.cases, n, prior))
+            weight = n / (n + score.prior_rate)
         rows.append(
             PriorityRow(
                 rank=rank,
@@ -1152,6 +1171,9 @@ def priority_rows(scores: Iterable[PriorityScore], *, first_rank: int = 1) -> li
                 smoothed_rate=score.smoothed_rate,
                 expected_cases=score.industry_rate * n / 1000,
                 excess_cases=score.excess_cases,
+                smoothed_low=low,
+                smoothed_high=high,
+                own_weight=weight,
                 url=f"{detail}?enterprise={e.pk}&year_from={window.window_start}"
                 f"&year_to={window.year}",
             )

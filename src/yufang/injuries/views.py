@@ -409,6 +409,9 @@ def priority_view(request: HttpRequest) -> HttpResponse:
             _("Observed rate (‰)"),
             _("Industry rate (‰)"),
             _("Smoothed rate (‰)"),
+            _("95% CI low"),
+            _("95% CI high"),
+            _("Weight of own data (%)"),
             _("Expected cases"),
             _("Excess cases"),
         ]
@@ -424,6 +427,9 @@ def priority_view(request: HttpRequest) -> HttpResponse:
                 _r(r.observed_rate),
                 _r(r.industry_rate),
                 _r(r.smoothed_rate),
+                _r(r.smoothed_low),
+                _r(r.smoothed_high),
+                None if r.own_weight is None else round(r.own_weight * 100, 1),
                 _r(r.expected_cases, 2),
                 _r(r.excess_cases, 2),
             ]

@@ -229,3 +229,26 @@ def eb_rate(count: int, exposure: float, prior: GammaPrior) -> float:
     """Posterior mean rate per unit: (y + shape) / (n + rate)."""
     denominator = float(exposure) + prior.rate
     return (count + prior.shape) / denominator if denominator > 0 else prior.mean
+
+
+def eb_interval(
+    count: int, exposure: float, prior: GammaPrior, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Equal-tailed interval of a unit's rate under its posterior Gamma(y + shape, n + rate)."""
+    shape, rate_ = count + prior.shape, float(exposure) + prior.rate
+    if shape <= 0 or rate_ <= 0:
+        return 0.0, 0.0
+    tail = (1.0 - confidence) / 2.0
+    return _quantile(tail, shape) / rate_, _quantile(1.0 - tail, shape) / rate_
+
+
+@lru_cache(maxsize=8192)
+def _quantile(p: float, shape: float) -> float:
+    """`gamma_quantile`, remembered: the units of a group share the prior's shape and have few
+    distinct counts, so a list of thousands asks a few dozen shapes. Above a shape of 100 the
+    Wilson-Hilferty cube stands in (relative error below 3e-5 there), as the exact search
+    costs milliseconds at the shapes of strong priors."""
+    if shape <= 100:
+        return gamma_quantile(p, shape)
+    z = _normal_quantile(p)
+    return shape * (1.0 - 1.0 / (9.0 * shape) + z / (3.0 * math.sqrt(shape))) ** 3

@@ -101,6 +101,11 @@ def _rank_window(year: int) -> int:
     province's enterprises of that division (`rates.eb_prior`): a 3-person firm with one
     injury keeps close to its industry's rate, a large firm keeps close to its own. The
     excess cases are the injuries above what the industry rate predicts for its person-years.
+
+    The division's rate is itself shrunk toward the province's, with a prior fitted across
+    the divisions: a division of a handful of enterprises would otherwise hand its raw rate
+    (two cases in thirty person-years: 67 ‰) to each of its members as a known industry rate,
+    and lift its small firms with no case of their own to the top of the list.
     """
     start, end = priority_window(year)
     read_at = timezone.now()
@@ -144,10 +149,19 @@ def _rank_window(year: int) -> int:
         )
         ranking.scores.all().delete()
         scores: list[tuple[Any, ...]] = []
+        totals = {
+            division: (sum(m[2] for m in members), sum(m[3] for m in members))
+            for division, members in by_division.items()
+        }
+        across = rates.eb_prior([t[0] for t in totals.values()], [t[1] for t in totals.values()])
         for division, members in by_division.items():
-            prior = rates.eb_prior([m[2] for m in members], [m[3] for m in members])
-            if prior is None:
+            within = rates.eb_prior([m[2] for m in members], [m[3] for m in members])
+            if within is None or across is None:
                 continue
+            # The within-division spread sets how far members may stray (the prior's
+            # strength); the division's shrunk rate is where they are pulled.
+            mean = rates.eb_rate(*totals[division], across)
+            prior = rates.GammaPrior(mean * within.rate, within.rate)
             industry_rate = prior.mean * 1000
             for pk, region, y, n in members:
                 smoothed = rates.eb_rate(y, n, prior)
@@ -162,6 +176,8 @@ def _rank_window(year: int) -> int:
                         industry_rate,
                         smoothed * 1000,
                         (smoothed - prior.mean) * n,
+                        prior.shape,
+                        prior.rate,
                     )
                 )
         rows_insert(PriorityScore._meta.db_table, _SCORE_COLUMNS, scores)
@@ -181,6 +197,8 @@ _SCORE_COLUMNS = (
     "industry_rate",
     "smoothed_rate",
     "excess_cases",
+    "prior_shape",
+    "prior_rate",
 )
 
 
