@@ -291,3 +291,30 @@ def enterprise_resolve(
     if len(found) == 1:
         return found[0], []
     return None, found[:PICK_LIMIT]
+
+
+def grid_workers_of(enterprise: Enterprise) -> list[Any]:
+    """The active grid workers of the enterprise's grid (its people to call)."""
+    from yufang.accounts.models import Role, User
+
+    if enterprise.grid_id is None:
+        return []
+    return list(
+        User.objects.filter(role=Role.GRID_WORKER, grid_id=enterprise.grid_id, is_active=True)
+        .only("username", "full_name", "phone")
+        .order_by("id")
+    )
+
+
+def history_fields(changes: dict[str, Any]) -> list[str]:
+    """The names people read for the fields an audit entry changed (not their code names)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    labels = []
+    for key in changes:
+        try:
+            found = Enterprise._meta.get_field(key.removesuffix("_id"))
+            labels.append(str(getattr(found, "verbose_name", key)))
+        except FieldDoesNotExist:
+            labels.append(key)
+    return labels

@@ -20,6 +20,7 @@ from yufang.accounts.scoping import (
 from yufang.audit.selectors import audit_entries
 from yufang.enterprises.forms import EnterpriseForm
 from yufang.enterprises.models import Enterprise, EnterpriseSize
+from yufang.enterprises.panels import enterprise_panels
 from yufang.enterprises.selectors import (
     EXPORT_COLUMNS,
     PICK_LIMIT,
@@ -29,7 +30,9 @@ from yufang.enterprises.selectors import (
     enterprise_list,
     enterprise_search,
     enterprises_to_pick,
+    grid_workers_of,
     headcounts_of,
+    history_fields,
 )
 from yufang.enterprises.services import (
     EnterpriseInvalid,
@@ -136,9 +139,14 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_edit": bool(writable),
             "may_set_headcount": "insured_headcount" in writable,
             "errors": errors,
-            "history": audit_entries(
-                request.user, model="enterprises.Enterprise", object_id=str(pk)
-            )[:20],
+            "history": [
+                (entry, history_fields(entry.changes or {}))
+                for entry in audit_entries(
+                    request.user, model="enterprises.Enterprise", object_id=str(pk)
+                )[:20]
+            ],
+            "grid_workers": grid_workers_of(enterprise),
+            "panels": enterprise_panels(request.user, enterprise),
         },
     )
 

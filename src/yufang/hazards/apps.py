@@ -15,3 +15,4 @@ class HazardsConfig(AppConfig):
         from yufang.home.todos import register_todos
 
         register_todos(hazard_todos)
+        from yufang.hazards import panels  # noqa: F401 - the enterprise page's hazards panel

@@ -20,6 +20,7 @@ class InjuriesConfig(AppConfig):
         register_todos(injury_todos)
 
         from yufang.enterprises.services import register_registry_watcher
+        from yufang.injuries import panels  # noqa: F401 - the enterprise page's injuries panel
         from yufang.injuries.services import priority_watch, rollup_watch
 
         register_registry_watcher(rollup_watch)

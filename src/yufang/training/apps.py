@@ -16,7 +16,7 @@ class TrainingConfig(AppConfig):
         from yufang.training.selectors import training_todos
 
         register_todos(training_todos)
-
+        from yufang.training import panels  # noqa: F401 - the enterprise page's training panel
         from yufang.training.importers import trainee_importer
 
         register(trainee_importer)
