@@ -9,10 +9,12 @@ import io
 from typing import Any
 
 from django.core import signing
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from yufang.hazards.models import HazardLevel, HazardStatus, RectificationNotice
+from yufang.hazards.selectors import notice_issuer_for
 from yufang.lib.documents import CJK_FONT, cjk_font, qr_png
 
 SALT = "yufang.hazards.notice"
@@ -45,6 +47,15 @@ STATUS_ZH = {
 }
 
 
+def _seal_image(path: str, image_class: Any, mm: float) -> Any:
+    """The seal as a reportlab image, or None when there is none (or its file is gone)."""
+    if not path or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as f:
+        data = io.BytesIO(f.read())
+    return image_class(data, width=34 * mm, height=34 * mm)
+
+
 def notice_pdf(notice: RectificationNotice, *, base_url: str, compress: bool = True) -> bytes:
     """The notice with its hazards and deadlines, and a QR code to the verification page.
     `base_url` is the site's address (scheme and host) that the QR code points to."""
@@ -59,6 +70,11 @@ def notice_pdf(notice: RectificationNotice, *, base_url: str, compress: bool = T
     body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18)
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=9, leading=13)
     enterprise = notice.enterprise
+    issuer_name, seal_path = notice.issuer_name, notice.issuer_seal_path
+    if not issuer_name:  # issued before authorities were recorded on the notice
+        issuer_name, seal_path = notice_issuer_for(enterprise)
+    issuer_style = ParagraphStyle("issuer", fontName=FONT, fontSize=14, leading=20, alignment=1)
+    right = ParagraphStyle("right", fontName=FONT, fontSize=11, leading=18, alignment=2)
     hazards = list(notice.hazards.order_by("deadline", "id"))
     issued = timezone.localtime(notice.issued_at)
     buffer = io.BytesIO()
@@ -73,6 +89,7 @@ def notice_pdf(notice: RectificationNotice, *, base_url: str, compress: bool = T
         pageCompression=1 if compress else 0,
     )
     story: list[Any] = [
+        Paragraph(issuer_name, issuer_style),
         Paragraph("隐患整改通知书", title),
         Spacer(1, 4 * mm),
         Paragraph(f"编号：{notice.number}", body),
@@ -111,7 +128,23 @@ def notice_pdf(notice: RectificationNotice, *, base_url: str, compress: bool = T
     )
     story += [table, Spacer(1, 6 * mm)]
     url = base_url.rstrip("/") + verify_path(notice)
+    signature: list[Any] = [
+        Paragraph(f"签发机关：{issuer_name}（盖章）", right),
+        Paragraph(f"{issued:%Y年%m月%d日}", right),
+    ]
+    seal = _seal_image(seal_path, Image, mm)
+    if seal is not None:
+        # The seal is stamped over the authority's name and the date, as on paper.
+        signature = [
+            Table(
+                [[signature, seal]],
+                colWidths=[136 * mm, 38 * mm],
+                style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE")],
+            )
+        ]
     story += [
+        *signature,
+        Spacer(1, 3 * mm),
         Paragraph(f"签发时间：{issued:%Y年%m月%d日 %H:%M}", body),
         Spacer(1, 3 * mm),
         Image(io.BytesIO(qr_png(url, box_size=4)), width=32 * mm, height=32 * mm, hAlign="LEFT"),

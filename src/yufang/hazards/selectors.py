@@ -455,6 +455,46 @@ def notice_issuer_for(enterprise: Any) -> tuple[str, str]:
     return f"{enterprise.city.name}人力资源和社会保障局", ""
 
 
+@dataclass
+class IssuerRow:
+    region: Any
+    issuer: NoticeIssuer | None
+    name: str  # the configured name, or the one notices fall back to
+
+
+def notice_issuer_rows(user: Any) -> list[IssuerRow]:
+    """The cities and counties whose issuing authority this user may configure, with what
+    their notices are issued under now."""
+    from yufang.accounts.scoping import regions_visible
+    from yufang.hazards.services import may_configure_issuer
+    from yufang.regions.models import Region
+
+    regions = [
+        r
+        for r in regions_visible(user)
+        .filter(level__in=[Region.Level.CITY, Region.Level.COUNTY])
+        .select_related("city")
+        .order_by("code")
+        if may_configure_issuer(user, r)
+    ]
+    issuers = {
+        i.region_id: i for i in NoticeIssuer.objects.filter(region_id__in=[r.pk for r in regions])
+    }
+    rows = []
+    for r in regions:
+        city_id = r.pk if r.level == Region.Level.CITY else r.city_id
+        city_name = r.name if r.level == Region.Level.CITY else (r.city.name if r.city else "")
+        chosen = issuers.get(r.pk) or (issuers.get(city_id) if city_id else None)
+        rows.append(
+            IssuerRow(
+                region=r,
+                issuer=issuers.get(r.pk),
+                name=chosen.name if chosen else f"{city_name}人力资源和社会保障局",
+            )
+        )
+    return rows
+
+
 def notices_visible(user: Any) -> QuerySet[RectificationNotice]:
     if getattr(user, "role", None) == Role.INSTITUTION_STAFF:
         return RectificationNotice.objects.filter(

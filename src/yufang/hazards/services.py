@@ -53,15 +53,18 @@ from yufang.hazards.models import (
     HazardStatistic,
     HazardStatus,
     Measurement,
+    NoticeIssuer,
     PeriodKind,
     Photo,
     PhotoKind,
     RectificationNotice,
     SampleType,
 )
+from yufang.hazards.selectors import notice_issuer_for
 from yufang.lib.errors import InvalidInput
 from yufang.lib.topics import CHECKLIST_TOPICS, Topic
 from yufang.notifications.services import notify
+from yufang.regions.models import Region
 
 CHECKLISTS_FILE = Path(__file__).resolve().parent.parent / "data" / "checklists.json"
 # Version 1 of every seeded checklist: the date of 应急管理部令第10号 (工贸企业重大事故隐患判定
@@ -1123,6 +1126,7 @@ def notice_issue(
                 _("You may not issue a notice for hazard #%(id)s.") % {"id": hazard.pk}
             )
     now = timezone.now()
+    issuer_name, issuer_seal = notice_issuer_for(enterprise)
     with transaction.atomic():
         year = timezone.localdate(now).year
         count = RectificationNotice.objects.filter(number__startswith=f"ZG{year}-").count()
@@ -1131,6 +1135,8 @@ def notice_issue(
             enterprise=enterprise,
             issued_by=actor,
             issued_at=now,
+            issuer_name=issuer_name,
+            issuer_seal_path=issuer_seal,
         )
         notice.hazards.set(chosen)
         audit_create(actor, notice)
@@ -1140,6 +1146,81 @@ def notice_issue(
         url=reverse("hazards:notice_pdf", args=[notice.pk]),
     )
     return notice
+
+
+ISSUER_EDITORS = frozenset({Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.ADMIN})
+SEAL_MAX_BYTES = 2 * 1024 * 1024
+
+
+def may_configure_issuer(user: Any, region: Region) -> bool:
+    """Province officials configure every city and county; a city official their city and
+    its counties."""
+    role = getattr(user, "role", None)
+    if role not in ISSUER_EDITORS or region.level not in (Region.Level.CITY, Region.Level.COUNTY):
+        return False
+    if role == Role.CITY_OFFICIAL:
+        return region.pk == user.region_id or region.city_id == user.region_id
+    return True
+
+
+def notice_issuer_set(
+    *,
+    actor: Any,
+    region: Region,
+    name: str,
+    seal: UploadedFile | None = None,
+    remove_seal: bool = False,
+) -> NoticeIssuer:
+    """Sets the authority that issues a region's rectification notices, and optionally its
+    seal (a PNG with a transparent background prints best). Notices already issued keep the
+    authority they were issued under."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not may_configure_issuer(actor, region):
+        raise PermissionDenied(_("You may not configure the issuing authority of this region."))
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = _("Enter the issuing authority's name.")
+    elif len(name) > 100:
+        errors["name"] = _("The name is longer than 100 characters.")
+    data = b""
+    ext = ""
+    if seal is not None:
+        if seal.size is None or seal.size > SEAL_MAX_BYTES:
+            errors["seal"] = _("The seal image is larger than 2 MB.")
+        else:
+            data = seal.read()
+            try:
+                with Image.open(io.BytesIO(data)) as probe:
+                    probe.verify()
+                    fmt = probe.format
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+                fmt = None
+            ext = {"PNG": "png", "JPEG": "jpg"}.get(fmt or "", "")
+            if not ext:
+                errors["seal"] = _("The seal must be a PNG or JPEG image.")
+    if errors:
+        raise HazardInvalid(errors)
+    with transaction.atomic():
+        issuer = NoticeIssuer.objects.select_for_update().filter(region=region).first()
+        before = snapshot(issuer) if issuer else None
+        if issuer is None:
+            issuer = NoticeIssuer(region=region)
+        issuer.name = name
+        issuer.updated_by = actor
+        if data:
+            issuer.seal_path = default_storage.save(
+                f"hazards/seals/{region.code}-{uuid.uuid4().hex}.{ext}", ContentFile(data)
+            )
+        elif remove_seal:
+            issuer.seal_path = ""
+        issuer.save()
+        if before is None:
+            audit_create(actor, issuer)
+        else:
+            audit_update(actor, issuer, before)
+    return issuer
 
 
 def period_bounds(kind: str, year: int, quarter: int | None = None) -> tuple[dt.date, dt.date]:

@@ -36,6 +36,7 @@ from yufang.hazards.models import (
     Escalation,
     HazardLevel,
     HazardStatus,
+    NoticeIssuer,
     PeriodKind,
     PhotoKind,
     RectificationNotice,
@@ -927,6 +928,61 @@ def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 # --- notices ----------------------------------------------------------------------------------
+
+
+@login_required
+def notice_issuers(request: HttpRequest) -> HttpResponse:
+    """Who issues each region's rectification notices, and its seal (province and city
+    officials)."""
+    if _role(request) not in services.ISSUER_EDITORS:
+        raise PermissionDenied(_("Province and city officials configure the issuing authority."))
+    rows = selectors.notice_issuer_rows(request.user)
+    by_code = {r.region.code: r for r in rows}
+    errors: dict[str, str] = {}
+    p = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        row = by_code.get(p.get("region", ""))
+        try:
+            if row is None:
+                raise InvalidInput(_("Choose a city or county."), "region")
+            services.notice_issuer_set(
+                actor=request.user,
+                region=row.region,
+                name=p.get("name", ""),
+                seal=request.FILES.get("seal"),
+                remove_seal=p.get("remove_seal") == "1",
+            )
+        except InvalidInput as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Notices of %(region)s are now issued by %(name)s.")
+                % {"region": row.region.name, "name": p.get("name", "").strip()},
+            )
+            return redirect("hazards:notice_issuers")
+    chosen = by_code.get(p.get("region", ""))
+    return _render(
+        request,
+        "hazards/notice_issuers.html",
+        {
+            "rows": rows,
+            "errors": errors,
+            "chosen": chosen,
+            "name": p.get("name", "")
+            if request.method == "POST"
+            else (chosen.name if chosen else ""),
+        },
+    )
+
+
+@login_required
+def notice_issuer_seal(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A configured seal image, to those who may configure its region (404 otherwise)."""
+    issuer = get_object_or_404(NoticeIssuer.objects.select_related("region"), pk=pk)
+    if not issuer.seal_path or not services.may_configure_issuer(request.user, issuer.region):
+        raise Http404
+    return private_file_response(issuer.seal_path)
 
 
 @login_required
