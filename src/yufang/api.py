@@ -16,6 +16,7 @@ from yufang.audit.api import router as audit_router
 from yufang.enterprises.api import router as enterprises_router
 from yufang.grid.api import router as grid_router
 from yufang.hazards.api import router as hazards_router
+from yufang.imports.api import router as imports_router
 from yufang.industries.api import router as industries_router
 from yufang.injuries.api import router as injuries_router
 from yufang.lib.errors import InvalidInput
@@ -72,3 +73,4 @@ api.add_router("/injuries", injuries_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/training", training_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/imports", imports_router)

@@ -42,7 +42,7 @@ def _importer(kind: str, actor: Any) -> Importer:
     try:
         importer = importer_for(kind)
     except KeyError as exc:
-        raise ImportRefused(_("Unknown kind of import: %(kind)s") % {"kind": kind}) from exc
+        raise ImportRefused(_("Unknown kind of import: %(kind)s") % {"kind": kind}, "kind") from exc
     if getattr(actor, "role", None) not in importer.roles:
         raise PermissionDenied(_("Your role cannot import this kind of file."))
     return importer

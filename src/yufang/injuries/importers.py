@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from django.db.models.functions import ExtractYear
@@ -12,8 +14,22 @@ from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.selectors import enterprise_names
 from yufang.imports.registry import Column, Progress, RowError, Validated
-from yufang.injuries.models import InjuryCase
+from yufang.injuries.models import (
+    ACCIDENT_CATEGORY_NAMES,
+    BODY_PART_NAMES,
+    AccidentCategory,
+    BodyPart,
+    CaseKind,
+    InjuryCase,
+)
 from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many, exposure_set
+
+
+def _shown(cells: dict[str, str], name: str, label: Any) -> str:
+    """A coded value for the preview, marked where an empty cell took the default."""
+    if cells.get(name, "").strip():
+        return str(label)
+    return _("%(value)s (default)") % {"value": label}
 
 
 class InjuryCaseImporter:
@@ -22,6 +38,8 @@ class InjuryCaseImporter:
     kind = "injury_cases"
     label = _lazy("Injury cases")
     roles = CASE_WRITERS
+    # Required: what the analytics need (case number, enterprise, accident and recognition
+    # dates). The rest may be left empty and takes the default shown in the preview.
     columns = [
         Column(
             "case_number",
@@ -35,43 +53,103 @@ class InjuryCaseImporter:
             True,
             ("统一社会信用代码", "单位统一社会信用代码", "社会信用代码", "信用代码", "uscc"),
         ),
-        Column("person_name", _lazy("injured person"), True, ("姓名", "职工姓名", "受伤职工")),
-        Column("id_number", _lazy("ID number"), True, ("身份证号", "公民身份号码", "身份证号码")),
-        Column("accident_date", _lazy("accident date"), True, ("事故时间", "受伤时间", "事故日期")),
+        Column(
+            "person_name",
+            _lazy("injured person"),
+            False,
+            ("姓名", "职工姓名", "受伤职工"),
+            default=_lazy("not given"),
+        ),
+        Column(
+            "id_number",
+            _lazy("ID number"),
+            False,
+            ("身份证号", "公民身份号码", "身份证号码"),
+            _lazy("18-character resident ID number"),
+            default=_lazy("not given"),
+        ),
+        Column(
+            "accident_date",
+            _lazy("accident date"),
+            True,
+            ("事故时间", "受伤时间", "事故日期"),
+            _lazy("a date: 2024-03-01, 2024/3/1 or 20240301"),
+        ),
         Column(
             "recognition_date",
             _lazy("recognition date"),
             True,
             ("认定时间", "认定日期", "工伤认定日期"),
+            _lazy("a date: 2024-03-01, 2024/3/1 or 20240301"),
         ),
         Column(
             "kind",
             _lazy("kind"),
-            True,
+            False,
             ("认定结论", "认定类型", "类型"),
-            _lazy("工伤 / 视同工伤 / 职业病 (or work_injury / deemed / occupational_disease)"),
+            accepted=("工伤", "认定工伤", "视同工伤", "职业病", *CaseKind.values),
+            default=CaseKind.WORK_INJURY.label,
         ),
-        Column("occupational_disease", _lazy("occupational disease"), False, ("职业病名称",)),
-        Column("is_death", _lazy("death"), False, ("是否死亡", "死亡")),
-        Column("disability_grade", _lazy("disability grade"), False, ("伤残等级", "鉴定等级")),
-        Column("lost_workdays", _lazy("lost workdays"), False, ("损失工作日", "停工留薪天数")),
+        Column(
+            "occupational_disease",
+            _lazy("occupational disease"),
+            False,
+            ("职业病名称",),
+            _lazy("the disease's name; only for an occupational-disease case"),
+        ),
+        Column(
+            "is_death",
+            _lazy("death"),
+            False,
+            ("是否死亡", "死亡"),
+            accepted=("是", "否", "死亡", "yes", "no", "1", "0"),
+            default=_lazy("no"),
+        ),
+        Column(
+            "disability_grade",
+            _lazy("disability grade"),
+            False,
+            ("伤残等级", "鉴定等级"),
+            accepted=tuple(f"{n}级" for n in range(1, 11)),
+            default=_lazy("none"),
+        ),
+        Column(
+            "lost_workdays",
+            _lazy("lost workdays"),
+            False,
+            ("损失工作日", "停工留薪天数"),
+            _lazy("a whole number of 0 or more"),
+        ),
         Column(
             "accident_category",
             _lazy("accident category"),
-            True,
+            False,
             ("事故类别", "伤害类别", "事故类型"),
-            _lazy("GB 6441 name (物体打击 … 其他伤害) or number 1-20"),
+            accepted=(*ACCIDENT_CATEGORY_NAMES, "01 … 20"),
+            default=AccidentCategory.OTHER.label,
         ),
-        Column("body_part", _lazy("body part"), True, ("受伤部位", "伤害部位")),
         Column(
-            "payout", _lazy("fund payout"), False, ("基金支付", "基金支付金额", "工伤保险基金支付")
+            "body_part",
+            _lazy("body part"),
+            False,
+            ("受伤部位", "伤害部位"),
+            accepted=tuple(BODY_PART_NAMES),
+            default=BodyPart.OTHER.label,
+        ),
+        Column(
+            "payout",
+            _lazy("fund payout"),
+            False,
+            ("基金支付", "基金支付金额", "工伤保险基金支付"),
+            _lazy("yuan, e.g. 5000.00"),
+            default="0",
         ),
     ]
 
     def validate(
         self, records: list[tuple[int, dict[str, str]]], *, user: Any, options: dict[str, Any]
     ) -> Validated:
-        batch = cases_check(records, user=user, today=timezone.localdate())
+        batch = cases_check(records, user=user, today=timezone.localdate(), optional=True)
         result = Validated(
             rows=batch.lines, errors=[RowError(row, name, msg) for row, name, msg in batch.errors]
         )
@@ -79,14 +157,21 @@ class InjuryCaseImporter:
         names = enterprise_names(cleaned.values["enterprise"].pk for cleaned in preview)
         for row, cleaned in zip(batch.lines, preview, strict=False):
             v = cleaned.values
+            # Rows come in order: the row's cells found by halving, not a pass over the file.
+            cells = records[bisect_left(records, row, key=itemgetter(0))][1]
             result.preview.append(
                 {
                     "row": row,
                     "case_number": v["case_number"],
                     "enterprise": names[v["enterprise"].pk],
+                    "person_name": v["person_name"] or _("not given"),
                     "accident_date": v["accident_date"].isoformat(),
-                    "kind": v["kind"],
-                    "accident_category": v["accident_category"],
+                    "recognition_date": v["recognition_date"].isoformat(),
+                    "kind": _shown(cells, "kind", CaseKind(v["kind"]).label),
+                    "accident_category": _shown(
+                        cells, "accident_category", AccidentCategory(v["accident_category"]).label
+                    ),
+                    "body_part": _shown(cells, "body_part", BodyPart(v["body_part"]).label),
                 }
             )
         result.batch = batch  # type: ignore[attr-defined]

@@ -107,6 +107,16 @@ _KIND_NAMES = {
     "视同工伤": CaseKind.DEEMED,
     "职业病": CaseKind.OCCUPATIONAL_DISEASE,
 }
+# A file may leave out what the analytics do not need (`cases_check(optional=True)`): an
+# empty cell takes the default shown in the import's preview and template.
+CASE_DEFAULTS = {
+    "kind": CaseKind.WORK_INJURY.value,
+    "accident_category": AccidentCategory.OTHER.value,
+    "body_part": BodyPart.OTHER.value,
+}
+_KIND_NAMES_OPTIONAL = {**_KIND_NAMES, "": CaseKind.WORK_INJURY}
+_CATEGORY_NAMES_OPTIONAL = {**ACCIDENT_CATEGORY_NAMES, "": CASE_DEFAULTS["accident_category"]}
+_BODY_PART_NAMES_OPTIONAL = {**BODY_PART_NAMES, "": CASE_DEFAULTS["body_part"]}
 _CENT = Decimal("0.01")
 _PAYOUT_LIMIT = Decimal("1e10")
 
@@ -178,10 +188,12 @@ def _case_keys(records: list[dict[str, Any]]) -> _Keys:
 
 
 def _case_columns(
-    records: list[dict[str, Any]], today: dt.date, keys: _Keys
+    records: list[dict[str, Any]], today: dt.date, keys: _Keys, optional: bool = False
 ) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
     """What each row says, checked on its own: the values by name (one list per field, a
     row per position) and each row's errors by field, in messages that name the field.
+    `optional`: the person's name and ID number may be empty, and an empty kind, accident
+    category or body part takes its default (CASE_DEFAULTS).
 
     A file is checked a column at a time: each column's cells go through the same small
     step, and messages are only written for the cells that fail.
@@ -206,13 +218,15 @@ def _case_columns(
         errors[i]["enterprise"] = _("The enterprise is required.")
 
     names = [name[:60] for name in cells("person_name")]
-    for i in (i for i, name in enumerate(names) if not name):
-        errors[i]["person_name"] = _("The injured person's name is required.")
+    if not optional:
+        for i in (i for i, name in enumerate(names) if not name):
+            errors[i]["person_name"] = _("The injured person's name is required.")
 
     id_numbers = [normalise_id_number(x) for x in cells("id_number")]
     for i, number in enumerate(id_numbers):
         if not number:
-            errors[i]["id_number"] = _("The injured person's ID number is required.")
+            if not optional:
+                errors[i]["id_number"] = _("The injured person's ID number is required.")
         elif not (check := check_id_number(number, today=today)).ok:
             errors[i]["id_number"] = _("Not a valid resident ID number (%(reason)s).") % {
                 "reason": check.reason
@@ -240,7 +254,8 @@ def _case_columns(
                 err["accident_date"] = _("The accident date is after the recognition date.")
 
     kind_texts = cells("kind")
-    kinds = [_KIND_NAMES.get(x, x) for x in kind_texts]
+    kind_names = _KIND_NAMES_OPTIONAL if optional else _KIND_NAMES
+    kinds = [kind_names.get(x, x) for x in kind_texts]
     diseases = [x[:100] for x in cells("occupational_disease")]
     disease_kind = CaseKind.OCCUPATIONAL_DISEASE
     for i, (kind, disease) in enumerate(zip(kinds, diseases, strict=True)):
@@ -275,14 +290,16 @@ def _case_columns(
         days[i] = None
 
     category_texts = cells("accident_category")
-    categories = [ACCIDENT_CATEGORY_NAMES.get(x) or x.zfill(2) for x in category_texts]
+    category_names = _CATEGORY_NAMES_OPTIONAL if optional else ACCIDENT_CATEGORY_NAMES
+    categories = [category_names.get(x) or x.zfill(2) for x in category_texts]
     for i in (i for i, c in enumerate(categories) if c not in _ACCIDENTCATEGORY_VALUES):
         errors[i]["accident_category"] = _("Unknown accident category (GB 6441): %(value)s") % {
             "value": category_texts[i]
         }
 
     part_texts = cells("body_part")
-    parts = [BODY_PART_NAMES.get(x, x) for x in part_texts]
+    part_names = _BODY_PART_NAMES_OPTIONAL if optional else BODY_PART_NAMES
+    parts = [part_names.get(x, x) for x in part_texts]
     for i in (i for i, p in enumerate(parts) if p not in _BODYPART_VALUES):
         errors[i]["body_part"] = _("Unknown body part: %(value)s") % {"value": part_texts[i]}
 
@@ -609,11 +626,14 @@ def cases_check(
     user: Any,
     today: dt.date,
     existing_pk: int | None = None,
+    optional: bool = False,
 ) -> CaseBatch:
     """Check a file of cases (row number, fields; rows in order) without writing any: each
     row on its own, case numbers against each other and against the stored cases,
     enterprises against the registry and the user's region (`user=None` skips the region).
-    `existing_pk` is the case being edited, if any.
+    `existing_pk` is the case being edited, if any. `optional`: only what the analytics
+    need is required (case number, enterprise, accident and recognition dates); see
+    `_case_columns`.
 
     The rows' keys go to the database first, which looks them up in the registry in a
     second thread (the driver lets go of Python's lock) while Python checks the rest of each
@@ -651,7 +671,7 @@ def cases_check(
     ahead: list[tuple[list[int], list[str]]] = []
 
     def check_rows() -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
-        columns, errors = _case_columns(fields, today, keys)
+        columns, errors = _case_columns(fields, today, keys, optional)
         seen: dict[str, int] = {}
         for i, number in enumerate(keys.numbers):
             first = seen.setdefault(number, lines[i]) if number else lines[i]
@@ -659,6 +679,12 @@ def cases_check(
                 errors[i]["case_number"] = _("Same case number as row %(row)s.") % {"row": first}
         clean = [i for i, err in enumerate(errors) if not err]
         numbers = columns["id_number"]
+        if optional:
+            # A case without an ID number stores none: no digest that would make all such
+            # cases one person.
+            for i in (i for i, number in enumerate(numbers) if not number):
+                protected[i] = ("", "")
+            clean = [i for i in clean if numbers[i]]
         for a in reversed(range(0, len(clean), _AHEAD)):
             part = clean[a : a + _AHEAD]
             ahead.append((part, [numbers[i] for i in part]))
