@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from yufang.accounts.api import router as accounts_router
-from yufang.accounts.services import api_token_user
+from yufang.accounts.services import LoginLocked, api_token_user
 from yufang.audit.api import router as audit_router
 from yufang.enterprises.api import router as enterprises_router
 from yufang.grid.api import router as grid_router
@@ -56,6 +56,11 @@ def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
         },
         status=422,
     )
+
+
+@api.exception_handler(LoginLocked)
+def login_locked(request: HttpRequest, exc: LoginLocked) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc.message)}, status=429)
 
 
 @api.exception_handler(PermissionDenied)

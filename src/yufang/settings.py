@@ -5,6 +5,7 @@ Every variable has one typed helper; a malformed value fails at start-up, not at
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "yufang.accounts",
     "yufang.audit",
     "yufang.regions",
@@ -120,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yufang.accounts.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into the answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yufang.urls"
@@ -173,7 +177,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["yufang.accounts.backends.UsernameOrPhoneBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses a locked account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "yufang.accounts.backends.UsernameOrPhoneBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -189,6 +197,20 @@ LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Failed sign-ins lock the account (whatever name or phone reached it) and, unless turned off
+# for offices behind one shared address, the source address; see docs/security.md.
+LOGIN_LOCK_SOURCE_ADDRESS = env_bool("LOGIN_LOCK_SOURCE_ADDRESS", True)
+# How many proxies in front set X-Forwarded-For (0: the peer address is the client's).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if LOGIN_LOCK_SOURCE_ADDRESS else ["username"]
+AXES_USERNAME_CALLABLE = "yufang.accounts.services.login_account_name"
+AXES_CLIENT_IP_CALLABLE = "yufang.accounts.services.login_client_address"
+AXES_LOCKOUT_CALLABLE = "yufang.accounts.services.login_lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
@@ -255,7 +277,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

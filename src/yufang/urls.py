@@ -8,6 +8,12 @@ from yufang.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sign-in for everyone: the admin's own login form would bypass the lockout's
+    # per-account serialisation, so it sends people to the platform's.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

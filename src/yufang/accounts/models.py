@@ -93,21 +93,6 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class LoginFailure(models.Model):
-    """A failed sign-in, kept to lock an account after repeated failures."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("failed sign-in")
-        verbose_name_plural = _("failed sign-ins")
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
-
-
 class ApiToken(models.Model):
     """A bearer token for API clients. Only its SHA-256 digest is stored."""
 

@@ -349,3 +349,21 @@ def training_read_q(user: Any, *, session: str, enterprise: str) -> Q | None:
         ),
         ScopePaths.via_enterprise(enterprise),
     )
+
+
+def may_manage_account(actor: Any, user: Any) -> bool:
+    """An official (or administrator) manages the accounts of the roles they may open, inside
+    their own scope: unlocks them, sets their passwords, (de)activates them."""
+    from yufang.accounts.selectors import users_visible
+    from yufang.accounts.services import CREATABLE_ROLES
+
+    if not getattr(actor, "is_authenticated", False) or actor.pk == user.pk:
+        return False
+    if user.role not in CREATABLE_ROLES.get(actor.role, frozenset()):
+        return False
+    return users_visible(actor).filter(pk=user.pk).exists()
+
+
+def require_manages_account(actor: Any, user: Any) -> None:
+    if not may_manage_account(actor, user):
+        raise PermissionDenied(_("You cannot change this account."))

@@ -10,12 +10,20 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yufang.accounts.models import ApiToken, LoginFailure, Role, User
-from yufang.audit.services import audit_create, audit_update, snapshot
+from yufang.accounts.models import ApiToken, Role, User
+from yufang.audit.models import AuditEntry
+from yufang.audit.services import (
+    audit_create,
+    audit_event,
+    audit_event_unbound,
+    audit_update,
+    snapshot,
+)
 from yufang.lib.errors import InvalidInput
 
 
@@ -23,41 +31,97 @@ class LoginError(InvalidInput):
     pass
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
+class LoginLocked(LoginError):
+    """Too many failures for the account or the source address: refused without a check."""
+
+
+def login_account_name(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The account a typed name reaches (username or phone), so that failures count against
+    the account whichever name was typed; an unknown name counts as typed."""
+    typed = str((credentials or {}).get("username") or "").strip()
+    if not typed and request is not None:
+        typed = str(request.POST.get("username", "")).strip()
+    if not typed:
+        return ""
+    account = (
+        User.objects.filter(Q(username=typed) | Q(phone=typed)).values_list("username", flat=True)
+    ).first()
+    return account or typed
+
+
+def login_client_address(request: HttpRequest) -> str | None:
+    """The client's address: the peer's, or the one the trusted proxies recorded."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
     return request.META.get("REMOTE_ADDR")
 
 
-def login_locked_until(username: str) -> dt.datetime | None:
-    """When the lockout for a username ends, or None if it is not locked."""
-    window = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    since = timezone.now() - window
-    failures = list(
-        LoginFailure.objects.filter(username=username, at__gte=since)
-        .order_by("-at")
-        .values_list("at", flat=True)[: settings.LOGIN_FAILURE_LIMIT]
-    )
-    if len(failures) < settings.LOGIN_FAILURE_LIMIT:
-        return None
-    return failures[0] + window
+def login_lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """The login page and the token endpoint say the lockout themselves (login_check raises
+    LoginLocked): keep their answer."""
+    if original_response is not None:
+        return original_response
+    return HttpResponse(_("Too many failed sign-ins."), status=429)
+
+
+def _lockout_message() -> str:
+    minutes = settings.LOGIN_LOCKOUT_MINUTES
+    return _("Too many failed sign-ins. Try again in %(minutes)s minutes.") % {"minutes": minutes}
 
 
 def login_check(request: HttpRequest | None, *, username: str, password: str) -> User:
-    """Check a username (or phone) and password, counting failures toward a lockout."""
+    """Check a username (or phone) and password. django-axes counts the failures and refuses
+    a locked account or address; sign-ins to one account are checked one at a time, so that
+    a burst of simultaneous guesses cannot all be checked before the lock takes effect."""
     username = username.strip()
-    locked_until = login_locked_until(username)
-    if locked_until is not None:
-        minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
-        raise LoginError(
-            _("Too many failed sign-ins. Try again in %(minutes)s minutes.") % {"minutes": minutes}
+    with transaction.atomic():
+        # The row lock makes each attempt wait for the one before it to record its failure
+        # (SQLite's immediate transactions serialise all of them).
+        list(
+            User.objects.select_for_update()
+            .filter(Q(username=username) | Q(phone=username))
+            .values_list("pk", flat=True)
         )
-    user = authenticate(request, username=username, password=password)
+        user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise LoginLocked(_lockout_message())
     if user is None:
-        LoginFailure.objects.create(username=username, ip_address=_client_ip(request))
         raise LoginError(_("The username or phone number and password do not match."))
-    LoginFailure.objects.filter(username=username).delete()
     return user  # type: ignore[return-value]
+
+
+def login_unlock(*, actor: User, user: User) -> None:
+    """An official lifts the lockout of an account they manage (and its failures)."""
+    from axes.utils import reset
+
+    from yufang.accounts.scoping import require_manages_account
+
+    require_manages_account(actor, user)
+    with transaction.atomic():
+        reset(username=user.username)
+        audit_event(actor, user, AuditEntry.Action.UNLOCK, reason=_("sign-in lockout lifted"))
+
+
+def login_lockout_record(*, request: HttpRequest | None, username: str) -> None:
+    """A lockout goes into the audit log (django-axes' user_locked_out signal)."""
+    user = User.objects.filter(username=username).first()
+    address = login_client_address(request) if request is not None else None
+    reason = _("locked after %(limit)s failed sign-ins from %(address)s") % {
+        "limit": settings.LOGIN_FAILURE_LIMIT,
+        "address": address or "?",
+    }
+    if user is not None:
+        audit_event(None, user, AuditEntry.Action.LOCKOUT, reason=reason)
+    else:
+        audit_event_unbound(
+            AuditEntry.Action.LOCKOUT, model="accounts.User", object_repr=username, reason=reason
+        )
 
 
 def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
@@ -227,3 +291,52 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
     user.save(update_fields=["is_active"])
     audit_update(actor, user, before)
     return user
+
+
+def _password_checked(password: str, user: User, field: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise UserInvalid(" ".join(str(m) for m in exc.messages), field) from exc
+
+
+@transaction.atomic
+def user_password_set(*, actor: User, user: User, password: str) -> None:
+    """An official sets a new password for an account they manage (someone who forgot
+    theirs): its tokens are revoked, its lockout lifted, and the log says who did it."""
+    from axes.utils import reset
+
+    from yufang.accounts.scoping import require_manages_account
+
+    require_manages_account(actor, user)
+    _password_checked(password, user, "password")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user).delete()
+    reset(username=user.username)
+    audit_event(actor, user, AuditEntry.Action.PASSWORD, reason=_("set by an official"))
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Someone changes their own password, giving the current one."""
+    if not user.check_password(old_password):
+        raise UserInvalid(_("The current password is not right."), "old_password")
+    _password_checked(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_event(user, user, AuditEntry.Action.PASSWORD, reason=_("changed by its owner"))
+
+
+def login_locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these accounts are locked out now."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=usernames,
+            failures_since_start__gte=settings.LOGIN_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )

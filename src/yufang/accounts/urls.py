@@ -11,4 +11,7 @@ urlpatterns = [
     path("users/", views.users, name="users"),
     path("users/new/", views.user_new, name="user_new"),
     path("users/<int:pk>/active/", views.user_active, name="user_active"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("password/", views.password_change, name="password_change"),
 ]

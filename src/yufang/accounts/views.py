@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,14 +15,18 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.forms import LoginForm, UserFilterForm
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import regions_visible
+from yufang.accounts.scoping import may_manage_account, regions_visible
 from yufang.accounts.selectors import user_list, users_visible
 from yufang.accounts.services import (
     CREATABLE_ROLES,
     LoginError,
     UserInvalid,
     login_check,
+    login_locked_usernames,
+    login_unlock,
     user_create,
+    user_password_change,
+    user_password_set,
     user_set_active,
 )
 from yufang.council.models import Department
@@ -78,6 +82,10 @@ def users(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         q, role = form.cleaned_data["q"], form.cleaned_data["role"]
     page = Paginator(user_list(request.user, q=q, role=role), 50).get_page(request.GET.get("page"))
+    locked = login_locked_usernames([u.username for u in page])
+    for u in page:
+        u.is_locked_out = u.username in locked  # type: ignore[attr-defined]
+        u.may_manage = may_manage_account(request.user, u)  # type: ignore[attr-defined]
     return render(
         request,
         "accounts/users.html",
@@ -141,3 +149,53 @@ def user_active(request: AuthedRequest, pk: int) -> HttpResponse:
     except UserInvalid as exc:
         messages.error(request, exc.message)
     return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(users_visible(request.user), pk=pk)
+    login_unlock(actor=request.user, user=user)
+    messages.success(request, _("%(user)s may sign in again.") % {"user": user})
+    return redirect("accounts:users")
+
+
+@login_required
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An official sets a new password for someone who forgot theirs."""
+    user = get_object_or_404(users_visible(request.user), pk=pk)
+    if not may_manage_account(request.user, user):
+        raise PermissionDenied(_("You cannot change this account."))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("password", "") != request.POST.get("password_again", ""):
+                raise UserInvalid(_("The two passwords differ."), "password_again")
+            user_password_set(actor=request.user, user=user, password=request.POST["password"])
+        except UserInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("The new password of %(user)s is set.") % {"user": user})
+            return redirect("accounts:users")
+    return render(request, "accounts/password_set.html", {"account": user, "errors": errors})
+
+
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("new_password", "") != request.POST.get("password_again", ""):
+                raise UserInvalid(_("The two passwords differ."), "password_again")
+            user_password_change(
+                user=request.user,
+                old_password=request.POST.get("old_password", ""),
+                new_password=request.POST.get("new_password", ""),
+            )
+        except UserInvalid as exc:
+            errors = exc.errors
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("home:index")
+    return render(request, "accounts/password_change.html", {"errors": errors})

@@ -12,6 +12,10 @@ class AuditEntry(models.Model):
         CREATE = "create", _("create")
         UPDATE = "update", _("update")
         DELETE = "delete", _("delete")
+        # Events on an account rather than changes of a record's fields.
+        LOCKOUT = "lockout", _("sign-in locked")
+        UNLOCK = "unlock", _("sign-in unlocked")
+        PASSWORD = "password", _("password set")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

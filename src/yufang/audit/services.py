@@ -80,3 +80,23 @@ def audit_update(
 
 def audit_delete(actor: Any, instance: models.Model, *, reason: str = "") -> None:
     _entry(actor, AuditEntry.Action.DELETE, instance, snapshot(instance), reason).save()
+
+
+def audit_event(
+    actor: Any,
+    instance: models.Model,
+    action: str,
+    *,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Something that happened to a record without a change of its fields to show (a
+    lockout, a password set): recorded with who, when and why, never the secret itself."""
+    _entry(actor, action, instance, changes or {}, reason).save()
+
+
+def audit_event_unbound(action: str, *, model: str, object_repr: str, reason: str = "") -> None:
+    """An event about a record that does not exist (a lockout of a name no account has)."""
+    AuditEntry.objects.create(
+        action=action, model=model, object_id="", object_repr=object_repr[:200], reason=reason[:500]
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -24,3 +25,14 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 @register.filter
 def masked_id(number: str) -> str:
     return mask_id_number(number or "")
+
+
+_CODE_NAME = re.compile(r"^[a-z0-9_.\[\]]+$")
+
+
+@register.filter
+def error_label(field: str) -> str:
+    """An error's field as the reader knows it: a label a view gave is shown; a field's code
+    name (`credit_code`) is not, since the message itself names the field in their language."""
+    field = str(field or "")
+    return "" if _CODE_NAME.match(field) else field
