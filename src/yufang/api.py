@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.utils.translation import gettext as _
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
@@ -61,6 +63,19 @@ def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
 @api.exception_handler(LoginLocked)
 def login_locked(request: HttpRequest, exc: LoginLocked) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc.message)}, status=429)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("The request body is larger than %(mb)s MB.") % {"mb": _upload_mb()}},
+        status=413,
+    )
+
+
+def _upload_mb() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
 
 
 @api.exception_handler(PermissionDenied)

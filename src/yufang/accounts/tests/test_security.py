@@ -115,3 +115,28 @@ def test_the_database_refuses_a_role_without_its_scope(db):
 
     with pytest.raises(IntegrityError):
         persona(Role.CITY_OFFICIAL)  # a city official needs a region
+
+
+def test_the_api_sends_the_content_security_policy_too(client, world):
+    client.force_login(world.people[Role.PROVINCE_OFFICIAL])
+    for path in ("/api/v1/auth/me", "/api/v1/docs"):
+        csp = client.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
+    assert "geolocation=(self)" in client.get("/")["Permissions-Policy"]
+
+
+def test_production_sends_hsts(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = client.get("/accounts/login/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_a_body_over_the_limit_is_a_413_naming_the_limit(client):
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024)
+    response = client.post(
+        "/api/v1/auth/token",
+        json.dumps({"username": big, "password": "p"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert "MB" in response.json()["detail"]
