@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import regions_visible
-from yufang.enterprises.models import Enterprise
+from yufang.enterprises.forms import EnterprisePickForm
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.hazards import scoring, selectors, services
 from yufang.hazards.models import (
@@ -82,7 +82,7 @@ def _field_labels() -> dict[str, str]:
         "latitude": _("Latitude"),
         "longitude": _("Longitude"),
         "kind": _("Kind of photo"),
-        "credit_code": _("Enterprise credit code"),
+        "enterprise": _("Enterprise"),
         "topic": _("Topic"),
         "level": _("Level"),
         "description": _("Description"),
@@ -238,9 +238,10 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role cannot report hazards."))
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
+    pick = _enterprise_pick(request)
     if request.method == "POST":
         try:
-            enterprise = _enterprise_by_code(request, data.get("credit_code", ""))
+            enterprise = pick.enterprise_or_error()
             hazard = services.hazard_report(
                 actor=request.user,
                 enterprise=enterprise,
@@ -270,29 +271,21 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
         {
             "errors": errors,
             "data": data,
+            "pick": pick,
             "topics": Topic.choices,
             "levels": HazardLevel.choices,
         },
     )
 
 
-def _enterprise_by_code(request: HttpRequest, code: str) -> Enterprise:
-    """An enterprise named by its credit code that the user may work at."""
-    code = code.strip().upper()
-    if not code:
-        raise InvalidInput(_("Enter the enterprise's unified social credit code."), "credit_code")
-    if _role(request) == Role.INSTITUTION_STAFF:
-        institution = request.user.institution  # type: ignore[union-attr]
-        qs = Enterprise.objects.filter(city_id=institution.city_id)  # type: ignore[union-attr]
-    else:
-        qs = enterprises_visible(request.user)
-    enterprise = qs.filter(credit_code=code).first()
-    if enterprise is None:
-        raise InvalidInput(
-            _("No enterprise with credit code %(code)s in your area.") % {"code": code},
-            "credit_code",
-        )
-    return enterprise
+def _enterprise_pick(request: HttpRequest) -> EnterprisePickForm:
+    """The enterprise picker (`enterprises.forms`): as posted, or opened from an enterprise's
+    page with `?enterprise=<id>`. It offers the enterprises the user may work at."""
+    if request.method == "POST":
+        return EnterprisePickForm(request.POST, user=request.user)
+    return EnterprisePickForm(
+        initial={"enterprise": request.GET.get("enterprise", "")}, user=request.user
+    )
 
 
 @login_required
@@ -599,9 +592,10 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role cannot run assessments."))
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
+    pick = _enterprise_pick(request)
     if request.method == "POST":
         try:
-            enterprise = _enterprise_by_code(request, data.get("credit_code", ""))
+            enterprise = pick.enterprise_or_error()
             institution = data.get("institution", "").strip()
             assessment = services.assessment_create(
                 actor=request.user,
@@ -626,6 +620,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         {
             "errors": errors,
             "data": data,
+            "pick": pick,
             "checklists": selectors.checklists_current(),
             "methods": AssessmentMethod.choices,
             "institutions": Institution.objects.order_by("name")

@@ -94,3 +94,66 @@ def test_list_and_page_read_on_a_phone(phone_page: Any, world: Any, role: str) -
     phone_page.wait_for_url(f"**/enterprises/{world.enterprise.pk}/")
     assert "13900001111" in phone_page.locator("[data-testid=enterprise-facts]").inner_text()
     assert_fits_phone(phone_page)
+
+
+def test_official_starts_an_assessment_by_picking_from_part_of_a_name(
+    page: Any, world: Any
+) -> None:
+    hazards.checklists_import()
+    e = world.enterprise
+    e.name = "青岛黄岛蓝海精细化工有限公司"
+    e.save()
+    EnterpriseFactory(name="青岛市北蓝海商贸有限公司", county=world.other_enterprise.county)
+    jinan = world.jinan_enterprise
+    jinan.name = "济南蓝海化工有限公司"
+    jinan.save()
+    browser_login(page, world.people[R.CITY_OFFICIAL].username, TEST_PASSWORD)
+    page.goto(f"{page.base_url}/hazards/assessments/new/")
+    page.locator("#id_enterprise").press_sequentially("蓝海", delay=30)
+    options = page.locator("[data-pick-id]")
+    options.first.wait_for()
+    page.wait_for_function("document.querySelectorAll('[data-pick-id]').length === 2")
+    shown = page.locator("[data-picker-results]").inner_text()
+    assert "青岛黄岛蓝海精细化工有限公司" in shown and e.credit_code in shown
+    assert "济南" not in shown
+    page.locator("[data-pick-id]", has_text="精细化工").click()
+    assert page.input_value("#id_enterprise") == "青岛黄岛蓝海精细化工有限公司"
+    assert "济南" not in page.content()
+    page.select_option("#checklist", "T09")
+    page.select_option("#method", "site_patrol")
+    page.click("[data-testid=assessment-new-form] button[type=submit]")
+    page.wait_for_url("**/fill/")
+    assert e.assessments.count() == 1
+
+
+def test_without_scripts_a_name_fragment_is_resolved_or_offered(
+    browser: Any, live_server: Any, reference_data: None, world: Any
+) -> None:
+    hazards.checklists_import()
+    e = world.enterprise
+    e.name = "青岛黄岛蓝海精细化工有限公司"
+    e.save()
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", world.people[R.COUNTY_OFFICIAL].username)
+        page.fill("#id_password", TEST_PASSWORD)
+        page.click("[data-testid=login-submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/hazards/new/")
+        page.fill("#id_enterprise", "有限公司")  # both enterprises of the county
+        page.fill("#description", "配电箱未上锁")
+        page.click("[data-testid=hazard-new-form] button[type=submit]")
+        candidates = page.locator("[data-testid=picker-candidates]")
+        assert world.other_enterprise.name in candidates.inner_text()
+        assert "蓝海精细化工" in candidates.inner_text()
+        assert world.jinan_enterprise.name not in page.content()
+        assert "请在下面选择一家" in page.content()
+        page.check(f"input[type=radio][value='{world.other_enterprise.pk}']")
+        page.click("[data-testid=hazard-new-form] button[type=submit]")
+        page.wait_for_url("**/hazards/*/")
+        assert world.other_enterprise.hazards.count() == 1
+    finally:
+        context.close()

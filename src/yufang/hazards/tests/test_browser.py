@@ -22,7 +22,7 @@ def test_grid_worker_fills_a_checklist_on_a_phone(page: Any, world: Any) -> None
     page.press("#id_password", "Enter")
     page.wait_for_url(f"{page.base_url}/")
     page.goto(f"{page.base_url}/hazards/assessments/new/")
-    page.fill("#credit_code", world.enterprise.credit_code)
+    page.fill("#id_enterprise", world.enterprise.credit_code)
     page.select_option("#checklist", "T09")
     page.select_option("#method", "routine_screening")
     page.click("[data-testid=assessment-new-form] button[type=submit]")

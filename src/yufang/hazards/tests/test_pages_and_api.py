@@ -131,13 +131,17 @@ def test_phone_form_fills_and_completes_an_assessment(world: Any, checklists: in
     client = as_(worker)
     response = client.post(
         "/hazards/assessments/new/",
-        {"credit_code": world.enterprise.credit_code, "checklist": "T09", "method": "site_patrol"},
+        {
+            "enterprise_search": world.enterprise.credit_code,
+            "checklist": "T09",
+            "method": "site_patrol",
+        },
     )
     assert "method" in response.context["errors"]  # grid workers run routine screenings only
     response = client.post(
         "/hazards/assessments/new/",
         {
-            "credit_code": world.enterprise.credit_code,
+            "enterprise_search": world.enterprise.credit_code,
             "checklist": "T09",
             "method": "routine_screening",
         },
