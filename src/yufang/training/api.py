@@ -161,11 +161,34 @@ class RosterPerson(Schema):
 class GroupBookingIn(Schema):
     trainee_ids: list[int] = []
     people: list[RosterPerson] = []
+    # Book the valid people and list the others in `skipped` (default: all or nothing).
+    partial: bool = False
+
+
+class RowErrorOut(Schema):
+    row: int
+    field: str
+    message: str
 
 
 class BookingOut(Schema):
     booked: list[int]
     waitlisted: list[int]
+    skipped: list[RowErrorOut] = []
+
+
+class CheckInManyIn(Schema):
+    enrollment_ids: list[int]
+
+
+class RefusedOut(Schema):
+    id: int
+    message: str
+
+
+class CheckInManyOut(Schema):
+    checked_in: list[int]
+    refused: list[RefusedOut]
 
 
 class SignUpIn(Schema):
@@ -633,10 +656,18 @@ def session_enrollments(request: HttpRequest, session_id: int):  # type: ignore[
     return sel.enrollments_of_session(request.user, sel.session_get(request.user, session_id))
 
 
-def _booking(result: svc.BookingResult) -> dict[str, list[int]]:
+def _booking(result: svc.BookingResult) -> dict[str, Any]:
     return {
         "booked": [e.pk for e in result.booked],
         "waitlisted": [e.pk for e in result.waitlisted],
+        "skipped": [{**e, "message": str(e["message"])} for e in result.skipped],
+    }
+
+
+def _checked_in(result: svc.CheckInResult) -> dict[str, Any]:
+    return {
+        "checked_in": [e.pk for e in result.checked_in],
+        "refused": [{"id": e.pk, "message": m} for e, m in result.refused],
     }
 
 
@@ -657,7 +688,11 @@ def session_book(request: HttpRequest, session_id: int, payload: GroupBookingIn)
             [[p.name, p.id_number, p.phone, p.key_role] for p in payload.people],
         )
         result = svc.enrollment_book_roster(
-            actor=user, session=session, enterprise=user.enterprise, data=data
+            actor=user,
+            session=session,
+            enterprise=user.enterprise,
+            data=data,
+            partial=payload.partial,
         )
     else:
         trainees = list(sel.trainees_visible(user).filter(pk__in=payload.trainee_ids))
@@ -668,8 +703,11 @@ def session_book(request: HttpRequest, session_id: int, payload: GroupBookingIn)
 
 
 @router.post("/sessions/{session_id}/roster", response=BookingOut)
-def session_roster(request: HttpRequest, session_id: int, file: File[UploadedFile]) -> Any:
-    """Book a roster file (XLSX or CSV: 姓名, 身份证号, 手机号, 岗位); all rows or none."""
+def session_roster(
+    request: HttpRequest, session_id: int, file: File[UploadedFile], partial: Form[bool] = False
+) -> Any:
+    """Book a roster file (XLSX or CSV: 姓名, 身份证号, 手机号, 岗位 — any post); all rows or
+    none, or with `partial` the valid rows, the others listed in `skipped`."""
     user: Any = request.user
     session = sel.session_get(user, session_id)
     if not user.enterprise_id:
@@ -677,9 +715,74 @@ def session_roster(request: HttpRequest, session_id: int, file: File[UploadedFil
 
         raise PermissionDenied(_("Only the enterprise's safety manager books its employees."))
     result = svc.enrollment_book_roster(
-        actor=user, session=session, enterprise=user.enterprise, data=file.read()
+        actor=user, session=session, enterprise=user.enterprise, data=file.read(), partial=partial
     )
     return _booking(result)
+
+
+@router.get("/roster-template")
+def roster_template(request: HttpRequest, format: str = "xlsx") -> Any:  # noqa: A002
+    """The empty roster with its Chinese headers (XLSX, or CSV with format=csv)."""
+    from django.http import HttpResponse
+
+    kind = "csv" if format == "csv" else "xlsx"
+    content_type = (
+        "text/csv; charset=utf-8"
+        if kind == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(svc.roster_template(kind=kind), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="roster.{kind}"'
+    return response
+
+
+@router.post("/sessions/{session_id}/check-in", response=CheckInManyOut)
+def session_check_in_many(request: HttpRequest, session_id: int, payload: CheckInManyIn) -> Any:
+    """Mark several enrollments present at once; those that cannot be come back in `refused`."""
+    session = sel.session_get(request.user, session_id)
+    if not payload.enrollment_ids:
+        raise InvalidInput({"enrollment_ids": _("Choose at least one person to check in.")})
+    chosen = list(
+        sel.enrollments_of_session(request.user, session).filter(pk__in=payload.enrollment_ids)
+    )
+    unknown = set(payload.enrollment_ids) - {e.pk for e in chosen}
+    if unknown:
+        raise InvalidInput(
+            {
+                "enrollment_ids": _("Not enrollments of this session: %(ids)s")
+                % {"ids": ", ".join(str(i) for i in sorted(unknown))}
+            }
+        )
+    result = svc.enrollment_check_in_many(actor=request.user, session=session, enrollments=chosen)
+    return _checked_in(result)
+
+
+@router.get("/sessions/{session_id}/group-code", response=TokenOut)
+def session_group_code(request: HttpRequest, session_id: int, enterprise_id: int = 0) -> Any:
+    """The group code of an enterprise's people in the session (the safety manager's own
+    group; staff name the enterprise)."""
+    from django.core.exceptions import PermissionDenied
+
+    from yufang.enterprises.models import Enterprise
+
+    user: Any = request.user
+    session = sel.session_get(user, session_id)
+    if user.role == "safety_manager" and user.enterprise_id:
+        enterprise = user.enterprise
+    elif svc.may_run_session(user, session):
+        enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+        if enterprise is None:
+            raise InvalidInput({"enterprise_id": _("Unknown enterprise.")})
+    else:
+        raise PermissionDenied(_("Only the group's safety manager or the session's staff."))
+    token = svc.group_check_in_token(session, enterprise)
+    return {"token": token, "url": reverse("training:check_in_group", args=[token])}
+
+
+@router.post("/check-in/group", response=CheckInManyOut)
+def check_in_group(request: HttpRequest, payload: TokenIn) -> Any:
+    """Staff scanned a group code: everyone the enterprise booked is marked present."""
+    return _checked_in(svc.check_in_group_by_token(actor=request.user, token=payload.token))
 
 
 @router.post("/sessions/{session_id}/sign-up", response={201: EnrollmentOut})

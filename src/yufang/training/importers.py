@@ -13,10 +13,11 @@ from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise
 from yufang.imports.registry import Column, Progress, RowError, Validated
 from yufang.lib.identifiers import mask_id_number
+from yufang.training.models import KeyRole
 from yufang.training.services import (
     TrainingInvalid,
     clean_id_number,
-    clean_key_role,
+    key_role_of_post,
     trainee_upsert,
 )
 
@@ -43,7 +44,7 @@ class TraineeImporter:
         Column("name", _lazy("name"), True, ("姓名", "学员姓名")),
         Column("id_number", _lazy("ID number"), True, ("身份证号", "身份证号码", "公民身份号码")),
         Column("phone", _lazy("mobile phone"), False, ("手机号", "手机", "联系电话")),
-        Column("key_role", _lazy("key-person role"), False, ("岗位", "关键岗位", "人员类别")),
+        Column("key_role", _lazy("post"), False, ("岗位", "关键岗位", "人员类别")),
     ]
 
     def validate(
@@ -72,11 +73,9 @@ class TraineeImporter:
                 errors["id_number"] = _("Same ID number as row %(row)s.") % {"row": seen[id_number]}
             elif id_number:
                 seen[id_number] = number
-            try:
-                key_role = clean_key_role(record.get("key_role", ""))
-            except TrainingInvalid as exc:
-                errors.update(exc.errors)
-                key_role = ""
+            # Any post is accepted; the three key roles are flagged (key_role_of_post).
+            post = record.get("key_role", "").strip()[:100]
+            key_role = key_role_of_post(post) if post else ""
             if errors:
                 result.errors.extend(RowError(number, f, m) for f, m in errors.items())
                 continue
@@ -86,6 +85,7 @@ class TraineeImporter:
                 "id_number": id_number,
                 "phone": record.get("phone", "").strip(),
                 "key_role": key_role,
+                "post": post,
             }
             result.rows.append(row)
             if len(result.preview) < 20:
@@ -95,7 +95,9 @@ class TraineeImporter:
                         "name": name,
                         "id_number": mask_id_number(id_number),
                         "enterprise": enterprise.name if enterprise else "",
-                        "key_role": key_role,
+                        "key_role": str(KeyRole(key_role).label)
+                        if key_role and key_role != KeyRole.OTHER
+                        else post or str(KeyRole.OTHER.label),
                     }
                 )
         return result

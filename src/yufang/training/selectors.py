@@ -48,6 +48,7 @@ from yufang.training.models import (
     LessonProgress,
     Material,
     Question,
+    QuestionType,
     Trainee,
     TrainingBase,
     TrainingSession,
@@ -404,6 +405,37 @@ def attempt_get(user: Any, pk: int) -> ExamAttempt:
 
 def attempt_items(attempt: ExamAttempt) -> QuerySet[AttemptItem]:
     return attempt.items.select_related("question").order_by("position")
+
+
+@dataclass
+class ItemRow:
+    """An exam item as shown: options labelled for reading (a true/false question shows 正确 /
+    错误, not its keys T and F), the answers given and expected in the same words."""
+
+    item: AttemptItem
+    options: list[tuple[str, str]]
+    chosen: str
+    answer: str
+
+
+def attempt_item_rows(attempt: ExamAttempt) -> list[ItemRow]:
+    rows = []
+    for item in attempt_items(attempt):
+        q = item.question
+        texts = {str(o["key"]): str(o["text"]) for o in q.options}
+        if q.type == QuestionType.TRUE_FALSE:
+            options = [(key, text) for key, text in texts.items()]
+
+            def say(keys: list[str], texts: dict[str, str] = texts) -> str:
+                return "、".join(texts.get(k, k) for k in keys)
+        else:
+            options = [(key, f"{key}. {text}") for key, text in texts.items()]
+
+            def say(keys: list[str], texts: dict[str, str] = texts) -> str:
+                return "、".join(sorted(keys))
+
+        rows.append(ItemRow(item, options, say(item.chosen or []), say(q.answer)))
+    return rows
 
 
 def exam_results(user: Any, exam: Exam) -> dict[str, Any]:

@@ -135,27 +135,44 @@ def clean_id_number(raw: str, *, field_name: str = "id_number") -> str:
     return number
 
 
-def clean_key_role(raw: str) -> str:
-    value = (raw or "").strip()
-    if not value:
-        return KeyRole.OTHER
+KEY_ROLE_ALIASES = {
+    "分管负责人": KeyRole.SAFETY_DEPUTY_HEAD,
+    "分管安全负责人": KeyRole.SAFETY_DEPUTY_HEAD,
+    "安全分管负责人": KeyRole.SAFETY_DEPUTY_HEAD,
+    "安全副总": KeyRole.SAFETY_DEPUTY_HEAD,
+    "安全管理人员": KeyRole.SAFETY_OFFICER,
+    "专职安全员": KeyRole.SAFETY_OFFICER,
+    "兼职安全员": KeyRole.SAFETY_OFFICER,
+    "安全员": KeyRole.SAFETY_OFFICER,
+    "班组长": KeyRole.TEAM_LEADER,
+    "其他": KeyRole.OTHER,
+    "其他员工": KeyRole.OTHER,
+}
+
+
+def key_role_of_post(post: str) -> str:
+    """The key-person role a post names (关键岗位), or "other": any post is accepted; the three
+    key roles of 鲁人社字〔2021〕73号 are only flagged."""
+    value = (post or "").strip()
     for choice in KeyRole:
         if value in (choice.value, str(choice.label)):
             return choice.value
-    aliases = {
-        "分管负责人": KeyRole.SAFETY_DEPUTY_HEAD,
-        "分管安全负责人": KeyRole.SAFETY_DEPUTY_HEAD,
-        "安全分管负责人": KeyRole.SAFETY_DEPUTY_HEAD,
-        "安全管理人员": KeyRole.SAFETY_OFFICER,
-        "专职安全员": KeyRole.SAFETY_OFFICER,
-        "安全员": KeyRole.SAFETY_OFFICER,
-        "班组长": KeyRole.TEAM_LEADER,
-        "其他": KeyRole.OTHER,
-        "其他员工": KeyRole.OTHER,
-    }
-    if value in aliases:
-        return aliases[value].value
-    raise TrainingInvalid({"key_role": _("Unknown key-person role: %(value)s") % {"value": value}})
+    if value in KEY_ROLE_ALIASES:
+        return KEY_ROLE_ALIASES[value].value
+    return KeyRole.OTHER.value
+
+
+def clean_key_role(raw: str) -> str:
+    """A key-person role given as a role (the API's `key_role`): one of the three, or other."""
+    value = (raw or "").strip()
+    if not value:
+        return KeyRole.OTHER.value
+    known = {c.value for c in KeyRole} | {str(c.label) for c in KeyRole} | set(KEY_ROLE_ALIASES)
+    if value not in known:
+        raise TrainingInvalid(
+            {"key_role": _("Unknown key-person role: %(value)s") % {"value": value}}
+        )
+    return key_role_of_post(value)
 
 
 def trainee_upsert(
@@ -167,6 +184,7 @@ def trainee_upsert(
     enterprise: Enterprise | None = None,
     key_role: str = "",
     user: Any = None,
+    post: str = "",
 ) -> Trainee:
     """The trainee with this ID number, created or brought up to date."""
     name = (name or "").strip()
@@ -187,6 +205,7 @@ def trainee_upsert(
                 phone=(phone or "").strip()[:20],
                 enterprise=enterprise,
                 key_role=role or KeyRole.OTHER,
+                post=post.strip()[:100],
                 user=user,
             )
             audit_create(actor, trainee)
@@ -199,6 +218,8 @@ def trainee_upsert(
             trainee.enterprise = enterprise
         if role:
             trainee.key_role = role
+        if post.strip():
+            trainee.post = post.strip()[:100]
         if user is not None and trainee.user_id is None:
             trainee.user = user
         trainee.save()
@@ -430,6 +451,8 @@ def _store(upload: UploadedFile, folder: str) -> str:
 class BookingResult:
     booked: list[Enrollment] = field(default_factory=list)
     waitlisted: list[Enrollment] = field(default_factory=list)
+    # Roster rows left out when the valid rows were booked: {row, field, message}.
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
     def first(self) -> Enrollment:
         return (self.booked or self.waitlisted)[0]
@@ -545,14 +568,28 @@ class RosterRow:
     id_number: str
     phone: str
     key_role: str
+    post: str = ""
+
+
+# The roster's columns, as the template names them (the first name of each list).
+ROSTER_HEADERS = ["姓名", "身份证号", "手机号", "岗位"]
 
 
 ROSTER_COLUMNS = {
-    "name": ("name", "姓名", "学员姓名"),
-    "id_number": ("id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码"),
-    "phone": ("phone", "手机", "手机号", "联系电话", "电话"),
-    "key_role": ("key_role", "岗位", "关键岗位", "人员类别"),
+    "name": ("姓名", "name", "学员姓名"),
+    "id_number": ("身份证号", "id_number", "身份证号码", "公民身份号码", "证件号码"),
+    "phone": ("手机号", "phone", "手机", "联系电话", "电话"),
+    "key_role": ("岗位", "key_role", "post", "关键岗位", "人员类别"),
 }
+
+
+def roster_template(*, kind: str = "xlsx") -> bytes:
+    """An empty roster with the Chinese headers the roster import reads."""
+    from yufang.lib.spreadsheets import write_csv, write_xlsx
+
+    if kind == "csv":
+        return write_csv(ROSTER_HEADERS, [])
+    return write_xlsx(ROSTER_HEADERS, [], title="报名名单")
 
 
 def roster_read(data: bytes) -> tuple[list[RosterRow], list[dict[str, Any]]]:
@@ -589,15 +626,15 @@ def roster_read(data: bytes) -> tuple[list[RosterRow], list[dict[str, Any]]]:
             row_errors["id_number"] = _("Same ID number as row %(row)s.") % {"row": seen[id_number]}
         elif id_number:
             seen[id_number] = number
-        try:
-            key_role = clean_key_role(values["key_role"])
-        except TrainingInvalid as exc:
-            row_errors.update(exc.errors)
-            key_role = KeyRole.OTHER
+        post = values["key_role"][:100]
         if row_errors:
             errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors.items())
             continue
-        rows.append(RosterRow(number, values["name"], id_number, values["phone"], key_role))
+        rows.append(
+            RosterRow(
+                number, values["name"], id_number, values["phone"], key_role_of_post(post), post
+            )
+        )
     if not rows and not errors:
         errors.append({"row": 0, "field": "file", "message": _("The roster has no rows.")})
     return rows, errors
@@ -621,11 +658,13 @@ def enrollment_book_roster(
     enterprise: Enterprise,
     data: bytes,
     waitlist: bool = True,
+    partial: bool = False,
 ) -> BookingResult:
-    """Book a whole roster file: every row valid or nothing is written."""
+    """Book a whole roster file. By default every row must be valid or nothing is written;
+    with `partial` the valid rows are booked and the bad ones come back in `skipped`."""
     _require_book_for(actor, enterprise)
     rows, errors = roster_read(data)
-    if errors:
+    if errors and (not partial or any(e["row"] == 0 for e in errors)):
         raise RosterInvalid(errors)
     digests = {id_number_digest(r.id_number): r for r in rows}
     elsewhere = Trainee.objects.filter(id_digest__in=digests, enterprise__isnull=False).exclude(
@@ -639,8 +678,13 @@ def enrollment_book_roster(
         }
         for t in elsewhere
     ]
-    if moved:
+    if moved and not partial:
         raise RosterInvalid(moved)
+    skipped = sorted(errors + moved, key=lambda e: (e["row"], e["field"]))
+    bad_rows = {e["row"] for e in skipped}
+    rows = [r for r in rows if r.row not in bad_rows]
+    if not rows:
+        raise RosterInvalid(skipped)
     with transaction.atomic():
         trainees = [
             trainee_upsert(
@@ -650,16 +694,19 @@ def enrollment_book_roster(
                 phone=r.phone,
                 enterprise=enterprise,
                 key_role=r.key_role,
+                post=r.post,
             )
             for r in rows
         ]
-        return _book(
+        result = _book(
             actor=actor,
             session=session,
             trainees=trainees,
             enterprise=enterprise,
             waitlist=waitlist,
         )
+    result.skipped = skipped
+    return result
 
 
 def enrollment_sign_up(
@@ -780,6 +827,69 @@ def enrollment_check_in(
     if not may_run_session(actor, enrollment.session):
         raise PermissionDenied(_("Only the session's staff check trainees in."))
     return _check_in(actor, enrollment, now=now)
+
+
+@dataclass
+class CheckInResult:
+    checked_in: list[Enrollment] = field(default_factory=list)
+    # Those not checked in, each with the reason (already checked in, not booked …).
+    refused: list[tuple[Enrollment, str]] = field(default_factory=list)
+
+
+def enrollment_check_in_many(
+    *,
+    actor: Any,
+    session: TrainingSession,
+    enrollments: Iterable[Enrollment],
+    now: dt.datetime | None = None,
+) -> CheckInResult:
+    """Staff mark several people present at once (ticked in the attendance list). Each is
+    checked as one check-in; those that cannot be are reported, the others are checked in."""
+    if not may_run_session(actor, session):
+        raise PermissionDenied(_("Only the session's staff check trainees in."))
+    chosen = [e for e in enrollments if e.session_id == session.pk]
+    if not chosen:
+        raise TrainingInvalid({"enrollments": _("Choose at least one person to check in.")})
+    result = CheckInResult()
+    for enrollment in chosen:
+        try:
+            result.checked_in.append(_check_in(actor, enrollment, now=now))
+        except TrainingInvalid as exc:
+            result.refused.append((enrollment, exc.message))
+    return result
+
+
+GROUP_QR_SALT = "yufang.training.group-qr"
+
+
+def group_check_in_token(session: TrainingSession, enterprise: Enterprise) -> str:
+    """One code for an enterprise's group in a session: staff scan it once for all of them."""
+    return signing.dumps({"s": session.pk, "g": enterprise.pk}, salt=GROUP_QR_SALT)
+
+
+def check_in_group_by_token(
+    *, actor: Any, token: str, now: dt.datetime | None = None
+) -> CheckInResult:
+    """Staff scan a group's code: everyone the enterprise booked (a seat, not yet checked in)
+    is marked present."""
+    try:
+        payload = signing.loads(token, salt=GROUP_QR_SALT)
+    except signing.BadSignature as exc:
+        raise TrainingInvalid({"token": _("This group code is not valid.")}) from exc
+    session = TrainingSession.objects.filter(pk=payload.get("s")).first()
+    if session is None:
+        raise TrainingInvalid({"token": _("This group code is not valid.")})
+    group = Enrollment.objects.filter(
+        session=session,
+        enterprise_id=payload.get("g"),
+        status=Enrollment.Status.BOOKED,
+        checked_in_at__isnull=True,
+    ).select_related("trainee")
+    if not group.exists():
+        raise TrainingInvalid(
+            {"token": _("Everyone of this group is checked in already, or nobody is booked.")}
+        )
+    return enrollment_check_in_many(actor=actor, session=session, enrollments=group, now=now)
 
 
 def check_in_by_token(*, actor: Any, token: str, now: dt.datetime | None = None) -> Enrollment:

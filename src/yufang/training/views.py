@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
@@ -50,6 +50,77 @@ PLANNERS = (Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Ro
 RUNNERS = (*PLANNERS, Role.INSTITUTION_STAFF)
 
 
+def _field_labels() -> dict[str, str]:
+    """Field names as the forms show them, for error messages (no raw codes on the page)."""
+    return {
+        "name": _("name"),
+        "id_number": _("ID number"),
+        "phone": _("mobile phone"),
+        "key_role": _("post"),
+        "post": _("post"),
+        "file": _("file"),
+        "roster": _("roster"),
+        "title": _("title"),
+        "topic": pgettext("training", "topic"),
+        "topics": pgettext("training", "topic"),
+        "trainer": _("trainer"),
+        "starts_at": _("starts at"),
+        "ends_at": _("ends at"),
+        "class_hours": _("class hours"),
+        "capacity": _("capacity"),
+        "hall": _("experience hall"),
+        "enterprise": pgettext("training", "enterprise"),
+        "enterprises": pgettext("training", "enterprise"),
+        "location": _("workshop or team"),
+        "kind": pgettext("training", "kind"),
+        "reason": _("reason"),
+        "image": _("photo"),
+        "rating": _("rating"),
+        "trainee": _("trainee"),
+        "trainees": _("trainees"),
+        "token": _("check-in code"),
+        "city": _("city"),
+        "institution": _("institution"),
+        "code": _("code of the question"),
+        "type": _("type of question"),
+        "stem": _("question"),
+        "options": _("options"),
+        "answer": pgettext("training", "answer"),
+        "single_count": _("single-choice questions"),
+        "multiple_count": _("multiple-choice questions"),
+        "true_false_count": _("true/false questions"),
+        "pass_mark": _("pass mark (%)"),
+        "time_limit_minutes": _("time limit (minutes)"),
+        "max_attempts": _("attempt limit"),
+        "region": pgettext("training", "region"),
+        "starts_on": _("starts on"),
+        "ends_on": _("ends on"),
+        "target_enterprises": _("target enterprises"),
+        "target_person_times": _("target person-times"),
+        "year": pgettext("training", "year"),
+        "body": _("text"),
+        "minutes": _("length (minutes)"),
+        "lesson": _("lesson"),
+        "exam": _("exam"),
+        "requires_lessons": _("requires the course's lessons"),
+        "enrollments": _("enrollments"),
+        "position": _("video position (seconds)"),
+    }
+
+
+def _labelled(errors: dict[str, Any]) -> dict[str, str]:
+    labels = _field_labels()
+    return {(labels.get(k, k) if k else ""): str(v) for k, v in errors.items()}
+
+
+def _row_errors(row_errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    labels = _field_labels()
+    return [
+        {**e, "field": labels.get(e["field"], e["field"]), "message": str(e["message"])}
+        for e in row_errors
+    ]
+
+
 def _page(request: HttpRequest, qs: Any, per: int = 50) -> Any:
     return Paginator(qs, per).get_page(request.GET.get("page"))
 
@@ -61,7 +132,7 @@ def _attempt(
     try:
         action()
     except InvalidInput as exc:
-        return exc.errors
+        return _labelled(exc.errors)
     messages.success(request, done or _("Saved."))
     return redirect(success)
 
@@ -248,7 +319,17 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "may_run": may_run,
-            "page_obj": _page(request, enrollments, 100),
+            # A whole group on one page, so "select all" marks all of them present.
+            "page_obj": _page(request, enrollments, 300),
+            "my_group": (
+                enrollments.filter(
+                    enterprise_id=user.enterprise_id,
+                    status=Enrollment.Status.BOOKED,
+                    checked_in_at__isnull=True,
+                ).count()
+                if user.role == Role.SAFETY_MANAGER and user.enterprise_id
+                else 0
+            ),
             "figures": figures,
             "mine": mine,
             "trainee": trainee,
@@ -270,12 +351,10 @@ def _back_to_session(
     try:
         action()
     except svc.RosterInvalid as exc:
-        request.session["training_row_errors"] = [
-            {**e, "message": str(e["message"])} for e in exc.row_errors
-        ]
+        request.session["training_row_errors"] = _row_errors(exc.row_errors)
         messages.error(request, _("The roster was refused; nothing was booked."))
     except InvalidInput as exc:
-        request.session["training_errors"] = {k: str(v) for k, v in exc.errors.items()}
+        request.session["training_errors"] = _labelled(exc.errors)
     else:
         messages.success(request, done)
     return redirect("training:session", pk=pk)
@@ -298,12 +377,17 @@ def session_book(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = user.enterprise
     assert enterprise is not None  # noqa: S101 - narrowed by the check above
     upload = request.FILES.get("roster")
+    partial = request.POST.get("partial") == "1"
     summary: list[str] = []
 
     def book() -> None:
         if upload is not None:
             result = svc.enrollment_book_roster(
-                actor=user, session=session, enterprise=enterprise, data=upload.read()
+                actor=user,
+                session=session,
+                enterprise=enterprise,
+                data=upload.read(),
+                partial=partial,
             )
         else:
             ids = [int(i) for i in request.POST.getlist("trainee") if i.isdigit()]
@@ -312,11 +396,105 @@ def session_book(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=user, session=session, enterprise=enterprise, trainees=trainees
             )
         summary.append(_booking_message(result))
+        if result.skipped:
+            request.session["training_row_errors"] = _row_errors(result.skipped)
+            rows = len({e["row"] for e in result.skipped})
+            summary.append(
+                ngettext(
+                    "%(n)s row was not booked; it is listed below.",
+                    "%(n)s rows were not booked; they are listed below.",
+                    rows,
+                )
+                % {"n": rows}
+            )
 
     response = _back_to_session(request, pk, book, "")
-    if summary:
-        messages.info(request, summary[0])
+    for line in summary:
+        messages.info(request, line)
     return response
+
+
+@login_required
+def roster_template(request: AuthedRequest) -> HttpResponse:
+    """The roster to fill in: 姓名, 身份证号, 手机号, 岗位 (XLSX, or CSV with ?format=csv)."""
+    from urllib.parse import quote
+
+    kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    body = svc.roster_template(kind=kind)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if kind == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"{_('roster template')}.{kind}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_POST
+def session_check_in_many(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Staff tick several people (or all) in the attendance list and mark them present."""
+    session = sel.session_get(request.user, pk)
+    ids = [int(i) for i in request.POST.getlist("enrollment") if i.isdigit()]
+    chosen = list(sel.enrollments_of_session(request.user, session).filter(pk__in=ids))
+    outcome: list[svc.CheckInResult] = []
+    response = _back_to_session(
+        request,
+        pk,
+        lambda: outcome.append(
+            svc.enrollment_check_in_many(actor=request.user, session=session, enrollments=chosen)
+        ),
+        "",
+    )
+    if outcome:
+        _check_in_messages(request, outcome[0])
+    return response
+
+
+def _check_in_messages(request: HttpRequest, result: svc.CheckInResult) -> None:
+    n = len(result.checked_in)
+    messages.success(
+        request,
+        ngettext("%(n)s person checked in.", "%(n)s people checked in.", n) % {"n": n},
+    )
+    for enrollment, reason in result.refused:
+        messages.warning(request, f"{enrollment.trainee.name}: {reason}")
+
+
+@login_required
+def session_group_qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The group code of an enterprise's people in a session: the safety manager shows it,
+    staff scan it once for the whole group."""
+    user = request.user
+    session = sel.session_get(user, pk)
+    if user.role == Role.SAFETY_MANAGER and user.enterprise_id:
+        enterprise = user.enterprise
+    elif svc.may_run_session(user, session):
+        enterprise = Enterprise.objects.filter(pk=_int(request.GET.get("enterprise")) or 0).first()
+    else:
+        raise PermissionDenied(_("Only the group's safety manager or the session's staff."))
+    if enterprise is None:
+        raise Http404
+    url = request.build_absolute_uri(
+        reverse("training:check_in_group", args=[svc.group_check_in_token(session, enterprise)])
+    )
+    return HttpResponse(qr_png(url), content_type="image/png")
+
+
+@login_required
+def check_in_group(request: AuthedRequest, token: str) -> HttpResponse:
+    """Where a group code leads: staff confirm, and everyone the enterprise booked is present."""
+    result: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            outcome = svc.check_in_group_by_token(actor=request.user, token=token)
+        except InvalidInput as exc:
+            result = {"error": exc.message}
+        else:
+            result = {"group": outcome}
+    return render(request, "training/check_in.html", {"result": result, "scan": "group"})
 
 
 @login_required
@@ -913,6 +1091,7 @@ def exam_list(request: AuthedRequest) -> HttpResponse:
             "errors": errors,
             "topics": Topic.choices,
             "courses": sel.courses_visible(user),
+            "sessions": sel.session_list(user)[:100] if user.role in RUNNERS else [],
             "may_create": user.role in RUNNERS,
             "attempts": sel.attempts_visible(user).filter(trainee=trainee) if trainee else [],
         },
@@ -965,7 +1144,7 @@ def attempt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "training/attempt.html",
         {
             "attempt": attempt,
-            "items": sel.attempt_items(attempt),
+            "rows": sel.attempt_item_rows(attempt),
             "open": attempt.status == attempt.Status.STARTED,
             "certificate": getattr(attempt, "certificate", None),
         },

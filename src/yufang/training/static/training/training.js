@@ -4,9 +4,13 @@
  *   beats while the page is visible (a video: while it plays); the server measures the time.
  * Lists of people: <input data-filter-list="ID"> hides the rows of #ID whose text does not match;
  *   <input type=checkbox data-select-all="ID"> ticks every visible checkbox of #ID.
+ * Tables with class table-cards: each cell gets its column's header as data-label, which
+ *   training.css shows before the value when the table reads as cards on a phone.
  */
 (function () {
   "use strict";
+  if (window.yufangTraining) return;
+  window.yufangTraining = true;
 
   function csrfToken(root) {
     var input = root.querySelector("input[name=csrfmiddlewaretoken]");
@@ -73,8 +77,22 @@
     });
   }
 
+  function labelCells(table) {
+    var heads = [].map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
+      [].forEach.call(tr.children, function (td, i) {
+        if (!td.hasAttribute("data-label") && heads[i] && !td.hasAttribute("colspan")) {
+          td.setAttribute("data-label", heads[i]);
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-lesson-heartbeat]").forEach(heartbeat);
+    document.querySelectorAll("table.table-cards").forEach(labelCells);
   });
   document.addEventListener("input", function (e) {
     if (e.target.matches && e.target.matches("[data-filter-list]")) filterList(e.target);
