@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
 from yufang.imports.models import ImportJob
-from yufang.imports.registry import importer_for
+from yufang.imports.registry import importer_for, importers
 from yufang.imports.selectors import (
     column_mappings,
     import_job_get,
@@ -33,7 +33,12 @@ from yufang.imports.services import (
 @login_required
 def job_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(import_jobs(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "imports/list.html", {"page_obj": page})
+    labels = {i.kind: i.label for i in importers()}
+    for job in page:
+        job.kind_label = labels.get(job.kind, job.kind)  # type: ignore[attr-defined]
+    role = getattr(request.user, "role", None)
+    kinds = [i for i in importers() if role in i.roles]
+    return render(request, "imports/list.html", {"page_obj": page, "kinds": kinds})
 
 
 @login_required
