@@ -4,12 +4,12 @@ from typing import Any, ClassVar
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from yufang.accounts.models import Role
 from yufang.notifications import delivery
 from yufang.notifications.models import Notification
 from yufang.notifications.services import notify
+from yufang.tests.clients import FormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_inbox_page_shows_own_notifications_and_marks_them_read(world: Any) -> N
     other = world.people[Role.COUNTY_OFFICIAL]
     [n] = notify(recipients=[mine], title="我的通知", url="/hazards/list/")
     notify(recipients=[other], title="别人的通知")
-    client = Client()
+    client = FormClient()
     client.force_login(mine)
     body = client.get("/notifications/").content.decode()
     assert "我的通知" in body and "别人的通知" not in body
@@ -92,7 +92,7 @@ def test_api_lists_counts_and_marks_read(world: Any) -> None:
     notify(recipients=[user], title="一")
     notify(recipients=[user], title="二")
     notify(recipients=[world.people[Role.COUNTY_OFFICIAL]], title="三")
-    client = Client()
+    client = FormClient()
     client.force_login(user)
     assert client.get("/api/v1/notifications/unread").json() == {"unread": 2}
     items = client.get("/api/v1/notifications").json()["items"]
