@@ -409,9 +409,9 @@ def _iex_import(data: bytes, user: Any) -> dict[str, Any]:
 
 
 def _reference_iex(rows: int, rng: random.Random) -> dict[str, Any]:
-    """The issue's yardstick for the machine: django-import-export importing a simple
-    5-column model from CSV, with and without `use_bulk` (about 2,500 and 4,700 rows/s on
-    the 2-core machine the issue's targets were set on)."""
+    """The yardstick for the machine: django-import-export importing a simple 5-column model
+    from CSV, with and without `use_bulk` (about 2,500 and 4,700 rows/s on the reference
+    2-core machine the targets were set on)."""
     import tablib
     from django.db import connection, models, transaction
     from import_export import resources
@@ -752,7 +752,7 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
     )
     row(
         "yardstick: django-import-export, simple 5-column model, plain / use_bulk (rows/s) "
-        "(issue's machine: about 2,500 / 4,700)",
+        "(reference 2-core machine: about 2,500 / 4,700)",
         lambda r: f"{r['reference']['rows_per_s']:,} / {r['reference']['bulk_rows_per_s']:,}",
     )
     lines += [
@@ -786,11 +786,11 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         "- django-import-export runs the same checks (our `cases_check` over its dataset in "
         "`before_import`) and the same ID-number protection per row, then builds and saves "
         "its instances its own way (`use_bulk`).",
-        "- The yardstick is the workload the issue quotes for its 2-core machine "
-        "(django-import-export, a simple 5-column model, about 4,700 rows/s with `use_bulk`), "
-        "run here in the same process, so figures from machines of different speeds can be "
-        "compared. The targets are the issue's; the yardstick only says how fast this machine "
-        "is.",
+        "- The yardstick is a fixed workload measured on the reference 2-core machine the "
+        "targets were set on (django-import-export, a simple 5-column model, about 4,700 rows/s "
+        "with `use_bulk`), run here in the same process, so figures from machines of different "
+        "speeds can be compared. The targets are fixed; the yardstick only says how fast this "
+        "machine is.",
         "- Generated benchmark cases carry placeholder ID ciphertext (only imported rows are "
         "encrypted); the figures do not depend on it.",
     ]
