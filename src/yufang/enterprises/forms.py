@@ -95,6 +95,12 @@ class EnterpriseForm(forms.Form):
         }
 
 
+def _is_typed(value: str) -> bool:
+    """Whether a value sent as an enterprise's id is text typed for it instead (a credit
+    code has 18 characters, digits only for some; an id is a shorter number)."""
+    return bool(value) and (not value.isdigit() or len(value) == 18)
+
+
 class EnterprisePicker(forms.Widget):
     """A search box for an enterprise: typing asks the scoped search (`enterprises:pick`,
     HTMX) for names with their credit codes, and choosing one puts its id in the hidden
@@ -123,6 +129,8 @@ class EnterprisePicker(forms.Widget):
         pk, text = value if isinstance(value, tuple) else (value, "")
         if isinstance(pk, Enterprise):
             pk = pk.pk
+        if _is_typed(str(pk or "")):
+            pk, text = "", text or str(pk)
         chosen = None
         if pk and str(pk).isdigit():
             chosen = self.queryset.filter(pk=pk).first()
@@ -155,6 +163,9 @@ class EnterpriseChoiceField(forms.Field):
         if isinstance(value, Enterprise):
             return value
         pk, text = value if isinstance(value, tuple) else (str(value or ""), "")
+        if _is_typed(pk):
+            # A credit code (or a name) sent where the id goes, as older clients post it.
+            pk, text = "", text or pk
         if pk:
             chosen = self.queryset.filter(pk=pk).first() if pk.isdigit() else None
             if chosen is None:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yufang.enterprises.forms import EnterpriseChoiceField, EnterprisePicker
+from yufang.enterprises.models import Enterprise
 from yufang.injuries.models import AccidentCategory, BodyPart, CaseKind
 
 
@@ -10,10 +14,10 @@ class CaseForm(forms.Form):
     """Renders the case fields; the checks live in `services.case_clean`."""
 
     case_number = forms.CharField(label=_("case number"), max_length=40)
-    enterprise = forms.CharField(
-        label=_("unified social credit code"),
-        max_length=18,
-        help_text=_("The credit code of the enterprise the injured person works for."),
+    enterprise = EnterpriseChoiceField(
+        queryset=Enterprise.objects.none(),
+        label=_("enterprise"),
+        help_text=_("The enterprise the injured person works for: part of its name or its code."),
     )
     person_name = forms.CharField(label=_("injured person"), max_length=60)
     id_number = forms.CharField(
@@ -47,8 +51,14 @@ class CaseForm(forms.Form):
         label=_("fund payout"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            from yufang.enterprises.selectors import enterprises_to_pick
+
+            picker = cast(EnterpriseChoiceField, self.fields["enterprise"])
+            picker.queryset = enterprises_to_pick(user)
+            cast(EnterprisePicker, picker.widget).queryset = picker.queryset
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

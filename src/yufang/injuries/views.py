@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.scoping import regions_visible, sees_person_names
 from yufang.audit.selectors import audit_entries
+from yufang.enterprises.forms import EnterprisePickForm
 from yufang.enterprises.models import EnterpriseSize
-from yufang.enterprises.selectors import enterprises_visible
 from yufang.enterprises.services import EnterpriseInvalid
 from yufang.injuries.forms import CaseForm
 from yufang.injuries.models import AccidentCategory, CaseKind
@@ -482,9 +482,15 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_data(request: HttpRequest) -> dict[str, Any]:
+def _form_data(request: HttpRequest, form: CaseForm) -> dict[str, Any]:
+    """The case as posted, its enterprise as the picker chose it; a `CaseInvalid` naming the
+    enterprise when the picker could not (the rest is checked when that is fixed)."""
     data: dict[str, Any] = {k: request.POST.get(k, "") for k in CaseForm.base_fields}
     data["is_death"] = request.POST.get("is_death") in ("on", "1", "true")
+    form.is_valid()
+    if "enterprise" in form.errors:
+        raise CaseInvalid(" ".join(str(e) for e in form.errors["enterprise"]), "enterprise")
+    data["enterprise"] = form.cleaned_data["enterprise"]
     return data
 
 
@@ -493,12 +499,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "role", None) not in CASE_WRITERS:
         raise PermissionDenied(_("Only HRSS officials record injury cases."))
     errors: dict[str, str] = {}
-    initial = {"enterprise": request.GET.get("enterprise_code", "")}
-    form = CaseForm(initial=initial)
+    initial = {
+        "enterprise": request.GET.get("enterprise") or request.GET.get("enterprise_code", "")
+    }
+    form = CaseForm(initial=initial, user=request.user)
     if request.method == "POST":
-        form = CaseForm(request.POST)
+        form = CaseForm(request.POST, user=request.user)
         try:
-            case = case_create(actor=request.user, data=_form_data(request))
+            case = case_create(actor=request.user, data=_form_data(request, form))
         except CaseInvalid as exc:
             errors = exc.errors
         else:
@@ -516,7 +524,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(
         initial={
             "case_number": case.case_number,
-            "enterprise": case.enterprise.credit_code,
+            "enterprise": case.enterprise_id,
             "person_name": case.person_name,
             "accident_date": case.accident_date,
             "recognition_date": case.recognition_date,
@@ -528,12 +536,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "accident_category": case.accident_category,
             "body_part": case.body_part,
             "payout": case.payout,
-        }
+        },
+        user=request.user,
     )
     if request.method == "POST":
-        form = CaseForm(request.POST)
+        form = CaseForm(request.POST, user=request.user)
         try:
-            case_update(actor=request.user, case=case, data=_form_data(request))
+            case_update(actor=request.user, case=case, data=_form_data(request, form))
         except CaseInvalid as exc:
             errors = exc.errors
         else:
@@ -596,8 +605,9 @@ def case_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def headcounts_view(request: HttpRequest) -> HttpResponse:
     filters = RateFilter.from_params(request.GET)
     errors: dict[str, str] = {}
+    pick = EnterprisePickForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        errors = _headcount_post(request)
+        errors = _headcount_post(request, pick)
         if not errors:
             messages.success(request, _("Saved."))
             return redirect(f"{reverse('injuries:headcounts')}?{request.GET.urlencode()}")
@@ -636,25 +646,23 @@ def headcounts_view(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "filters": filters,
             "errors": errors,
+            "pick": pick,
             "cities": visible.filter(level=Region.Level.CITY),
             "may_edit": getattr(request.user, "role", None) in CASE_WRITERS,
         },
     )
 
 
-def _headcount_post(request: HttpRequest) -> dict[str, str]:
+def _headcount_post(request: HttpRequest, pick: EnterprisePickForm) -> dict[str, str]:
     from decimal import Decimal, InvalidOperation
 
-    code = request.POST.get("enterprise", "").strip().upper()
     year, count, hours = (
         request.POST.get(k, "").strip() for k in ("year", "insured_headcount", "hours_worked")
     )
     errors: dict[str, str] = {}
-    enterprise = enterprises_visible(request.user).filter(credit_code=code).first()
+    enterprise = pick.cleaned_data["enterprise"] if pick.is_valid() else None
     if enterprise is None:
-        errors["enterprise"] = _("No enterprise with credit code %(code)s in your region.") % {
-            "code": code
-        }
+        errors["enterprise"] = " ".join(str(e) for e in pick.errors.get("enterprise", []))
     if not year.isdigit():
         errors["year"] = _("Not a valid year: %(value)s") % {"value": year}
     if not count.isdigit():

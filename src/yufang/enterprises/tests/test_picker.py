@@ -84,3 +84,36 @@ def test_the_widget_shows_the_chosen_enterprise(world):
     html = str(form["enterprise"])
     assert f'value="{world.enterprise.pk}"' in html and world.enterprise.credit_code in html
     assert 'hx-get="/enterprises/pick/"' in html
+
+
+def test_a_credit_code_sent_where_the_id_goes_is_resolved(world):
+    """Forms and clients that posted the credit code as `enterprise` keep working."""
+    official = world.people[R.COUNTY_OFFICIAL]
+    form, ok = pick(official, enterprise=world.other_enterprise.credit_code)
+    assert ok and form.cleaned_data["enterprise"] == world.other_enterprise
+    shown = EnterprisePickForm(initial={"enterprise": world.enterprise.credit_code}, user=official)
+    assert world.enterprise.credit_code in str(shown["enterprise"])
+
+
+def test_injury_case_and_headcount_forms_choose_with_the_picker(client, world):
+    from yufang.enterprises.models import InsuredHeadcount
+
+    world.enterprise.name = "黄岛蓝海精细化工有限公司"
+    world.enterprise.save()
+    client.force_login(world.people[R.CITY_OFFICIAL])
+    case_page = client.get(f"/injuries/cases/new/?enterprise={world.enterprise.pk}")
+    html = case_page.content.decode()
+    assert 'data-testid="enterprise-picker"' in html and "蓝海精细化工" in html
+    response = client.submit(
+        "/injuries/headcounts/",
+        {"enterprise_search": "蓝海精细", "year": "2024", "insured_headcount": "150"},
+    )
+    assert response.status_code == 302
+    assert InsuredHeadcount.objects.get(enterprise=world.enterprise).insured_headcount == 150
+    ambiguous = client.submit(
+        "/injuries/headcounts/",
+        {"enterprise_search": "有限公司", "year": "2024", "insured_headcount": "9"},
+    )
+    page = ambiguous.content.decode()
+    assert 'data-testid="picker-candidates"' in page
+    assert world.jinan_enterprise.name not in page
