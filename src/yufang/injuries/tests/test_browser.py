@@ -31,3 +31,29 @@ def test_official_drills_from_the_map_to_the_cases(page: Any, world: Any) -> Non
     page.click("[data-testid=enterprise-rates] a >> nth=0")
     page.wait_for_url("**/injuries/cases/**")
     assert page.locator("[data-testid=case-table]").inner_text().count(case.case_number) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_safety_manager_reads_the_case_list_on_a_phone(phone_page: Any, world: Any) -> None:
+    from yufang.conftest import assert_fits_phone, browser_login
+
+    insure(world.enterprise, 2024, 100)
+    rollup_rebuild()
+    admin = world.people[Role.ADMIN]
+    case = case_create(
+        actor=admin, data=case_data(world.enterprise, 1, person_name="欧阳明", disability_grade="7")
+    )
+    manager = world.people[Role.SAFETY_MANAGER]
+    browser_login(phone_page, manager.username, TEST_PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/injuries/cases/")
+    cards = phone_page.locator("[data-testid=case-cards]")
+    text = cards.inner_text()
+    assert case.case_number in text and "欧阳明" in text and "2024-03-05" in text
+    assert "伤残 7 级" in text
+    assert not phone_page.locator("[data-testid=case-table]").is_visible()
+    assert_fits_phone(phone_page)
+    cards.locator("a", has_text=case.case_number).click()
+    phone_page.wait_for_url(f"**/injuries/cases/{case.pk}/")
+    assert "欧阳明" in phone_page.locator("[data-testid=case-fields]").inner_text()
+    assert_fits_phone(phone_page)
