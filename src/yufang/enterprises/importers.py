@@ -114,7 +114,8 @@ class EnterpriseImporter:
             _lazy("size"),
             False,
             ("规模", "企业规模"),
-            accepted=("大型", "中型", "小型", "微型", "large", "medium", "small", "micro"),
+            # The English words (large, medium, small, micro) are read too.
+            accepted=("大型", "中型", "小型", "微型"),
             default=_lazy(
                 "derived from the insured headcount where the national size rule allows it, "
                 "else left blank"
@@ -139,7 +140,7 @@ class EnterpriseImporter:
             _lazy("key industry"),
             False,
             ("重点行业",),
-            accepted=("是", "否", "yes", "no", "1", "0"),
+            accepted=("是", "否", "1", "0"),
             default=_lazy("from the industry"),
         ),
         Column(

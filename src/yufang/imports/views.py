@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -76,8 +77,19 @@ def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
             "mappings": mappings,
             "error": error,
             "asks_year": any(c.name == "headcount_year" for c in importer.columns),
+            "columns": [
+                (c, _shown_aliases(c.aliases, get_language() or "")) for c in importer.columns
+            ],
         },
     )
+
+
+def _shown_aliases(aliases: tuple[str, ...], language: str) -> list[str]:
+    """The header words to show: the Chinese interface leaves out the English ones (they
+    are still recognised)."""
+    if language.startswith("zh"):
+        return [a for a in aliases if not a.isascii()]
+    return list(aliases)
 
 
 @login_required

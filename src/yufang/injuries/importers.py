@@ -87,7 +87,8 @@ class InjuryCaseImporter:
             _lazy("kind"),
             False,
             ("认定结论", "认定类型", "类型"),
-            accepted=("工伤", "认定工伤", "视同工伤", "职业病", *CaseKind.values),
+            # The API's codes (work_injury, deemed, occupational_disease) are read too.
+            accepted=("工伤", "认定工伤", "视同工伤", "职业病"),
             default=CaseKind.WORK_INJURY.label,
         ),
         Column(
@@ -102,7 +103,7 @@ class InjuryCaseImporter:
             _lazy("death"),
             False,
             ("是否死亡", "死亡"),
-            accepted=("是", "否", "死亡", "yes", "no", "1", "0"),
+            accepted=("是", "否", "死亡", "1", "0"),
             default=_lazy("no"),
         ),
         Column(

@@ -111,3 +111,14 @@ def test_every_bad_row_is_named(world):
         (6, "hours_worked"),
     }
     assert not InsuredHeadcount.objects.exists()
+
+
+def test_the_imports_page_offers_headcounts_in_chinese(client, world):
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    page = client.get("/imports/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "导入: 参保人数" in page
+    assert 'href="/imports/new/insured_headcounts/"' in page
+    form = client.get("/imports/new/insured_headcounts/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = form.content.decode()
+    assert "更新已有的参保人数（同一企业、同一年度）" in text
+    assert "有工伤案件的年度不能为 0" in text
