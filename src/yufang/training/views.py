@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, regions_visible
+from yufang.enterprises.forms import EnterprisePickForm
 from yufang.enterprises.models import Enterprise
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.funds.models import Institution
@@ -239,6 +240,7 @@ def session_new(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role cannot schedule sessions."))
     errors: dict[str, str] | HttpResponse = {}
     created: list[TrainingSession] = []
+    pick = EnterprisePickForm(request.POST or None, user=user)
     if request.method == "POST":
         p = request.POST
 
@@ -247,17 +249,7 @@ def session_new(request: AuthedRequest) -> HttpResponse:
             hall = sel.halls_visible(user).filter(pk=_int(p.get("hall")) or 0).first()
             enterprise = None
             if kind == SessionKind.ONSITE:
-                enterprise = (
-                    enterprises_visible(user)
-                    .filter(credit_code=p.get("enterprise", "").strip().upper())
-                    .first()
-                )
-                if user.role == Role.INSTITUTION_STAFF and enterprise is None:
-                    enterprise = Enterprise.objects.filter(
-                        credit_code=p.get("enterprise", "").strip().upper()
-                    ).first()
-                if enterprise is None:
-                    raise InvalidInput({"enterprise": _("No enterprise with this credit code.")})
+                enterprise = pick.enterprise_or_error()
             campaign = sel.campaigns_visible(user).filter(pk=_int(p.get("campaign")) or 0).first()
             session = svc.session_schedule(
                 actor=user,
@@ -291,6 +283,7 @@ def session_new(request: AuthedRequest) -> HttpResponse:
             "kinds": SessionKind.choices,
             "campaigns": sel.campaigns_visible(user),
             "data": request.POST,
+            "pick": pick,
         },
     )
 

@@ -117,3 +117,32 @@ def test_injury_case_and_headcount_forms_choose_with_the_picker(client, world):
     page = ambiguous.content.decode()
     assert 'data-testid="picker-candidates"' in page
     assert world.jinan_enterprise.name not in page
+
+
+def test_an_on_site_session_chooses_its_host_with_the_picker(client, world):
+    from django.utils import timezone
+
+    world.enterprise.name = "黄岛蓝海精细化工有限公司"
+    world.enterprise.save()
+    client.force_login(world.people[R.COUNTY_OFFICIAL])
+    assert (
+        'data-testid="enterprise-picker"' in client.get("/training/sessions/new/").content.decode()
+    )
+    day = (timezone.localdate() + timezone.timedelta(days=3)).isoformat()
+    response = client.submit(
+        "/training/sessions/new/",
+        {
+            "kind": "onsite",
+            "title": "有限空间作业班组培训",
+            "topic": "confined_space",
+            "enterprise_search": "蓝海精细",
+            "trainer": "赵老师",
+            "starts_at": f"{day}T09:00",
+            "ends_at": f"{day}T12:00",
+            "class_hours": "3",
+            "capacity": "30",
+            "location": "二车间",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert world.enterprise.onsite_sessions.count() == 1
