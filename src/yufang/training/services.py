@@ -397,7 +397,9 @@ def session_cancel(*, actor: Any, session: TrainingSession, reason: str) -> Trai
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if session.enrollments.filter(checked_in_at__isnull=False).exists():
-            raise TrainingInvalid(_("People have already checked in; the session took place."))
+            raise TrainingInvalid(
+                {"session": _("People have already checked in; the session took place.")}
+            )
         before = snapshot(session)
         session.status = TrainingSession.Status.CANCELLED
         session.save(update_fields=["status"])
@@ -460,9 +462,9 @@ class BookingResult:
 
 def _bookable(session: TrainingSession) -> None:
     if session.status == TrainingSession.Status.CANCELLED:
-        raise TrainingInvalid(_("This session has been cancelled."))
+        raise TrainingInvalid({"session": _("This session has been cancelled.")})
     if session.ends_at <= timezone.now():
-        raise TrainingInvalid(_("This session is over; it can no longer be booked."))
+        raise TrainingInvalid({"session": _("This session is over; it can no longer be booked.")})
 
 
 def _book(
@@ -496,8 +498,10 @@ def _book(
         free = session.capacity - taken
         if not waitlist and len(trainees) > free:
             raise TrainingInvalid(
-                _("Only %(free)s seats are free; %(asked)s were asked for.")
-                % {"free": max(free, 0), "asked": len(trainees)}
+                {
+                    "trainees": _("Only %(free)s seats are free; %(asked)s were asked for.")
+                    % {"free": max(free, 0), "asked": len(trainees)}
+                }
             )
         now = timezone.now()
         for trainee in trainees:
@@ -752,9 +756,11 @@ def enrollment_cancel(*, actor: Any, enrollment: Enrollment) -> Enrollment:
         session = TrainingSession.objects.select_for_update().get(pk=enrollment.session_id)
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.status == Enrollment.Status.CANCELLED:
-            raise TrainingInvalid(_("This enrollment is already cancelled."))
+            raise TrainingInvalid({"enrollment": _("This enrollment is already cancelled.")})
         if enrollment.checked_in_at is not None:
-            raise TrainingInvalid(_("This trainee has checked in; the seat was used."))
+            raise TrainingInvalid(
+                {"enrollment": _("This trainee has checked in; the seat was used.")}
+            )
         was_booked = enrollment.status == Enrollment.Status.BOOKED
         before = snapshot(enrollment)
         enrollment.status = Enrollment.Status.CANCELLED
@@ -794,24 +800,30 @@ def _check_in(actor: Any, enrollment: Enrollment, *, now: dt.datetime | None = N
         )
         session = enrollment.session
         if session.status == TrainingSession.Status.CANCELLED:
-            raise TrainingInvalid(_("This session has been cancelled."))
+            raise TrainingInvalid({"session": _("This session has been cancelled.")})
         if enrollment.status != Enrollment.Status.BOOKED:
             raise TrainingInvalid(
-                _("%(name)s has no booked seat in this session (%(status)s).")
-                % {"name": enrollment.trainee.name, "status": enrollment.get_status_display()}
+                {
+                    "enrollment": _("%(name)s has no booked seat in this session (%(status)s).")
+                    % {"name": enrollment.trainee.name, "status": enrollment.get_status_display()}
+                }
             )
         if enrollment.checked_in_at is not None:
             raise TrainingInvalid(
-                _("%(name)s already checked in at %(time)s.")
-                % {
-                    "name": enrollment.trainee.name,
-                    "time": timezone.localtime(enrollment.checked_in_at).strftime("%H:%M"),
+                {
+                    "enrollment": _("%(name)s already checked in at %(time)s.")
+                    % {
+                        "name": enrollment.trainee.name,
+                        "time": timezone.localtime(enrollment.checked_in_at).strftime("%H:%M"),
+                    }
                 }
             )
         if timezone.localtime(session.starts_at).date() != timezone.localtime(now).date():
             raise TrainingInvalid(
-                _("This session is on %(date)s, not today.")
-                % {"date": timezone.localtime(session.starts_at).date().isoformat()}
+                {
+                    "session": _("This session is on %(date)s, not today.")
+                    % {"date": timezone.localtime(session.starts_at).date().isoformat()}
+                }
             )
         before = snapshot(enrollment)
         enrollment.checked_in_at = now
@@ -912,10 +924,10 @@ def check_in_to_session(*, actor: Any, token: str, now: dt.datetime | None = Non
         raise TrainingInvalid({"token": _("This session code is not valid.")}) from exc
     trainee = Trainee.objects.filter(user=actor).first() if actor.is_authenticated else None
     if trainee is None:
-        raise TrainingInvalid(_("Your account is not registered as a trainee."))
+        raise TrainingInvalid({"trainee": _("Your account is not registered as a trainee.")})
     enrollment = Enrollment.objects.filter(session_id=payload.get("s"), trainee=trainee).first()
     if enrollment is None:
-        raise TrainingInvalid(_("You have not booked this session."))
+        raise TrainingInvalid({"session": _("You have not booked this session.")})
     return _check_in(actor, enrollment, now=now)
 
 
@@ -1017,7 +1029,7 @@ def lesson_add(
 def trainee_of(user: Any) -> Trainee:
     trainee = Trainee.objects.filter(user=user).first() if user.is_authenticated else None
     if trainee is None:
-        raise TrainingInvalid(_("Your account is not registered as a trainee."))
+        raise TrainingInvalid({"trainee": _("Your account is not registered as a trainee.")})
     return trainee
 
 
@@ -1035,7 +1047,7 @@ def lesson_required_seconds(lesson: Lesson) -> int:
 
 def _lesson_open(lesson: Lesson) -> None:
     if not lesson.course.is_published:
-        raise TrainingInvalid(_("This course is not published."))
+        raise TrainingInvalid({"course": _("This course is not published.")})
 
 
 def lesson_heartbeat(
@@ -1294,7 +1306,7 @@ def exam_attempt_start(
     rng = rng or random.SystemRandom()
     now = now or timezone.now()
     if not exam.is_open:
-        raise TrainingInvalid(_("This exam is closed."))
+        raise TrainingInvalid({"exam": _("This exam is closed.")})
     exam_requirements_check(exam=exam, trainee=trainee)
     with transaction.atomic():
         Trainee.objects.select_for_update().get(pk=trainee.pk)
@@ -1303,11 +1315,14 @@ def exam_attempt_start(
         if open_attempt is not None:
             return open_attempt
         if attempts.filter(passed=True).exists():
-            raise TrainingInvalid(_("You have already passed this exam."))
+            raise TrainingInvalid({"exam": _("You have already passed this exam.")})
         used = attempts.count()
         if used >= exam.max_attempts:
             raise TrainingInvalid(
-                _("You have used all %(n)s attempts of this exam.") % {"n": exam.max_attempts}
+                {
+                    "exam": _("You have used all %(n)s attempts of this exam.")
+                    % {"n": exam.max_attempts}
+                }
             )
         bank = Question.objects.filter(is_active=True)
         if exam.topics:
@@ -1320,7 +1335,9 @@ def exam_attempt_start(
         ):
             ids = sorted(bank.filter(type=kind).values_list("pk", flat=True))
             if count > len(ids):
-                raise TrainingInvalid(_("The question bank no longer holds enough questions."))
+                raise TrainingInvalid(
+                    {"exam": _("The question bank no longer holds enough questions.")}
+                )
             drawn.extend(rng.sample(ids, count))
         attempt = ExamAttempt.objects.create(
             exam=exam,
@@ -1390,7 +1407,7 @@ def exam_attempt_submit(
     with transaction.atomic():
         attempt = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
         if attempt.status != ExamAttempt.Status.STARTED:
-            raise TrainingInvalid(_("This attempt has already been submitted."))
+            raise TrainingInvalid({"attempt": _("This attempt has already been submitted.")})
         before = snapshot(attempt)
         attempt.submitted_at = now
         if now > attempt.deadline + grace:
@@ -1426,11 +1443,13 @@ def exam_attempt_submit(
                 )
     if late:
         raise TrainingInvalid(
-            _(
-                "The time limit ended at %(time)s; the answers were not accepted and the "
-                "attempt counts as failed."
-            )
-            % {"time": timezone.localtime(attempt.deadline).strftime("%H:%M:%S")}
+            {
+                "attempt": _(
+                    "The time limit ended at %(time)s; the answers were not accepted and the "
+                    "attempt counts as failed."
+                )
+                % {"time": timezone.localtime(attempt.deadline).strftime("%H:%M:%S")}
+            }
         )
     return attempt
 
@@ -1491,7 +1510,7 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.revoked_at is not None:
-            raise TrainingInvalid(_("This certificate is already revoked."))
+            raise TrainingInvalid({"certificate": _("This certificate is already revoked.")})
         before = snapshot(certificate)
         certificate.revoked_at = timezone.now()
         certificate.revoked_reason = reason.strip()[:300]
@@ -1695,10 +1714,10 @@ def feedback_submit(
     if not Enrollment.objects.filter(
         session=session, trainee=trainee, checked_in_at__isnull=False
     ).exists():
-        raise TrainingInvalid(_("Only trainees who attended the session can rate it."))
+        raise TrainingInvalid({"session": _("Only trainees who attended the session can rate it.")})
     with transaction.atomic():
         if Feedback.objects.filter(session=session, trainee=trainee).exists():
-            raise TrainingInvalid(_("You have already rated this session."))
+            raise TrainingInvalid({"session": _("You have already rated this session.")})
         feedback = Feedback.objects.create(
             session=session, trainee=trainee, rating=rating, comment=comment.strip()[:500]
         )

@@ -105,6 +105,11 @@ def _field_labels() -> dict[str, str]:
         "exam": _("exam"),
         "requires_lessons": _("requires the course's lessons"),
         "enrollments": _("enrollments"),
+        "enrollment": _("enrollment"),
+        "session": _("training session"),
+        "course": _("course"),
+        "attempt": _("exam attempt"),
+        "certificate": _("certificate"),
         "position": _("video position (seconds)"),
     }
 
