@@ -21,6 +21,7 @@ from yufang.imports.services import (
     import_job_confirm,
     import_job_create,
     import_job_progress,
+    import_job_remap,
     import_options,
 )
 
@@ -182,6 +183,26 @@ def job_errors(request: HttpRequest, job_id: int):  # type: ignore[no-untyped-de
 def job_preview(request: HttpRequest, job_id: int):  # type: ignore[no-untyped-def]
     """The first rows as they will be written, with the defaults given to blank cells."""
     return import_job_get(request.user, job_id).result.get("preview", [])
+
+
+class MappingIn(Schema):
+    # {column: header in the file}; columns left out are not read.
+    mapping: dict[str, str]
+    # Save the mapping under this name for later files (pages offer it on upload).
+    save_as: str = ""
+
+
+@router.put("/jobs/{job_id}/mapping", response=ImportJobOut)
+def job_remap(request: HttpRequest, job_id: int, payload: MappingIn) -> dict[str, Any]:
+    """Say which header feeds which column, and have the file checked again. An unknown
+    column or a header the file lacks is a 422 naming the column."""
+    job = import_job_remap(
+        actor=request.user,
+        job=import_job_get(request.user, job_id),
+        mapping=payload.mapping,
+        save_as=payload.save_as,
+    )
+    return _job_out(job)
 
 
 @router.post("/jobs/{job_id}/confirm", response=ImportJobOut)

@@ -176,7 +176,18 @@ def import_job_remap(
     with job.file.open("rb") as fh:
         table = import_read(fh.read())
     known = {c.name for c in importer.columns}
-    job.column_mapping = {k: v for k, v in mapping.items() if k in known and v in table.headers}
+    wrong = {
+        column: (
+            _("No such column: %(column)s") % {"column": column}
+            if column not in known
+            else _("The file has no header “%(header)s”.") % {"header": header}
+        )
+        for column, header in mapping.items()
+        if column not in known or header not in table.headers
+    }
+    if wrong:
+        raise ImportRefused(wrong)
+    job.column_mapping = dict(mapping)
     if save_as.strip():
         ColumnMapping.objects.update_or_create(
             kind=job.kind,

@@ -144,3 +144,20 @@ def test_kinds_list_their_columns_and_a_template_per_kind(api_client, world):
     assert next(first.iter_rows(values_only=True))[:2] == ("认定书编号", "统一社会信用代码")
     rows = {r[0]: r for r in notes.iter_rows(min_row=2, values_only=True)}
     assert "机械伤害" in rows["事故类别"][3]
+
+
+def test_a_systems_own_layout_is_mapped_and_checked_again(api_client, world):
+    api = api_client(world.people[Role.CITY_OFFICIAL])
+    body = f"USCC号,单位全称,区,门类\n{valid_credit_code(3100)},青岛映射接口有限公司,370211,8010\n"
+    job = send(api, body.encode()).json()
+    assert job["status"] == "invalid"
+    mapping = {"credit_code": "USCC号", "name": "单位全称", "county": "区", "industry": "门类"}
+    wrong = api.put(
+        f"/imports/jobs/{job['id']}/mapping", json={"mapping": {**mapping, "grid": "网格"}}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "grid"]
+    remapped = api.put(f"/imports/jobs/{job['id']}/mapping", json={"mapping": mapping})
+    assert remapped.status_code == 200, remapped.text
+    assert remapped.json()["status"] == "preview"
+    assert {"header": "区", "column": "county"} in remapped.json()["headers"]
