@@ -20,6 +20,8 @@ router = Router(tags=["enterprises"])
 
 class EnterpriseFilterIn(Schema):
     q: str = ""
+    # The same as `q` (a name fragment or the start of a credit code), as pickers ask it.
+    search: str = ""
     city: str = ""
     county: str = ""
     township: str = ""
@@ -153,7 +155,10 @@ def _as_input(payload: Schema, *, sent_only: bool = False) -> dict[str, Any]:
 @paginate(PageNumberPagination, page_size=50)
 def enterprises(request: HttpRequest, filters: Query[EnterpriseFilterIn]):  # type: ignore[no-untyped-def]
     """Enterprises in the caller's scope, filtered like the list page."""
-    return enterprise_list(request.user, EnterpriseFilter(**filters.dict()))
+    params = filters.dict()
+    search = params.pop("search")
+    params["q"] = params["q"] or search
+    return enterprise_list(request.user, EnterpriseFilter(**params))
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut)
