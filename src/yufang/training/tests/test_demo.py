@@ -5,7 +5,7 @@ import importlib
 import io
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from yufang.accounts.models import User
@@ -57,3 +57,21 @@ def test_demo_tells_a_year_of_training_with_real_figures() -> None:
     rows = sel.training_statistics(province, year=year, dimension="city")
     assert {r["key"] for r in rows} >= {"370200", "371500"}
     assert all(r["pass_rate"] is not None for r in rows)
+
+    # Issue 15: the demo county official sees the sessions its enterprises booked (it saw none),
+    # the grid worker only its grid's enterprises' (it saw hundreds of the city's).
+    county = User.objects.get(username="county")
+    gridworker = User.objects.get(username="gridworker")
+    big_session = biggest["session"]
+    assert sel.sessions_visible(county).filter(pk=big_session).exists()
+    assert sel.sessions_visible(gridworker).filter(pk=big_session).exists()
+    grid_sessions = sel.sessions_visible(gridworker).count()
+    assert 0 < grid_sessions < sel.sessions_visible(User.objects.get(username="city")).count()
+    assert not sel.sessions_visible(gridworker).exclude(
+        Q(enterprise__grid_id=gridworker.grid_id)
+        | Q(enrollments__trainee__enterprise__grid_id=gridworker.grid_id)
+        | Q(enrollments__enterprise__grid_id=gridworker.grid_id)
+    ).exists()
+    # One definition of person-times: the year's headline equals its table's total.
+    card = sel.training_card(province, year=year)
+    assert card["person_times_this_year"] == sum(r["person_times"] for r in rows)
