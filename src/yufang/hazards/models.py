@@ -7,6 +7,8 @@ stored (see selectors).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -82,6 +84,13 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:60]}"
+
+    @property
+    def basis_shown(self) -> str:
+        """The legal basis as a reader sees it: the data's "[U]" (not verified) marker said in
+        words, or dropped where the text already says 未核."""
+        text = re.sub(r"(未核）?)\[U\]", r"\1", self.legal_basis)
+        return text.replace("[U]", "（未核实）").replace("[C]", "")
 
 
 class AssessmentMethod(models.TextChoices):

@@ -219,6 +219,12 @@ def _topic_of(title: str) -> Topic:
         ) from exc
 
 
+def _seed_note() -> str:
+    # A record, not a page: written in the platform's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("First version, from the national major-hazard standards"))
+
+
 def checklists_import(*, path: Path = CHECKLISTS_FILE, actor: Any = None) -> int:
     """Loads the seed checklists as version 1 of each; checklists already there are left as
     they are, so running it again changes nothing. Returns how many were created."""
@@ -236,7 +242,7 @@ def checklists_import(*, path: Path = CHECKLISTS_FILE, actor: Any = None) -> int
                 title_en=block.get("topic_en", ""),
                 topic=_topic_of(block["topic"]),
                 effective_from=SEED_EFFECTIVE_FROM,
-                change_note=_("Seeded from data/checklists.json"),
+                change_note=_seed_note(),
                 created_by=actor,
             )
             ChecklistItem.objects.bulk_create(
