@@ -12,6 +12,7 @@ from yufang.accounts.models import Role
 from yufang.imports.models import ImportJob
 from yufang.imports.services import import_job_confirm, import_job_create
 from yufang.injuries.models import InjuryCase
+from yufang.injuries.services import case_reveal_id_number
 from yufang.injuries.tests.helpers import id_number, insure
 from yufang.lib.spreadsheets import write_xlsx
 
@@ -55,6 +56,8 @@ def test_a_file_with_only_the_analytics_columns_is_imported(
     assert (case.kind, case.accident_category, case.body_part) == ("work_injury", "20", "other")
     # No ID number, no digest: cases without one are not one person.
     assert (case.person_name, case.id_number_digest, case.id_number_masked) == ("", "", "")
+    # A reveal shows nothing rather than failing.
+    assert case_reveal_id_number(actor=official, case=case) == ""
 
 
 def test_a_given_value_is_not_marked_as_default(world, official):

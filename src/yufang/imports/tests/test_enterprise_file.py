@@ -125,3 +125,27 @@ def test_a_year_in_the_future_is_refused_in_the_form():
     with pytest.raises(ImportRefused) as caught:
         import_options(headcount_year=str(timezone.localdate().year + 2))
     assert "headcount_year" in caught.value.errors
+
+
+def test_the_preview_page_names_the_matched_columns_and_can_cancel(client, official):
+    client.force_login(official)
+    opened = client.submit(
+        "/imports/new/enterprises/",
+        {
+            "file": SimpleUploadedFile("b.csv", (BUREAU_HEADER + line(1, "8010", "40")).encode()),
+            "headcount_year": "",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    job = ImportJob.objects.get()
+    assert opened.status_code == 302
+    page = client.get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<td>所在区县代码</td><td>区县代码</td>" in page
+    assert "小型（由参保人数推定）" in page
+    cancelled = client.post(f"/imports/{job.pk}/cancel/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert cancelled.status_code == 302
+    page = client.get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "该导入已取消：没有导入任何数据，文件已删除。" in page
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CANCELLED and not job.file
+    assert not Enterprise.objects.exists()

@@ -681,10 +681,12 @@ def cases_check(
         numbers = columns["id_number"]
         if optional and "" in numbers:
             # A case without an ID number stores none: no digest that would make all such
-            # cases one person. (The scan for one is a C loop: a file with every number
-            # given pays a millisecond.)
+            # cases one person; its encrypted copy is of nothing, so that a reveal shows
+            # nothing rather than failing. (The scan for one is a C loop: a file with every
+            # number given pays a millisecond.)
+            nothing = ("", id_numbers_protect([""])[0][1])
             for i in (i for i, number in enumerate(numbers) if not number):
-                protected[i] = ("", "")
+                protected[i] = nothing
             clean = [i for i in clean if numbers[i]]
         for a in reversed(range(0, len(clean), _AHEAD)):
             part = clean[a : a + _AHEAD]
