@@ -35,7 +35,54 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# Every operation can answer these, from the shared exception handlers and authentication:
+# declared once here so the schema states them and clients (and the fuzzer) can rely on them.
+ERROR_RESPONSES: dict[str, str] = {
+    "401": "Not signed in, or the token is unknown, expired or revoked.",
+    "403": "The role may not do this.",
+    "404": "No such record within the caller's scope.",
+    "413": "The request body is over the upload limit.",
+    "422": "Input that does not validate: `detail` names each field.",
+    "429": "Too many failed sign-ins: locked for a while.",
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object"}},
+                {"type": "object"},
+            ]
+        }
+    },
+    "required": ["detail"],
+}
+
+
+class YufangAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": text,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = YufangAPI(
     title="yufang API",
     version="1",
     description="Work-injury prevention programme (工伤预防) platform API.",

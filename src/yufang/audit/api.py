@@ -5,9 +5,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.audit.selectors import audit_entries
+from yufang.support.bounds import paginated
 
 router = Router(tags=["audit"])
 
@@ -28,6 +28,6 @@ class AuditEntryOut(Schema):
 
 
 @router.get("", response=list[AuditEntryOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(page_size=50)
 def entries(request: HttpRequest, model: str = "", object_id: str = "", actor: str = ""):  # type: ignore[no-untyped-def]
     return audit_entries(request.user, model=model, object_id=object_id, actor=actor)

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.grid.models import Grid
 from yufang.grid.selectors import grid_list
+from yufang.support.bounds import paginated
 
 router = Router(tags=["grids"])
 
@@ -36,6 +36,6 @@ class GridOut(Schema):
 
 
 @router.get("", response=list[GridOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(page_size=100)
 def grids(request: HttpRequest, city: str = "", county: str = "", township: str = "", q: str = ""):  # type: ignore[no-untyped-def]
     return grid_list(request.user, city=city, county=county, township=township, q=q)

@@ -5,7 +5,6 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import require_role
@@ -17,6 +16,7 @@ from yufang.industries.selectors import (
     risk_class_of,
 )
 from yufang.industries.services import risk_class_rule_set
+from yufang.support.bounds import paginated
 
 router = Router(tags=["industries"])
 
@@ -40,7 +40,7 @@ class IndustryDetailOut(IndustryOut):
 
 
 @router.get("", response=list[IndustryOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(page_size=100)
 def industry_list(request: HttpRequest, q: str = "", level: int | None = None, parent: str = ""):  # type: ignore[no-untyped-def]
     """GB/T 4754-2017 industries; q matches a code prefix or a word of the name."""
     qs = industry_search(query=q, level=level).select_related("parent")

@@ -1,11 +1,11 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Router, Schema
 
 from yufang.notifications.selectors import inbox, unread_count
 from yufang.notifications.services import notification_mark_read
+from yufang.support.bounds import Id, paginated
 
 router = Router(tags=["notifications"])
 
@@ -24,11 +24,11 @@ class UnreadOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=1000)
 
 
 @router.get("", response=list[NotificationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(page_size=50)
 def notifications(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
     """The caller's own inbox, newest first."""
     return inbox(request.user, unread_only=unread)

@@ -4,10 +4,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.accounts.scoping import regions_visible
 from yufang.regions.selectors import region_search, with_pilot_flag
+from yufang.support.bounds import Code, RegionLevel, Search, Year, paginated
 
 router = Router(tags=["regions"])
 
@@ -27,13 +27,13 @@ class RegionOut(Schema):
 
 
 @router.get("", response=list[RegionOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(page_size=100)
 def region_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
-    level: int | None = None,
-    parent: str = "",
-    q: str = "",
-    year: int | None = None,
+    level: RegionLevel | None = None,
+    parent: Code = "",
+    q: Search = "",
+    year: Year | None = None,
 ):
     """Regions the caller may see; filter by level (1 province … 4 township), parent code, name.
     `is_pilot` says whether a city ran the prevention pilot in `year` (default: this year)."""
@@ -42,7 +42,7 @@ def region_list(  # type: ignore[no-untyped-def]
 
 
 @router.get("/{code}", response=RegionOut)
-def region_detail(request: HttpRequest, code: str, year: int | None = None):  # type: ignore[no-untyped-def]
+def region_detail(request: HttpRequest, code: str, year: Year | None = None):  # type: ignore[no-untyped-def]
     qs = with_pilot_flag(
         regions_visible(request.user).select_related("parent"), year or timezone.localdate().year
     )
