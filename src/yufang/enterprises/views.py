@@ -206,6 +206,11 @@ def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpRes
         writable=enterprise_fields_writable(request.user, creating=enterprise is None),
         **_choices(request, source.get("county", ""), source.get("township", "")),
     )
+    if enterprise is not None and "industry" in form.fields:
+        # The code field names the industry it holds, so nobody reads a bare code.
+        form.fields[
+            "industry"
+        ].help_text = f"{enterprise.industry.full_code} {enterprise.industry.name}"
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in form.fields}

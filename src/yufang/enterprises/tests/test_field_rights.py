@@ -245,3 +245,10 @@ def test_api_refuses_a_field_the_role_may_not_change_by_name(api_client, world):
     hc = worker.put(f"/enterprises/{e.pk}/headcounts/2024", json={"insured_headcount": 3})
     assert hc.status_code == 403
     assert not InsuredHeadcount.objects.filter(enterprise=e).exists()
+
+
+def test_officials_edit_page_names_the_industry_beside_its_code(client, world):
+    client.force_login(world.people[R.COUNTY_OFFICIAL])
+    html = client.get(f"/enterprises/{world.enterprise.pk}/edit/").content.decode()
+    assert 'name="industry"' in html and 'name="insured_headcount"' in html
+    assert f"{world.enterprise.industry.full_code} {world.enterprise.industry.name}" in html
