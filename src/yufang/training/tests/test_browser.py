@@ -76,6 +76,16 @@ def _field_world(world: Any, staff: Any, hall: Any) -> dict[str, Any]:
     return {"today": today, "course": course, "lesson": lesson}
 
 
+def assert_no_sideways_table(page: Any, url: str) -> None:
+    """A list is read, not scrolled sideways: no table wider than its box on the phone."""
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('.table-responsive')]
+          .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+          .map(e => e.scrollWidth - e.clientWidth)"""
+    )
+    assert not hidden, f"{url}: a table scrolls sideways by {hidden} px"
+
+
 FIELD_PAGES = {
     Role.WORKER: [
         "/training/",
@@ -110,6 +120,7 @@ def test_training_lists_read_on_a_phone(
         phone_page.wait_for_load_state("load")
         assert "培训" in phone_page.inner_text("body"), url
         assert_fits_phone(phone_page)
+        assert_no_sideways_table(phone_page, url)
 
 
 def test_staff_checks_a_whole_group_in_from_the_list_on_a_phone(
