@@ -119,6 +119,10 @@ def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
     preview = job.result.get("preview") or []
     labels = {**_PREVIEW_LABELS, **{c.name: c.label for c in importer.columns}}
+    # Each error names its column in words, as the column list does.
+    errors.object_list = [
+        {**e, "label": labels.get(e["field"], e["field"])} for e in errors.object_list
+    ]
     return render(
         request,
         "imports/detail.html",

@@ -149,3 +149,19 @@ def test_the_preview_page_names_the_matched_columns_and_can_cancel(client, offic
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CANCELLED and not job.file
     assert not Enterprise.objects.exists()
+
+
+def test_the_errors_name_their_column_in_words(client, official):
+    client.force_login(official)
+    client.submit(
+        "/imports/new/enterprises/",
+        {
+            "file": SimpleUploadedFile(
+                "b.csv", (BUREAU_HEADER + line(1, "8010", "40", year="")).encode()
+            )
+        },
+    )
+    job = ImportJob.objects.get()
+    page = client.get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<td>2</td><td>参保年度</td><td>参保人数没有年度" in page
+    assert "<code>headcount_year</code>" not in page
