@@ -225,7 +225,6 @@ def _registry_figures_by_area(user: Any, *, by: str) -> list[dict[str, Any]]:
 def enterprise_todos(user: Any) -> list[Any]:
     """What a safety manager should complete in the registry."""
     from django.urls import reverse
-    from django.utils import timezone
     from django.utils.translation import gettext as _
 
     from yufang.home.todos import Todo
@@ -234,18 +233,13 @@ def enterprise_todos(user: Any) -> list[Any]:
         return []
     enterprise = user.enterprise
     todos = []
-    last_year = timezone.localdate().year - 1
-    url = reverse("enterprises:detail", args=[enterprise.pk])
-    if not enterprise.headcounts.filter(year=last_year).exists():
-        todos.append(
-            Todo(
-                _("Report the insured headcount for %(year)s.") % {"year": last_year},
-                url,
-                "warning",
-            )
-        )
+    # Headcounts are the bureau's records (`enterprise_fields_writable`): the enterprise
+    # keeps its contact and location details.
+    url = reverse("enterprises:edit", args=[enterprise.pk])
     if enterprise.latitude is None:
         todos.append(Todo(_("Add the enterprise's location (coordinates)."), url, "info"))
+    if not enterprise.contact_phone:
+        todos.append(Todo(_("Add the enterprise's contact person and phone."), url, "info"))
     return todos
 
 

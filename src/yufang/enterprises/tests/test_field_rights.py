@@ -252,3 +252,18 @@ def test_officials_edit_page_names_the_industry_beside_its_code(client, world):
     html = client.get(f"/enterprises/{world.enterprise.pk}/edit/").content.decode()
     assert 'name="industry"' in html and 'name="insured_headcount"' in html
     assert f"{world.enterprise.industry.full_code} {world.enterprise.industry.name}" in html
+
+
+def test_safety_managers_todos_ask_only_for_what_it_may_change(world):
+    from yufang.enterprises.selectors import enterprise_todos
+
+    texts = [str(t.text) for t in enterprise_todos(world.people[R.SAFETY_MANAGER])]
+    assert not any("headcount" in t for t in texts)
+    assert any("coordinates" in t for t in texts) and any("phone" in t for t in texts)
+    enterprise_update(
+        actor=world.people[R.SAFETY_MANAGER],
+        enterprise=world.enterprise,
+        data={"contact_phone": "13800001111", "latitude": "35.9", "longitude": "120.1"},
+    )
+    manager = type(world.people[R.SAFETY_MANAGER]).objects.get(pk=world.people[R.SAFETY_MANAGER].pk)
+    assert enterprise_todos(manager) == []
