@@ -98,16 +98,28 @@ class EnterpriseImporter:
             _lazy("county code"),
             True,
             ("县区代码", "区县代码", "县级代码", "county_code"),
+            _lazy("6-digit administrative division code (GB/T 2260), e.g. 370211"),
         ),
         Column(
-            "township", _lazy("township code"), False, ("乡镇街道代码", "乡镇代码", "township_code")
+            "township",
+            _lazy("township code"),
+            False,
+            ("乡镇街道代码", "乡镇代码", "township_code"),
+            _lazy("9-digit township code in the county, e.g. 370211001"),
         ),
-        Column("grid", _lazy("grid code"), False, ("网格编码", "网格代码", "grid_code")),
+        Column(
+            "grid",
+            _lazy("grid code"),
+            False,
+            ("网格编码", "网格代码", "grid_code"),
+            _lazy("a grid's code in the township"),
+        ),
         Column(
             "industry",
             _lazy("industry code"),
             True,
             ("行业代码", "国民经济行业代码", "industry_code"),
+            _lazy("GB/T 4754-2017 code, e.g. 1311"),
         ),
         Column(
             "size",
@@ -126,6 +138,8 @@ class EnterpriseImporter:
             _lazy("risk class override"),
             False,
             ("风险类别调整", "调整风险类别"),
+            accepted=tuple(str(n) for n in range(1, 9)),
+            default=_lazy("the industry's risk class"),
         ),
         Column(
             "risk_class_override_reason",
