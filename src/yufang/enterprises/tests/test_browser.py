@@ -157,3 +157,25 @@ def test_without_scripts_a_name_fragment_is_resolved_or_offered(
         assert world.other_enterprise.hazards.count() == 1
     finally:
         context.close()
+
+
+def test_grid_worker_picks_with_the_keyboard_on_a_phone(phone_page: Any, world: Any) -> None:
+    e = world.enterprise
+    e.name = "青岛黄岛蓝海精细化工有限公司"
+    e.save()
+    browser_login(phone_page, world.people[R.GRID_WORKER].username, TEST_PASSWORD)
+    phone_page.goto(f"{phone_page.base_url}/hazards/new/?enterprise={world.other_enterprise.pk}")
+    # Not the grid worker's grid: the page does not start with it.
+    assert phone_page.input_value("#id_enterprise") == ""
+    phone_page.locator("#id_enterprise").press_sequentially("蓝海", delay=30)
+    phone_page.locator("[data-pick-id]").first.wait_for()
+    assert phone_page.locator("[data-pick-id]").count() == 1
+    assert_fits_phone(phone_page)
+    phone_page.keyboard.press("ArrowDown")
+    phone_page.keyboard.press("Enter")
+    assert phone_page.input_value("#id_enterprise") == "青岛黄岛蓝海精细化工有限公司"
+    assert phone_page.input_value("input[type=hidden][name=enterprise]") == str(e.pk)
+    phone_page.fill("#description", "配电箱未上锁")
+    phone_page.click("[data-testid=hazard-new-form] button[type=submit]")
+    phone_page.wait_for_url("**/hazards/*/")
+    assert e.hazards.count() == 1

@@ -146,3 +146,15 @@ def test_an_on_site_session_chooses_its_host_with_the_picker(client, world):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert world.enterprise.onsite_sessions.count() == 1
+
+
+def test_a_form_opened_from_the_enterprises_page_starts_with_it(client, world):
+    client.force_login(world.people[R.COUNTY_OFFICIAL])
+    html = client.get(
+        f"/hazards/assessments/new/?enterprise={world.enterprise.pk}"
+    ).content.decode()
+    assert f'name="enterprise" value="{world.enterprise.pk}"' in html
+    outside = client.get(
+        f"/hazards/assessments/new/?enterprise={world.jinan_enterprise.pk}"
+    ).content.decode()
+    assert world.jinan_enterprise.name not in outside

@@ -93,6 +93,27 @@
     root.querySelector("[data-picker-chosen]").textContent = "";
   });
 
+  /* Arrow keys move between the box and the matches; Escape closes the matches. */
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    var root = el.closest && el.closest("[data-enterprise-picker]");
+    if (!root) return;
+    var options = Array.prototype.slice.call(root.querySelectorAll("[data-pick-id]"));
+    var search = root.querySelector("[data-picker-search]");
+    var at = options.indexOf(el);
+    if (event.key === "ArrowDown" && options.length) {
+      options[Math.min(at + 1, options.length - 1)].focus();
+      event.preventDefault();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      (at === 0 ? search : options[at - 1]).focus();
+      event.preventDefault();
+    } else if (event.key === "Escape") {
+      root.querySelector("[data-picker-results]").innerHTML = "";
+      search.setAttribute("aria-expanded", "false");
+      search.focus();
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var results = event.target;
     if (!results.matches || !results.matches("[data-picker-results]")) return;
