@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -597,7 +598,7 @@ def hazard_transition(request: HttpRequest, hazard_id: int, payload: TransitionI
     elif to == HazardStatus.CLOSED:
         services.hazard_close(actor=user, hazard=h, reason=payload.reason)
     else:
-        raise InvalidInput({"to": f"unknown status: {to}"})
+        raise InvalidInput(_("Unknown status: %(value)s") % {"value": to}, "to")
     return _detail(request, hazard_id)
 
 
@@ -682,11 +683,11 @@ def notice_issue(request: HttpRequest, payload: NoticeIn) -> Status:
     qs = selectors.hazards_visible(request.user).filter(
         enterprise_id=payload.enterprise_id, status__in=OPEN_STATUSES
     )
+    enterprise = _enterprise_for(request, payload.enterprise_id)
     if payload.hazard_ids is not None:
         qs = selectors.hazards_visible(request.user).filter(pk__in=payload.hazard_ids)
         if qs.count() != len(set(payload.hazard_ids)):
-            raise InvalidInput({"hazard_ids": "unknown hazard"})
-    enterprise = get_object_or_404(Enterprise, pk=payload.enterprise_id)
+            raise InvalidInput(_("One of these hazards is not one you may see."), "hazard_ids")
     notice = services.notice_issue(actor=request.user, enterprise=enterprise, hazards=qs)
     body = {
         "id": notice.pk,
@@ -719,9 +720,9 @@ def statistics_generate(request: HttpRequest, payload: StatisticsIn) -> Status:
     from django.core.exceptions import PermissionDenied
 
     if getattr(request.user, "role", None) not in STATISTICS_ROLES:
-        raise PermissionDenied("Officials generate statistics.")
+        raise PermissionDenied(_("Officials generate statistics."))
     if payload.kind not in PeriodKind.values:
-        raise InvalidInput({"kind": "quarter or year"})
+        raise InvalidInput(_("Choose quarterly or annual."), "kind")
     rows = services.statistics_generate(
         kind=payload.kind, year=payload.year, quarter=payload.quarter
     )

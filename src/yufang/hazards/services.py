@@ -284,6 +284,10 @@ def checklist_revise(
     errors: dict[str, str] = {}
     if not change_note.strip():
         errors["change_note"] = _("Say what changed in this version.")
+    elif len(change_note.strip()) > 500:
+        errors["change_note"] = _("The note is longer than 500 characters.")
+    if title is not None and not 0 < len(title.strip()) <= 200:
+        errors["title"] = _("A title has 1 to 200 characters.")
     if not items:
         errors["items"] = _("A checklist needs at least one item.")
     for n, item in enumerate(items, start=1):
@@ -667,6 +671,8 @@ def hazard_report(
         errors["level"] = _("Choose ordinary or major.")
     if not description.strip():
         errors["description"] = _("Describe the hazard.")
+    if len(location.strip()) > 200:
+        errors["location"] = _("The location is longer than 200 characters.")
     if errors:
         raise HazardInvalid(errors)
     with transaction.atomic():
@@ -1230,6 +1236,8 @@ def notice_issuer_set(
 
 
 def period_bounds(kind: str, year: int, quarter: int | None = None) -> tuple[dt.date, dt.date]:
+    if not 2000 <= year <= 2999:
+        raise HazardInvalid(_("Give a year such as %(year)s.") % {"year": 2025}, "year")
     if kind == PeriodKind.YEAR:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if quarter not in (1, 2, 3, 4):

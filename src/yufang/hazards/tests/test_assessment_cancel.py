@@ -95,7 +95,7 @@ def test_the_report_page_cancels_a_draft(world: Any, checklists: int, client: An
 
 
 @pytest.mark.django_db(transaction=True)
-def test_api_cancels_a_draft(world: Any, api_client: Any, reference_data: None) -> None:
+def test_api_cancels_a_draft(reference_data: None, world: Any, api_client: Any) -> None:
     services.checklists_import()
     assessment = draft(world)
     api = api_client(world.people[Role.COUNTY_OFFICIAL])
