@@ -208,8 +208,9 @@ class InjuryCase(models.Model):
 
     @property
     def person_name_masked(self) -> str:
-        """The first character only (张*): what roles that read statistics see."""
-        return self.person_name[:1] + "*" * max(len(self.person_name) - 1, 1)
+        """The first character and a fixed mask (张**), which does not tell the name's length:
+        what roles that read statistics see."""
+        return self.person_name[:1] + "**"
 
     @property
     def is_lost_time(self) -> bool:
