@@ -8,6 +8,7 @@ or scheduling at once cannot both succeed past the limit.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import secrets
 from collections.abc import Iterable, Sequence
@@ -1062,7 +1063,7 @@ def lesson_heartbeat(
     trainee = trainee_of(actor)
     _lesson_open(lesson)
     now = now or timezone.now()
-    if position is not None and (position != position or position < 0):  # NaN or negative
+    if position is not None and not (math.isfinite(position) and position >= 0):
         raise TrainingInvalid({"position": _("The video position must be zero or more seconds.")})
     with transaction.atomic():
         progress, created = LessonProgress.objects.select_for_update().get_or_create(
@@ -1071,7 +1072,7 @@ def lesson_heartbeat(
         if created or progress.completed_at is not None:
             return progress
         last = progress.last_beat_at or now
-        credit = int(max(0.0, min((now - last).total_seconds(), HEARTBEAT_CREDIT_MAX_SECONDS)))
+        credit = round(max(0.0, min((now - last).total_seconds(), HEARTBEAT_CREDIT_MAX_SECONDS)))
         if lesson.kind == Lesson.Kind.VIDEO:
             reached = min(int(position or 0), progress.position_seconds + credit)
             credit = max(0, reached - progress.position_seconds)

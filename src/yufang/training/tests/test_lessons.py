@@ -115,9 +115,12 @@ def test_a_video_counts_only_as_far_as_it_played_in_real_time(
     assert progress.completed_at is not None
 
 
-def test_a_negative_video_position_names_the_field(worker: Any, lesson: Lesson) -> None:
+@pytest.mark.parametrize("position", [-5, float("inf"), float("nan")])
+def test_an_impossible_video_position_names_the_field(
+    worker: Any, lesson: Lesson, position: float
+) -> None:
     with pytest.raises(svc.TrainingInvalid) as exc:
-        beat(worker, lesson, 0, position=-5)
+        beat(worker, lesson, 0, position=position)
     assert "position" in exc.value.errors
 
 
