@@ -111,14 +111,19 @@ def _says_code(text: str) -> bool:
     return any(word in _norm(text) for word in _CODE_WORDS)
 
 
+def _says_name(text: str) -> bool:
+    return "名称" in text and not _says_code(text)
+
+
 def guess_mapping(columns: list[Column], headers: list[str]) -> dict[str, str]:
     """Target column → file header; unmatched columns are left out. One helper for every
     kind of import.
 
     A header that is a column's name, label or alias as typed wins; then headers are
     matched by their words (`header_words`), so "所在区县代码" finds the county's "区县代码".
-    Each header feeds one column. When two headers have the same words ("行业代码" and
-    "行业名称"), a column whose aliases are codes takes the one that says code.
+    Each header feeds one column. A column whose aliases are codes takes no header that
+    says 名称 ("行业名称" is not the industry code), and any other column none that says
+    代码 or 编码 ("单位代码" is not the name).
     """
     mapping: dict[str, str] = {}
     used: set[str] = set()
@@ -142,7 +147,12 @@ def guess_mapping(columns: list[Column], headers: list[str]) -> dict[str, str]:
             continue
         wants_code = any(_says_code(w) for w in column.aliases)
         for word in (column.name, str(column.label), *column.aliases):
-            candidates = [h for h in by_words.get(header_words(word), ()) if h not in used]
+            # A code column never reads a header of names, nor a name column one of codes.
+            candidates = [
+                h
+                for h in by_words.get(header_words(word), ())
+                if h not in used and not (_says_name(h) if wants_code else _says_code(h))
+            ]
             if not candidates:
                 continue
             candidates.sort(key=lambda h: _says_code(h) != wants_code)

@@ -50,3 +50,10 @@ def test_every_kind_is_matched_by_the_same_helper():
                 importer.kind,
                 column.name,
             )
+
+
+def test_a_header_of_names_never_feeds_a_code_column_nor_codes_a_name():
+    mapping = guess_mapping(enterprise_importer.columns, ["所属网格名称", "单位代码", "行业名称"])
+    assert "grid" not in mapping  # 网格 names are not grid codes
+    assert "industry" not in mapping
+    assert "name" not in mapping  # 单位代码 is not the enterprise's name
