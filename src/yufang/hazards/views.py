@@ -4,17 +4,14 @@ selector, render. Domain errors come back as the form's error list."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +42,7 @@ from yufang.hazards.models import (
 )
 from yufang.hazards.pdf import notice_from_token, notice_pdf
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import spreadsheet_response
+from yufang.lib.http import private_file_response, spreadsheet_response
 from yufang.lib.topics import Topic
 from yufang.regions.models import Region
 
@@ -887,32 +884,6 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- uploaded files -----------------------------------------------------------------------------
-
-UPLOAD_TYPES = {".heic": "image/heic", ".webp": "image/webp"}
-
-
-def private_file_response(path: str) -> HttpResponseBase:
-    """An uploaded file, for a request already allowed to see it. Behind nginx (setting
-    `MEDIA_ACCEL_REDIRECT`, e.g. "/protected-media/") nginx sends the file from an internal
-    location; otherwise Django streams it. Uploads are never served from a public /media/."""
-    name = path.rsplit("/", 1)[-1]
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    content_type = (
-        UPLOAD_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    )
-    accel = str(getattr(settings, "MEDIA_ACCEL_REDIRECT", "") or "")
-    if not default_storage.exists(path):
-        raise Http404(_("The file is missing."))
-    response: HttpResponseBase
-    if accel:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + path.lstrip("/")
-    else:
-        response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    # Private to the signed-in viewer: no shared cache may keep it.
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required
