@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('injuries', '0005_priority_score_region'),
+        ("injuries", "0005_priority_score_region"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='priorityscore',
-            name='prior_rate',
+            model_name="priorityscore",
+            name="prior_rate",
             field=models.FloatField(default=0.0),
         ),
         migrations.AddField(
-            model_name='priorityscore',
-            name='prior_shape',
+            model_name="priorityscore",
+            name="prior_shape",
             field=models.FloatField(default=0.0),
         ),
     ]
