@@ -256,7 +256,13 @@ def _import_job_run(job_id: int) -> ImportJob:
     if job.status != ImportJob.Status.QUEUED:
         return job
     importer = importer_for(job.kind)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    # Only a job still queued starts: one cancelled meanwhile has lost its file.
+    started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING
+    )
+    if not started:
+        job.refresh_from_db()
+        return job
     with job.file.open("rb") as fh:
         table = import_read(fh.read())
     validated = _validate(job, importer, table)

@@ -165,3 +165,13 @@ def test_the_errors_name_their_column_in_words(client, official):
     page = client.get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<td>2</td><td>参保年度</td><td>参保人数没有年度" in page
     assert "<code>headcount_year</code>" not in page
+
+
+def test_a_job_cancelled_after_its_confirmation_does_not_run(official):
+    from yufang.imports.services import import_job_cancel, import_job_run
+
+    job = upload(official, BUREAU_HEADER + line(1, "8010", "40"))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+    import_job_cancel(actor=official, job=job)
+    assert import_job_run(job.pk).status == ImportJob.Status.CANCELLED
+    assert not Enterprise.objects.exists()
