@@ -153,3 +153,19 @@ def test_eb_interval_is_the_posterior_gammas():
     low, high = rates.eb_interval(0, 15, strong)
     assert low == pytest.approx(rates.gamma_quantile(0.025, 4000.0) / 1_000_015, rel=1e-5)
     assert rates.eb_interval(0, 15, rates.GammaPrior(0.0, 100.0)) == (0.0, 0.0)
+
+
+def test_the_priority_export_carries_the_interval_and_the_weight(client, province):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(province.people[Role.CITY_OFFICIAL])
+    export = client.get(reverse("injuries:priority") + "?year=2024&export=xlsx")
+    rows = [[c.value for c in r] for r in load_workbook(BytesIO(export.content)).active.rows]
+    head, body = rows[0], rows[1:]
+    small_mine = next(r for r in body if r[head.index("企业")] == "小矿")
+    low, high = small_mine[head.index("95%置信区间下限")], small_mine[head.index("95%置信区间上限")]
+    assert low < small_mine[head.index("平滑发生率（‰）")] < high
+    assert small_mine[head.index("自身数据权重（%）")] < 1
+    assert small_mine[head.index("案件数")] == 0
