@@ -88,6 +88,7 @@ def test_list_and_page_read_on_a_phone(phone_page: Any, world: Any, role: str) -
     phone_page.click("text=编辑")
     phone_page.wait_for_url("**/edit/")
     assert phone_page.locator("[data-testid=read-only-fields]").is_visible()
+    assert_fits_phone(phone_page)
     assert phone_page.locator("input[name=industry]").count() == 0
     phone_page.fill("#id_contact_phone", "13900001111")
     phone_page.click("button[type=submit] >> text=保存")
