@@ -32,7 +32,12 @@ from yufang.hazards.models import (
     PeriodKind,
     SampleType,
 )
-from yufang.hazards.services import checklists_import, escalations_run, statistics_generate
+from yufang.hazards.services import (
+    checklists_import,
+    escalations_run,
+    exceedance_description,
+    statistics_generate,
+)
 from yufang.home.demo import DemoContext
 from yufang.lib.topics import Topic
 
@@ -274,18 +279,36 @@ def seed(ctx: DemoContext) -> None:
                 )
         if a.method == AssessmentMethod.ENVIRONMENTAL_MONITORING:
             for agent, unit, low, high in rng.sample(AGENTS, 3):
-                measurements.append(
-                    Measurement(
-                        assessment=a,
-                        agent=agent,
-                        sample_type=SampleType.TWA_8H,
-                        value=Decimal(str(round(rng.uniform(low, high), 1))),
-                        unit=unit,
-                        sampled_on=a.visited_on,
-                        location=rng.choice(["冲压岗位", "喷漆房", "打磨工位", "配料间"]),
-                        recorded_by_id=None,
-                    )
+                m = Measurement(
+                    assessment=a,
+                    agent=agent,
+                    sample_type=SampleType.TWA_8H,
+                    value=Decimal(str(round(rng.uniform(low, high), 1))),
+                    unit=unit,
+                    sampled_on=a.visited_on,
+                    location=rng.choice(["冲压岗位", "喷漆房", "打磨工位", "配料间"]),
+                    recorded_by_id=None,
                 )
+                measurements.append(m)
+                # Above its limit it is a finding, as completing the assessment makes it.
+                over = scoring.exceedance(
+                    agent=m.agent, sample_type=m.sample_type, value=m.value, sampled_on=m.sampled_on
+                )
+                if over.exceeded:
+                    hazards.append(
+                        Hazard(
+                            enterprise=a.enterprise,
+                            assessment=a,
+                            institution=a.institution,
+                            topic=Topic.OCCUPATIONAL_HEALTH,
+                            level=HazardLevel.ORDINARY,
+                            description=exceedance_description(m, over),
+                            location=m.location,
+                            deadline=a.visited_on
+                            + dt.timedelta(days=int(days[HazardLevel.ORDINARY])),
+                            reported_at=_at(a.visited_on, 15),
+                        )
+                    )
     # Grid workers' routine reports, without a checklist.
     grid_enterprises = [e for e in enterprises if e.grid_id]
     for enterprise in rng.sample(grid_enterprises, min(60, len(grid_enterprises))):

@@ -558,7 +558,7 @@ def assessment_complete(*, actor: Any, assessment: Assessment) -> list[Hazard]:
                 assessment=assessment,
                 topic=Topic.OCCUPATIONAL_HEALTH,
                 level=HazardLevel.ORDINARY,
-                description=_exceedance_description(m, e),
+                description=exceedance_description(m, e),
                 location=m.location,
                 at=now,
             )
@@ -582,7 +582,7 @@ def _exceeded_measurements(
     return found
 
 
-def _exceedance_description(m: Measurement, e: scoring.Exceedance) -> str:
+def exceedance_description(m: Measurement, e: scoring.Exceedance) -> str:
     """An occupational-disease hazard's description: the measurement, the limit it exceeds
     and by how much. Written in the platform's language: a record, not a page."""
     limit = e.worst

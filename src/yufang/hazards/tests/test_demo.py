@@ -28,3 +28,18 @@ def test_demo_gives_the_demo_accounts_hazards_and_escalations() -> None:
     assert escalations_for(User.objects.get(username="city")).exists()
     assert Escalation.objects.filter(answered_at__isnull=False).exists()
     assert HazardStatistic.objects.exists()
+    # Every demo measurement above its limit is a registered occupational-disease finding.
+    from yufang.hazards.models import Measurement
+    from yufang.hazards.scoring import exceedance
+    from yufang.lib.topics import Topic
+
+    over = [
+        m
+        for m in Measurement.objects.all()
+        if exceedance(
+            agent=m.agent, sample_type=m.sample_type, value=m.value, sampled_on=m.sampled_on
+        ).exceeded
+    ]
+    assert over
+    findings = Hazard.objects.filter(topic=Topic.OCCUPATIONAL_HEALTH, checklist_item=None)
+    assert findings.filter(description__contains="倍").count() == len(over)
