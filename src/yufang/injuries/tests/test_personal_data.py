@@ -158,3 +158,21 @@ def test_a_liaisons_export_masks_the_name_and_has_no_id_number_column(client, ca
     text = repr(rows)
     assert len(rows[0]) == len(CASE_EXPORT_COLUMNS) - 1
     assert "王**" in text and "王小明" not in text and mask_id_number(id_number(1)) not in text
+
+
+@pytest.mark.parametrize("role", [Role.CITY_OFFICIAL, Role.DEPARTMENT_LIAISON])
+def test_the_case_list_asks_as_many_queries_for_many_cases_as_for_few(client, cases, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cases.people[role])
+    url = reverse("injuries:cases")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    admin = cases.people[Role.ADMIN]
+    for n in range(3, 13):
+        case_create(actor=admin, data=case_data(cases.enterprise, n))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert "RS-2024-00012" in page and "RS-2024-00003" in page
+    assert len(many) == len(few)
