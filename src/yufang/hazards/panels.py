@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from yufang.enterprises.panels import register_enterprise_panel
 from yufang.hazards import selectors, services
-from yufang.hazards.models import OPEN_STATUSES, RECTIFICATION_PENDING, HazardLevel
+from yufang.hazards.models import (
+    OPEN_STATUSES,
+    RECTIFICATION_PENDING,
+    AssessmentStatus,
+    HazardLevel,
+)
 
 COLOUR_BADGE = {"red": "bg-red-lt", "orange": "bg-orange-lt", "yellow": "bg-yellow-lt"}
 
@@ -26,6 +31,7 @@ def hazards_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     assessments = list(
         selectors.assessments_visible(user)
         .filter(enterprise=enterprise)
+        .exclude(status=AssessmentStatus.CANCELLED)  # as the assessment list leaves them out
         .select_related("checklist")
         .order_by("-visited_on", "-planned_on", "-id")[:5]
     )

@@ -78,6 +78,8 @@ def test_the_report_page_cancels_a_draft(world: Any, checklists: int, client: An
     assessment = draft(world)
     client.force_login(world.people[Role.COUNTY_OFFICIAL])
     detail = f"/hazards/assessments/{assessment.pk}/"
+    enterprise_page = client.get(f"/enterprises/{world.enterprise.pk}/").content.decode()
+    assert f"/hazards/assessments/{assessment.pk}/" in enterprise_page
     response = client.submit(
         detail, {"reason": "误建"}, action=f"/hazards/assessments/{assessment.pk}/cancel/"
     )
@@ -90,6 +92,8 @@ def test_the_report_page_cancels_a_draft(world: Any, checklists: int, client: An
     assert f"/hazards/assessments/{assessment.pk}/fill/" not in queue
     cancelled = client.get("/hazards/assessments/?status=cancelled").content.decode()
     assert f"/hazards/assessments/{assessment.pk}/" in cancelled
+    enterprise_page = client.get(f"/enterprises/{world.enterprise.pk}/").content.decode()
+    assert f"/hazards/assessments/{assessment.pk}/" not in enterprise_page
     # The fill page of a cancelled assessment leads back to its report.
     assert client.get(f"{detail}fill/").url == detail
 
