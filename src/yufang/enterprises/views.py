@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yufang.accounts.http import AuthedRequest
-from yufang.accounts.models import Role
 from yufang.accounts.scoping import (
     enterprise_fields_writable,
     may_change_enterprise,
@@ -44,14 +43,6 @@ from yufang.grid.selectors import grids_visible
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
 
-CREATORS = (
-    Role.PROVINCE_OFFICIAL,
-    Role.CITY_OFFICIAL,
-    Role.COUNTY_OFFICIAL,
-    Role.GRID_WORKER,
-    Role.ADMIN,
-)
-
 
 @login_required
 def enterprise_list_view(request: AuthedRequest) -> HttpResponse:
@@ -79,7 +70,7 @@ def enterprise_list_view(request: AuthedRequest) -> HttpResponse:
             ),
             "sizes": EnterpriseSize.choices,
             "risk_classes": range(1, 9),
-            "may_create": request.user.role in CREATORS,
+            "may_create": bool(enterprise_fields_writable(request.user, creating=True)),
         },
     )
 
@@ -241,7 +232,7 @@ def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpRes
 
 @login_required
 def enterprise_new(request: AuthedRequest) -> HttpResponse:
-    if request.user.role not in CREATORS:
+    if not enterprise_fields_writable(request.user, creating=True):
         raise PermissionDenied(_("Your role cannot register enterprises."))
     return _form_page(request, None)
 
