@@ -257,7 +257,11 @@ class EnterpriseImporter:
                         "county": record.get("county", ""),
                         "industry": record.get("industry", ""),
                         "risk_class": cleaned.values.get("risk_class"),
-                        "size": _size_shown(cleaned.values.get("size"), derived=derived),
+                        "size": (
+                            _size_shown(cleaned.values["size"], derived=derived)
+                            if "size" in cleaned.values
+                            else _("unchanged")
+                        ),
                         "insured_headcount": cleaned.insured_headcount,
                         "headcount_year": cleaned.headcount_year,
                         "action": _("update") if existing.get(code) else _("create"),

@@ -175,3 +175,19 @@ def test_a_job_cancelled_after_its_confirmation_does_not_run(official):
     import_job_cancel(actor=official, job=job)
     assert import_job_run(job.pk).status == ImportJob.Status.CANCELLED
     assert not Enterprise.objects.exists()
+
+
+def test_an_update_without_a_size_keeps_the_registered_size(
+    official, django_capture_on_commit_callbacks
+):
+    from yufang.tests.factories import EnterpriseFactory
+
+    e = EnterpriseFactory(county=region("370211"), size="medium", industry__code="1311")
+    body = "统一社会信用代码,企业名称,县区代码,行业代码\n"
+    body += f"{e.credit_code},青岛改名有限公司,370211,1311\n"
+    job = upload(official, body, update_existing=True)
+    assert job.result["preview"][0]["size"] == "unchanged"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(actor=official, job=job)
+    e.refresh_from_db()
+    assert (e.name, e.size) == ("青岛改名有限公司", "medium")
