@@ -53,7 +53,7 @@ def _seal_image(path: str, image_class: Any, mm: float) -> Any:
         return None
     with default_storage.open(path, "rb") as f:
         data = io.BytesIO(f.read())
-    return image_class(data, width=34 * mm, height=34 * mm)
+    return image_class(data, width=32 * mm, height=32 * mm)
 
 
 def notice_pdf(notice: RectificationNotice, *, base_url: str, compress: bool = True) -> bytes:
