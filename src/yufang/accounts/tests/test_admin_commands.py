@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command, get_commands
 
 from yufang.accounts.management.commands.createsuperuser import Command as CreateSuperuser
 from yufang.accounts.models import Role, User
+from yufang.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,8 @@ def test_createadmin_without_input_makes_a_system_administrator(monkeypatch):
     assert (admin.role, admin.is_staff, admin.is_superuser) == (Role.ADMIN, True, True)
     assert admin.phone == "13800000001"
     assert admin.check_password("a-long-admin-password-9")
+    entry = AuditEntry.objects.get(object_id=str(admin.pk), action="create")
+    assert entry.reason == "createadmin"
 
 
 def test_createadmin_without_input_needs_the_password_in_the_environment(monkeypatch):

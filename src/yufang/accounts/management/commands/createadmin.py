@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from yufang.accounts.models import Role
+from yufang.audit.services import audit_create
 
 
 class Command(BaseCommand):
@@ -67,6 +68,8 @@ class Command(BaseCommand):
             user.role = Role.ADMIN
             user.is_staff = True
             user.save(update_fields=["phone", "role", "is_staff"])
+            # An account made at the shell is in the audit log like one opened on the pages.
+            audit_create(None, user, reason="createadmin")
         self.stdout.write(f"System administrator {username} created.")
 
     def _ask_password(self, username: str) -> str:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import createsuperuser
 
 from yufang.accounts.models import Role
+from yufang.audit.services import audit_create
 
 
 class Command(createsuperuser.Command):
@@ -19,6 +20,8 @@ class Command(createsuperuser.Command):
         model = get_user_model()
         before = set(model._default_manager.filter(is_superuser=True).values_list("pk", flat=True))
         super().handle(*args, **options)
-        model._default_manager.filter(is_superuser=True).exclude(pk__in=before).update(
-            role=Role.ADMIN, is_staff=True
-        )
+        for user in model._default_manager.filter(is_superuser=True).exclude(pk__in=before):
+            user.role = Role.ADMIN
+            user.is_staff = True
+            user.save(update_fields=["role", "is_staff"])
+            audit_create(None, user, reason="createsuperuser")
