@@ -378,17 +378,28 @@ def _comparable(key: str, value: Any) -> Any:
     return text
 
 
-def _refuse_fields(fields: set[str]) -> None:
-    """Fields the actor's role may not write are refused by name, before anything else is
-    checked: what else is wrong with them is not the actor's to fix."""
-    if fields:
-        raise EnterpriseInvalid(
-            {
-                key: _("Your role may not change the %(field)s: the HRSS bureau keeps it.")
-                % {"field": FIELD_LABELS.get(key, key)}
-                for key in sorted(fields)
-            }
-        )
+def enterprise_refusals(
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    enterprise: Enterprise | None = None,
+    lookups: RegistryLookups | None = None,
+) -> dict[str, str]:
+    """The fields of `data` (input keys, as `enterprise_clean` takes them) the actor's role
+    may not set when registering, or may not change on `enterprise`, each with a message;
+    empty when the actor may write them all. A field sent unchanged is no change. Imports
+    ask it for each row; `enterprise_create` and `enterprise_update` refuse with it."""
+    if enterprise is None:
+        writable = enterprise_fields_writable(actor, creating=True)
+        refused = {k for k, v in data.items() if k not in writable and _comparable(k, v) != ""}
+    else:
+        current = enterprise_as_input(enterprise, lookups=lookups or RegistryLookups())
+        refused = _fields_changed(enterprise, data, current) - enterprise_fields_writable(actor)
+    return {
+        key: _("Your role may not change the %(field)s: the HRSS bureau keeps it.")
+        % {"field": FIELD_LABELS.get(key, key)}
+        for key in sorted(refused)
+    }
 
 
 def _fields_changed(
@@ -420,7 +431,11 @@ def enterprise_create(*, actor: Any, data: dict[str, Any]) -> Enterprise:
     writable = enterprise_fields_writable(actor, creating=True)
     if not writable:
         raise PermissionDenied(_("Your role cannot register enterprises."))
-    _refuse_fields({k for k, v in data.items() if k not in writable and _comparable(k, v) != ""})
+    # Fields the role may not write are refused by name before anything else is checked:
+    # what else is wrong with them is not the actor's to fix.
+    refused = enterprise_refusals(actor=actor, data=data)
+    if refused:
+        raise EnterpriseInvalid(refused)
     cleaned = enterprise_clean(data, lookups=RegistryLookups())
     if Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exists():
         cleaned.errors["credit_code"] = _(
@@ -455,7 +470,9 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     _require_scope(actor, snapshot(enterprise), enterprise.pk)
     lookups = RegistryLookups()
     current = enterprise_as_input(enterprise, lookups=lookups)
-    _refuse_fields(_fields_changed(enterprise, data, current) - enterprise_fields_writable(actor))
+    refused = enterprise_refusals(actor=actor, data=data, enterprise=enterprise, lookups=lookups)
+    if refused:
+        raise EnterpriseInvalid(refused)
     cleaned = enterprise_clean({**current, **data}, lookups=lookups)
     clash = Enterprise.objects.filter(credit_code=cleaned.values.get("credit_code")).exclude(
         pk=enterprise.pk
@@ -528,6 +545,13 @@ def headcount_set(
 
 def enterprises_create_many(*, actor: Any, rows: list[EnterpriseFields]) -> list[Enterprise]:
     """Bulk insert of validated rows (imports, demo data); the caller holds the transaction."""
+    if any(row.insured_headcount is not None for row in rows) and (
+        "insured_headcount" not in enterprise_fields_writable(actor, creating=True)
+    ):
+        # The import checks each row with `enterprise_refusals`; this is the last guard.
+        raise PermissionDenied(
+            _("Insured headcounts are the HRSS bureau's data: your role may not change them.")
+        )
     enterprises = Enterprise.objects.bulk_create(
         [Enterprise(**row.values) for row in rows], batch_size=1000
     )

@@ -267,3 +267,42 @@ def test_safety_managers_todos_ask_only_for_what_it_may_change(world):
     )
     manager = type(world.people[R.SAFETY_MANAGER]).objects.get(pk=world.people[R.SAFETY_MANAGER].pk)
     assert enterprise_todos(manager) == []
+
+
+def test_refusals_are_asked_row_by_row_as_imports_do(world):
+    from yufang.enterprises.services import enterprise_refusals
+
+    worker = world.people[R.GRID_WORKER]
+    new_row = {"credit_code": valid_credit_code(9202), "industry": "3411", "insured_headcount": "8"}
+    assert set(enterprise_refusals(actor=worker, data=new_row)) == {"insured_headcount"}
+    same = {"industry": world.enterprise.industry.code, "address": "新地址"}
+    assert enterprise_refusals(actor=worker, data=same, enterprise=world.enterprise) == {}
+    moved = {"industry": "4790", "county": "370102"}
+    assert set(enterprise_refusals(actor=worker, data=moved, enterprise=world.enterprise)) == {
+        "industry",
+        "county",
+    }
+    assert enterprise_refusals(actor=world.people[R.CITY_OFFICIAL], data=moved) == {}
+
+
+def test_a_bulk_insert_with_headcounts_is_refused_to_a_grid_worker(world):
+    from yufang.enterprises.services import (
+        RegistryLookups,
+        enterprise_clean,
+        enterprises_create_many,
+    )
+
+    row = enterprise_clean(
+        {
+            "credit_code": valid_credit_code(9203),
+            "name": "批量企业",
+            "county": "370211",
+            "industry": "3411",
+            "size": "small",
+            "insured_headcount": "8",
+        },
+        lookups=RegistryLookups(),
+    )
+    with pytest.raises(PermissionDenied):
+        enterprises_create_many(actor=world.people[R.GRID_WORKER], rows=[row])
+    assert not Enterprise.objects.filter(name="批量企业").exists()
