@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
+from yufang.support.bounds import Id, Year, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.models import (
@@ -119,10 +119,10 @@ class SessionFilterIn(Schema):
     kind: str = ""
     topic: str = ""
     city: str = ""
-    base: int | None = None
-    campaign: int | None = None
+    base: Id | None = None
+    campaign: Id | None = None
     month: str = ""
-    year: int | None = None
+    year: Year | None = None
     status: str = ""
     upcoming: bool = False
 
@@ -590,7 +590,7 @@ def hall_new(request: HttpRequest, base_id: int, payload: HallIn) -> Status:
 
 
 @router.get("/sessions", response=list[SessionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def sessions(request: HttpRequest, filters: Query[SessionFilterIn]):  # type: ignore[no-untyped-def]
     return sel.session_list(request.user, sel.SessionFilter(**filters.dict()))
 
@@ -651,7 +651,7 @@ def session_cancel(request: HttpRequest, session_id: int, payload: ReasonIn) -> 
 
 
 @router.get("/sessions/{session_id}/enrollments", response=list[EnrollmentOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(100)
 def session_enrollments(request: HttpRequest, session_id: int):  # type: ignore[no-untyped-def]
     return sel.enrollments_of_session(request.user, sel.session_get(request.user, session_id))
 
@@ -758,7 +758,9 @@ def session_check_in_many(request: HttpRequest, session_id: int, payload: CheckI
 
 
 @router.get("/sessions/{session_id}/group-code", response=TokenOut)
-def session_group_code(request: HttpRequest, session_id: int, enterprise_id: int = 0) -> Any:
+def session_group_code(
+    request: HttpRequest, session_id: int, enterprise_id: Id | None = None
+) -> Any:
     """The group code of an enterprise's people in the session (the safety manager's own
     group; staff name the enterprise)."""
     from django.core.exceptions import PermissionDenied
@@ -770,7 +772,7 @@ def session_group_code(request: HttpRequest, session_id: int, enterprise_id: int
     if user.role == "safety_manager" and user.enterprise_id:
         enterprise = user.enterprise
     elif svc.may_run_session(user, session):
-        enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+        enterprise = Enterprise.objects.filter(pk=enterprise_id or 0).first()
         if enterprise is None:
             raise InvalidInput({"enterprise_id": _("Unknown enterprise.")})
     else:
@@ -825,7 +827,7 @@ def session_feedback(request: HttpRequest, session_id: int, payload: FeedbackIn)
 
 
 @router.get("/enrollments", response=list[EnrollmentOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def enrollments(request: HttpRequest):  # type: ignore[no-untyped-def]
     return sel.enrollments_visible(request.user).order_by("-session__starts_at", "id")
 
@@ -863,7 +865,7 @@ def check_in_session(request: HttpRequest, payload: TokenIn) -> Enrollment:
 
 
 @router.get("/trainees", response=list[TraineeOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def trainees(request: HttpRequest, q: str = "", key_role: str = ""):  # type: ignore[no-untyped-def]
     qs = sel.trainees_visible(request.user)
     if q:
@@ -882,7 +884,7 @@ def trainee_detail(request: HttpRequest, trainee_id: int) -> Trainee:
 
 
 @router.get("/courses", response=list[CourseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def courses(request: HttpRequest, topic: str = ""):  # type: ignore[no-untyped-def]
     qs = sel.courses_visible(request.user)
     return qs.filter(topic=topic) if topic else qs
@@ -978,7 +980,7 @@ def lesson_heartbeat(request: HttpRequest, lesson_id: int, payload: HeartbeatIn)
 
 
 @router.get("/questions", response=list[QuestionOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginated(100)
 def questions(request: HttpRequest, topic: str = "", type: str = ""):  # type: ignore[no-untyped-def]  # noqa: A002
     qs = sel.questions_visible(request.user)
     if topic:
@@ -1101,7 +1103,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int, payload: SubmitIn) -> 
 
 
 @router.get("/certificates", response=list[CertificateOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def certificates(request: HttpRequest, expiring: bool = False):  # type: ignore[no-untyped-def]
     if expiring:
         return sel.certificates_expiring(request.user)
@@ -1186,7 +1188,7 @@ def campaign_links(request: HttpRequest, campaign_id: int, payload: CampaignLink
 
 
 @router.get("/targeting", response=list[TargetOut])
-def targeting(request: HttpRequest, year: int | None = None) -> Any:
+def targeting(request: HttpRequest, year: Year | None = None) -> Any:
     """Enterprises with open hazards or high on the priority list and no training this year."""
     return [
         {
@@ -1233,7 +1235,7 @@ def key_people(request: HttpRequest, key_role: str = "") -> Any:
 
 
 @router.get("/materials", response=list[MaterialOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def materials(request: HttpRequest, topic: str = ""):  # type: ignore[no-untyped-def]
     qs = sel.materials_visible(request.user)
     return qs.filter(topic=topic) if topic else qs
@@ -1268,14 +1270,14 @@ def material_new(
 
 
 @router.get("/card", response=CardOut)
-def card(request: HttpRequest, year: int | None = None) -> Any:
+def card(request: HttpRequest, year: Year | None = None) -> Any:
     """The headline: sessions held and person-times in the year (and over all years), with the
     definition of person-times the statistics and campaigns use."""
     return sel.training_card(request.user, year=year)
 
 
 @router.get("/statistics", response=list[StatRowOut])
-def statistics(request: HttpRequest, year: int | None = None, by: str = "city") -> Any:
+def statistics(request: HttpRequest, year: Year | None = None, by: str = "city") -> Any:
     """Sessions, person-times, enterprises reached and pass rates by city, base, topic or month."""
     return sel.training_statistics(
         request.user, year=year or timezone.localdate().year, dimension=by

@@ -33,6 +33,7 @@ from yufang.enterprises.models import Enterprise
 from yufang.lib.documents import cjk_font, qr_png
 from yufang.lib.topics import Topic
 from yufang.regions.models import Region
+from yufang.support.bounds import bounded_id, bounded_year
 from yufang.training.models import (
     AttemptItem,
     Campaign,
@@ -102,8 +103,9 @@ class SessionFilter:
     @classmethod
     def from_params(cls, params: Any) -> SessionFilter:
         def num(name: str) -> int | None:
-            raw = params.get(name, "")
-            return int(raw) if str(raw).isdigit() else None
+            return (
+                bounded_year(params.get(name)) if name == "year" else bounded_id(params.get(name))
+            )
 
         return cls(
             q=params.get("q", "").strip(),

@@ -34,6 +34,7 @@ from yufang.lib.errors import InvalidInput
 from yufang.lib.http import spreadsheet_response
 from yufang.lib.topics import Topic
 from yufang.regions.models import Region
+from yufang.support.bounds import MAX_BIGINT, bounded_int, bounded_year
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.importers import trainee_importer
@@ -144,8 +145,8 @@ def _attempt(
 
 
 def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """A non-negative number from a form or query, None when absent or beyond a database id."""
+    return bounded_int(value, low=0, high=MAX_BIGINT)
 
 
 def _decimal(value: str | None, field: str) -> Decimal:
@@ -1351,7 +1352,7 @@ def targeting(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.role not in (*PLANNERS, Role.AUDITOR, Role.INSTITUTION_STAFF, Role.GRID_WORKER):
         raise PermissionDenied(_("Targeting is for officials."))
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = bounded_year(request.GET.get("year")) or timezone.localdate().year
     targets = sel.training_targets(user, year=year)
     hours = sel.key_people_hours(user, role=request.GET.get("key_role", ""))
     today = timezone.localdate()
@@ -1460,7 +1461,7 @@ def material_download(request: AuthedRequest, pk: int) -> FileResponse:
 @login_required
 def statistics(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = bounded_year(request.GET.get("year")) or timezone.localdate().year
     dimension = request.GET.get("by", "city")
     if dimension not in sel.STAT_DIMENSIONS:
         dimension = "city"
