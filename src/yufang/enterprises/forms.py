@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yufang.enterprises.models import Enterprise, EnterpriseSize
+from yufang.enterprises.selectors import enterprise_resolve, enterprises_to_pick
+from yufang.lib.errors import InvalidInput
 
 
 class EnterpriseForm(forms.Form):
@@ -176,8 +178,6 @@ class EnterpriseChoiceField(forms.Field):
             return chosen
         if not text:
             return None
-        from yufang.enterprises.selectors import enterprise_resolve
-
         found, candidates = enterprise_resolve(self.queryset, text)
         if found is not None:
             return found
@@ -202,16 +202,12 @@ class EnterprisePickForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from yufang.enterprises.selectors import enterprises_to_pick
-
         field = cast(EnterpriseChoiceField, self.fields["enterprise"])
         field.queryset = enterprises_to_pick(user)
         cast(EnterprisePicker, field.widget).queryset = field.queryset
 
     def enterprise_or_error(self) -> Enterprise:
         """The chosen enterprise, or an `InvalidInput` naming the field."""
-        from yufang.lib.errors import InvalidInput
-
         if not self.is_valid():
             raise InvalidInput(" ".join(str(e) for e in self.errors["enterprise"]), "enterprise")
         return cast(Enterprise, self.cleaned_data["enterprise"])
