@@ -273,6 +273,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads are served by the platform after a scope check; behind nginx, this internal
+# location lets nginx send the file once the platform has said yes (docs/hazards.md).
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 
 # Uploads: spreadsheets for imports, photos for hazards.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
