@@ -93,3 +93,15 @@ def test_refusals_and_errors_on_the_form_read_in_chinese(client, world):
     assert response.status_code == 200
     assert "未知的行业代码" in html or "行业" in html
     assert english_words(html) == set()
+
+
+def test_a_refused_headcount_names_its_fields_in_chinese(client, world):
+    client.force_login(world.people[R.COUNTY_OFFICIAL])
+    url = f"/enterprises/{world.enterprise.pk}/"
+    response = client.submit(
+        url, {"action": "headcount", "year": "1990", "insured_headcount": "-4"}
+    )
+    html = response.content.decode()
+    assert 'data-testid="form-errors"' in html
+    assert "参保人数" in html
+    assert english_words(html) == set()
