@@ -70,6 +70,11 @@ class TrainingInvalid(InvalidInput):
     pass
 
 
+# Bounds of the database columns (class hours: 4 digits, 1 decimal) and of a plausible hall.
+MAX_CLASS_HOURS = Decimal("99.9")
+MAX_CAPACITY = 10000
+
+
 # ---------------------------------------------------------------- permissions
 
 
@@ -254,8 +259,8 @@ def hall_create(*, actor: Any, base: TrainingBase, name: str, topic: str, capaci
         errors["name"] = _("Enter a name.")
     if topic not in Topic.values:
         errors["topic"] = _("Choose a topic.")
-    if capacity < 1:
-        errors["capacity"] = _("The capacity must be at least 1.")
+    if not 0 < capacity <= MAX_CAPACITY:
+        errors["capacity"] = _("The capacity must be from 1 to %(n)s.") % {"n": MAX_CAPACITY}
     if Hall.objects.filter(base=base, name=name.strip()).exists():
         errors["name"] = _("This base already has a hall of that name.")
     if errors:
@@ -298,8 +303,12 @@ def session_schedule(*, actor: Any, data: SessionFields) -> TrainingSession:
         errors["trainer"] = _("Name the trainer.")
     if data.ends_at <= data.starts_at:
         errors["ends_at"] = _("The session must end after it starts.")
-    if data.class_hours <= 0:
-        errors["class_hours"] = _("Class hours must be more than zero.")
+    if not 0 < data.class_hours <= MAX_CLASS_HOURS:
+        errors["class_hours"] = _("Class hours must be more than zero and at most %(n)s.") % {
+            "n": MAX_CLASS_HOURS
+        }
+    if data.capacity is not None and not 0 < data.capacity <= MAX_CAPACITY:
+        errors["capacity"] = _("The capacity must be from 1 to %(n)s.") % {"n": MAX_CAPACITY}
     if data.kind == SessionKind.HALL:
         if data.hall is None:
             errors["hall"] = _("Choose an experience hall.")
@@ -953,8 +962,10 @@ def course_create(
         errors["title"] = _("Enter a title.")
     if topic not in Topic.values:
         errors["topic"] = _("Choose a topic.")
-    if class_hours <= 0:
-        errors["class_hours"] = _("Class hours must be more than zero.")
+    if not 0 < class_hours <= MAX_CLASS_HOURS:
+        errors["class_hours"] = _("Class hours must be more than zero and at most %(n)s.") % {
+            "n": MAX_CLASS_HOURS
+        }
     if errors:
         raise TrainingInvalid(errors)
     with transaction.atomic():
@@ -1263,6 +1274,12 @@ def exam_create(
         errors["single_count"] = _("An exam needs at least one question.")
     if not 1 <= pass_mark <= 100:
         errors["pass_mark"] = _("The pass mark is a percentage from 1 to 100.")
+    if not 1 <= time_limit_minutes <= 600:
+        errors["time_limit_minutes"] = _("The time limit is from 1 to 600 minutes.")
+    if not 1 <= max_attempts <= 100:
+        errors["max_attempts"] = _("Allow from 1 to 100 attempts.")
+    if not all(0 <= n <= 500 for n in (single_count, multiple_count, true_false_count)):
+        errors["single_count"] = _("An exam asks at most 500 questions of each type.")
     if requires_lessons and course is None:
         errors["requires_lessons"] = _("Choose the course whose lessons the exam requires.")
     bank = Question.objects.filter(is_active=True)
@@ -1576,9 +1593,9 @@ def campaign_create(
         errors["name"] = _("Enter a name.")
     if ends_on < starts_on:
         errors["ends_on"] = _("The campaign must end after it starts.")
-    if target_enterprises < 1:
+    if not 1 <= target_enterprises <= 10**7:
         errors["target_enterprises"] = _("Set a target of at least one enterprise.")
-    if target_person_times < 1:
+    if not 1 <= target_person_times <= 10**9:
         errors["target_person_times"] = _("Set a target of at least one person-time.")
     if errors:
         raise TrainingInvalid(errors)

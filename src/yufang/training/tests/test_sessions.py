@@ -278,3 +278,24 @@ def test_jinan_official_sees_no_qingdao_enrollments(world: Any, staff: Any, hall
     assert sel.enrollments_visible(world.people[Role.CITY_OFFICIAL]).count() == 1
     assert sel.enrollments_visible(world.jinan_city_official).count() == 0
     assert not sel.trainees_visible(world.jinan_city_official).exists()
+
+
+def test_numbers_beyond_the_columns_are_refused_by_field(staff: Any, hall: Any) -> None:
+    with pytest.raises(svc.TrainingInvalid) as exc:
+        svc.hall_create(actor=staff, base=hall.base, name="大馆", topic="fire", capacity=10**12)
+    assert "capacity" in exc.value.errors
+    with pytest.raises(svc.TrainingInvalid) as exc:
+        svc.session_schedule(
+            actor=staff,
+            data=svc.SessionFields(
+                kind=SessionKind.HALL,
+                title="体验",
+                topic="fire",
+                trainer="王老师",
+                starts_at=at(1, 9),
+                ends_at=at(1, 12),
+                class_hours=Decimal("1000"),
+                hall=hall,
+            ),
+        )
+    assert "class_hours" in exc.value.errors
