@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from yufang import policy
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import may_write_at
+from yufang.accounts.scoping import ENTERPRISE_FIELDS, enterprise_fields_writable, may_write_at
 from yufang.audit.services import audit_update, snapshot
 from yufang.enterprises.models import Enterprise, EnterpriseSize
 from yufang.enterprises.services import (
     EnterpriseFields,
     RegistryLookups,
     enterprise_clean,
+    enterprise_refusals,
     enterprises_create_many,
     headcount_set,
     registry_change,
@@ -193,6 +194,22 @@ class EnterpriseImporter:
         existing = dict(
             Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
         )
+        # A role that may not write every field (a grid worker) has each row asked which of
+        # its fields it may not set, against the enterprise as registered for an update.
+        limited = (
+            enterprise_fields_writable(user, creating=True) != ENTERPRISE_FIELDS
+            or enterprise_fields_writable(user) != ENTERPRISE_FIELDS
+        )
+        registered = (
+            {
+                e.credit_code: e
+                for e in Enterprise.objects.filter(credit_code__in=existing).select_related(
+                    "county", "township", "grid", "industry"
+                )
+            }
+            if limited
+            else {}
+        )
         seen: dict[str, int] = {}
         for number, record in records:
             count_raw = record.get("insured_headcount", "").strip()
@@ -225,6 +242,14 @@ class EnterpriseImporter:
                     cleaned.values.pop("size", None)
                 else:
                     cleaned.values["size"] = size or ""
+            if limited:
+                # A blank size is no change: the registered one is kept.
+                asked = {k: v for k, v in record.items() if k != "size" or size_raw}
+                refusals = enterprise_refusals(
+                    actor=user, data=asked, enterprise=registered.get(code), lookups=lookups
+                )
+                for name, message in refusals.items():
+                    cleaned.errors.setdefault(name, message)
             if code and code in seen:
                 cleaned.errors["credit_code"] = _("Same credit code as row %(row)s.") % {
                     "row": seen[code]

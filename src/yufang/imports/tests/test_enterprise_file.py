@@ -191,3 +191,24 @@ def test_an_update_without_a_size_keeps_the_registered_size(
         import_job_confirm(actor=official, job=job)
     e.refresh_from_db()
     assert (e.name, e.size) == ("青岛改名有限公司", "medium")
+
+
+def test_a_grid_workers_file_names_the_headcounts_it_may_not_set(world):
+    grid_worker = world.people[Role.GRID_WORKER]
+    grid = world.grid
+    body = "统一社会信用代码,企业名称,县区代码,乡镇街道代码,网格编码,行业代码,参保人数,年度\n"
+    body += (
+        f"{valid_credit_code(8801)},青岛网格有限公司,370211,{grid.township.code},{grid.code},"
+        "8010,40,2024\n"
+    )
+    body += (
+        f"{valid_credit_code(8802)},青岛网格二有限公司,370211,{grid.township.code},{grid.code},"
+        "8010,,\n"
+    )
+    job = upload(grid_worker, body)
+    assert job.status == ImportJob.Status.INVALID
+    assert [(e["row"], e["field"]) for e in job.errors] == [
+        (2, "headcount_year"),
+        (2, "insured_headcount"),
+    ]
+    assert "HRSS bureau keeps it" in job.errors[1]["message"]
