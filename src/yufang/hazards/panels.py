@@ -48,12 +48,16 @@ def hazards_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
         },
     ]
     if getattr(user, "role", None) in services.REPORTERS:
-        links.append(
+        links += [
             {
                 "label": _("New assessment"),
                 "url": f"{reverse('hazards:assessment_new')}?enterprise={enterprise.pk}",
-            }
-        )
+            },
+            {
+                "label": _("Report a hazard"),
+                "url": f"{reverse('hazards:hazard_new')}?enterprise={enterprise.pk}",
+            },
+        ]
     return {
         "title": _("Hazards and assessments"),
         "testid": "panel-hazards",

@@ -14,6 +14,7 @@ from yufang.accounts.models import Role
 from yufang.enterprises.panels import register_enterprise_panel
 from yufang.injuries.models import RATE_KINDS
 from yufang.injuries.selectors import cases_visible
+from yufang.injuries.services.cases import CASE_WRITERS
 from yufang.lib.rates import rate
 
 
@@ -66,7 +67,17 @@ def injuries_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
             {
                 "label": _("All cases of this enterprise"),
                 "url": f"{cases_url}?{urlencode({'enterprise': enterprise.pk})}",
-            }
+            },
+            *(
+                [
+                    {
+                        "label": _("Record a case"),
+                        "url": f"{reverse('injuries:case_new')}?enterprise={enterprise.pk}",
+                    }
+                ]
+                if getattr(user, "role", None) in CASE_WRITERS
+                else []
+            ),
         ],
     }
 

@@ -46,6 +46,8 @@ def test_city_official_reads_the_whole_picture(client, pictured):
     assert "有限空间入口未设警示标志" in html
     assert f"/hazards/list/?enterprise={world.enterprise.pk}" in html
     assert f"/injuries/cases/?enterprise={world.enterprise.pk}" in html
+    assert f"/injuries/cases/new/?enterprise={world.enterprise.pk}" in html
+    assert f"/hazards/new/?enterprise={world.enterprise.pk}" in html
     assert "4.00" in html  # 1 case among 250 insured in 2024, per 1,000
     assert world.grid.name in html
     assert world.people[R.GRID_WORKER].full_name or world.people[R.GRID_WORKER].username in html
