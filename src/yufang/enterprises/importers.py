@@ -94,6 +94,13 @@ class EnterpriseImporter:
         ),
         Column("name", _lazy("name"), True, ("企业名称", "单位名称", "名称", "enterprise")),
         Column("address", _lazy("address"), False, ("地址", "注册地址", "经营地址")),
+        Column("contact_person", _lazy("contact person"), False, ("联系人", "安全联系人")),
+        Column(
+            "contact_phone",
+            _lazy("contact phone"),
+            False,
+            ("联系电话", "联系人电话", "手机号"),
+        ),
         Column(
             "county",
             _lazy("county code"),
@@ -191,9 +198,16 @@ class EnterpriseImporter:
             )
             return result
         codes = [r.get("credit_code", "").strip().upper() for _n, r in records]
-        existing = dict(
-            Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
-        )
+        counties: dict[str, int] = {}
+        overridden: set[str] = set()
+        existing: dict[str, int] = {}
+        for credit_code, pk, county_id, override in Enterprise.objects.filter(
+            credit_code__in=codes
+        ).values_list("credit_code", "pk", "county_id", "risk_class_is_override"):
+            existing[credit_code] = pk
+            counties[credit_code] = county_id
+            if override:
+                overridden.add(credit_code)
         # A role that may not write every field (a grid worker) has each row asked which of
         # its fields it may not set, against the enterprise as registered for an update.
         limited = (
@@ -271,6 +285,13 @@ class EnterpriseImporter:
             if cleaned.errors:
                 result.errors.extend(RowError(number, f, m) for f, m in cleaned.errors.items())
                 continue
+            if existing.get(code):
+                _keep_what_the_file_leaves_out(
+                    cleaned.values,
+                    given,
+                    same_county=counties[code] == cleaned.values["county_id"],
+                    overridden=code in overridden,
+                )
             cleaned.values["_existing_pk"] = existing.get(code)
             result.rows.append(cleaned)
             if len(result.preview) < 20:
@@ -328,6 +349,38 @@ class EnterpriseImporter:
                 progress(done)
         progress(done)
         return {"created": len(new), "updated": len(old)}
+
+
+# The values an enterprise's columns give (see `enterprise_clean`), for the columns an
+# update keeps when the file has no such column.
+_VALUES_OF_COLUMN = {
+    "address": ("address",),
+    "contact_person": ("contact_person",),
+    "contact_phone": ("contact_phone",),
+    "latitude": ("latitude",),
+    "longitude": ("longitude",),
+    "credit_code_exception": ("credit_code_exception",),
+    "is_key_industry": ("is_key_industry",),
+}
+
+
+def _keep_what_the_file_leaves_out(
+    values: dict[str, Any], given: Any, *, same_county: bool, overridden: bool
+) -> None:
+    """An update changes what the file says, not what it has no column for: a bureau's file
+    without contact, coordinates or grids keeps those the registry holds (a grid worker's
+    work). The township and grid are kept only within the same county, an official's risk
+    class override unless the file has the column."""
+    for column, names in _VALUES_OF_COLUMN.items():
+        if column not in given:
+            for name in names:
+                values.pop(name, None)
+    if overridden and "risk_class_override" not in given:
+        for name in ("risk_class", "risk_class_is_override", "risk_class_override_reason"):
+            values.pop(name, None)
+    if same_county and "township" not in given and "grid" not in given:
+        values.pop("township_id", None)
+        values.pop("grid_id", None)
 
 
 def _size_shown(size: str | None, *, derived: bool) -> str:

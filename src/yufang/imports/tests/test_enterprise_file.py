@@ -212,3 +212,26 @@ def test_a_grid_workers_file_names_the_headcounts_it_may_not_set(world):
         (2, "insured_headcount"),
     ]
     assert "HRSS bureau keeps it" in job.errors[1]["message"]
+
+
+def test_an_update_keeps_what_the_file_has_no_column_for(world, django_capture_on_commit_callbacks):
+    official = world.people[Role.CITY_OFFICIAL]
+    e = world.enterprise
+    type(e).objects.filter(pk=e.pk).update(
+        address="黄岛区某路1号",
+        contact_person="王安全",
+        risk_class=8,
+        risk_class_is_override=True,
+        risk_class_override_reason="现场核查",
+    )
+    grid_id = e.grid_id
+    body = "统一社会信用代码,企业名称,县区代码,行业代码,规模\n"
+    body += f"{e.credit_code},青岛更名有限公司,370211,{e.industry.code},小型\n"
+    job = upload(official, body, update_existing=True)
+    assert job.status == ImportJob.Status.PREVIEW, job.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(actor=official, job=job)
+    e.refresh_from_db()
+    assert e.name == "青岛更名有限公司"
+    assert (e.address, e.contact_person, e.grid_id) == ("黄岛区某路1号", "王安全", grid_id)
+    assert (e.risk_class, e.risk_class_is_override) == (8, True)
