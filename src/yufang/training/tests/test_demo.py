@@ -67,11 +67,15 @@ def test_demo_tells_a_year_of_training_with_real_figures() -> None:
     assert sel.sessions_visible(gridworker).filter(pk=big_session).exists()
     grid_sessions = sel.sessions_visible(gridworker).count()
     assert 0 < grid_sessions < sel.sessions_visible(User.objects.get(username="city")).count()
-    assert not sel.sessions_visible(gridworker).exclude(
-        Q(enterprise__grid_id=gridworker.grid_id)
-        | Q(enrollments__trainee__enterprise__grid_id=gridworker.grid_id)
-        | Q(enrollments__enterprise__grid_id=gridworker.grid_id)
-    ).exists()
+    assert (
+        not sel.sessions_visible(gridworker)
+        .exclude(
+            Q(enterprise__grid_id=gridworker.grid_id)
+            | Q(enrollments__trainee__enterprise__grid_id=gridworker.grid_id)
+            | Q(enrollments__enterprise__grid_id=gridworker.grid_id)
+        )
+        .exists()
+    )
     # One definition of person-times: the year's headline equals its table's total.
     card = sel.training_card(province, year=year)
     assert card["person_times_this_year"] == sum(r["person_times"] for r in rows)
