@@ -87,6 +87,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth, so that its createsuperuser (which gives the admin role)
+    # is the one `yufang createsuperuser` runs.
+    "yufang.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,7 +99,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
-    "yufang.accounts",
     "yufang.audit",
     "yufang.regions",
     "yufang.industries",

@@ -53,9 +53,5 @@ def test_createsuperuser_gives_the_admin_role(monkeypatch):
     assert (root.role, root.is_staff, root.is_superuser) == (Role.ADMIN, True, True)
 
 
-@pytest.mark.xfail(
-    reason="needs yufang.accounts listed before django.contrib.auth in INSTALLED_APPS",
-    strict=False,
-)
 def test_yufang_createsuperuser_is_ours():
     assert get_commands()["createsuperuser"] == "yufang.accounts"
