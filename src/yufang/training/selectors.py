@@ -374,7 +374,7 @@ def question_statistics(user: Any, *, exam: Exam | None = None) -> QuerySet[Ques
 
 
 def exams_visible(user: Any) -> QuerySet[Exam]:
-    qs = Exam.objects.select_related("course", "institution")
+    qs = Exam.objects.select_related("course", "institution", "required_session")
     if _none(user):
         return qs.none()
     if user.role == Role.INSTITUTION_STAFF:

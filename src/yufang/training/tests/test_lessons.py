@@ -170,3 +170,17 @@ def test_the_lesson_page_does_not_complete_on_opening(
     assert "已学习 0 分钟" in done.content.decode()
     trainee = sel.trainee_for_user(worker)
     assert sel.completed_lessons(trainee, lesson.course) == set()
+
+
+def test_the_exam_page_says_what_it_requires_and_refuses_until_done(
+    client: Any, worker: Any, staff: Any, course: Any, lesson: Lesson, bank: int
+) -> None:
+    exam = svc.exam_create(
+        actor=staff, title="课后考试", true_false_count=2, course=course, requires_lessons=True
+    )
+    client.force_login(worker)
+    page = f"/training/exams/{exam.pk}/"
+    html = client.get(page).content.decode()
+    assert "请先学完“有限空间作业安全”的全部课时" in html
+    refused = client.submit(page, follow=True).content.decode()
+    assert "已完成 0 / 1 课" in refused
