@@ -3,19 +3,18 @@ transitions, escalations, notices and statistics. Same services and selectors as
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.accounts.models import Role
 from yufang.enterprises.models import Enterprise
-from yufang.enterprises.selectors import enterprise_get
+from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.hazards import selectors, services
 from yufang.hazards.models import (
     OPEN_STATUSES,
@@ -27,8 +26,22 @@ from yufang.hazards.models import (
 )
 from yufang.hazards.pdf import verify_path
 from yufang.lib.errors import InvalidInput
+from yufang.support.bounds import (
+    Code,
+    Id,
+    Name,
+    Note,
+    Search,
+    Text,
+    Year,
+    bounded_id,
+    paginated,
+)
 
 router = Router(tags=["hazards"])
+# A risk-matrix score (likelihood, severity) and a quarter of the year.
+Score = Annotated[int, Field(ge=1, le=5)]
+Quarter = Annotated[int, Field(ge=1, le=4)]
 STATISTICS_ROLES = (Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.ADMIN)
 
 
@@ -64,17 +77,17 @@ class ChecklistDetailOut(ChecklistOut):
 
 
 class ItemIn(Schema):
-    text: str
-    legal_basis: str = ""
+    text: Note
+    legal_basis: Note = ""
     is_major: bool = False
     is_confirmed: bool = True
 
 
 class ChecklistRevisionIn(Schema):
-    items: list[ItemIn]
+    items: list[ItemIn] = Field(..., max_length=500)
     effective_from: dt.date
-    change_note: str
-    title: str | None = None
+    change_note: Annotated[str, Field(max_length=500)]
+    title: Name | None = None
 
 
 class AssessmentOut(Schema):
@@ -111,28 +124,28 @@ class AssessmentOut(Schema):
 
 
 class AssessmentIn(Schema):
-    enterprise_id: int
-    checklist_key: str
-    method: str
+    enterprise_id: Id
+    checklist_key: Code
+    method: Code
     planned_on: dt.date | None = None
-    institution_id: int | None = None
-    notes: str = ""
+    institution_id: Id | None = None
+    notes: Text = ""
 
 
 class AnswerIn(Schema):
-    item_id: int
-    result: str
-    note: str = ""
+    item_id: Id
+    result: Code
+    note: Annotated[str, Field(max_length=500)] = ""
 
 
 class RecordIn(Schema):
-    answers: list[AnswerIn] = []
-    notes: str | None = None
-    lec_l: str | None = None
-    lec_e: str | None = None
-    lec_c: str | None = None
-    ls_l: int | None = None
-    ls_s: int | None = None
+    answers: list[AnswerIn] = Field([], max_length=1000)
+    notes: Text | None = None
+    lec_l: Code | None = None
+    lec_e: Code | None = None
+    lec_c: Code | None = None
+    ls_l: Score | None = None
+    ls_s: Score | None = None
 
 
 class ScoreOut(Schema):
@@ -144,12 +157,12 @@ class ScoreOut(Schema):
 
 
 class MeasurementIn(Schema):
-    agent: str
-    sample_type: str
-    value: str
-    unit: str
+    agent: Code
+    sample_type: Code
+    value: Code
+    unit: Code
     sampled_on: dt.date | None = None
-    location: str = ""
+    location: Name = ""
 
 
 class MeasurementOut(Schema):
@@ -235,26 +248,26 @@ class HazardDetailOut(HazardOut):
 
 
 class HazardIn(Schema):
-    enterprise_id: int
-    topic: str
-    level: str
-    description: str
-    location: str = ""
+    enterprise_id: Id
+    topic: Code
+    level: Code
+    description: Note
+    location: Name = ""
 
 
 class TransitionIn(Schema):
-    to: str
-    reason: str = ""
-    note: str = ""
+    to: Code
+    reason: Note = ""
+    note: Note = ""
     deadline: dt.date | None = None
 
 
 class PlanIn(Schema):
-    measures: str
-    responsible: str
-    funds: str
+    measures: Text
+    responsible: Annotated[str, Field(max_length=100)]
+    funds: Code
     deadline: dt.date | None
-    emergency: str
+    emergency: Text
 
 
 class PhotoOut(Schema):
@@ -287,12 +300,12 @@ class EscalationOut(Schema):
 
 
 class AnswerEscalationIn(Schema):
-    answer: str
+    answer: Note
 
 
 class NoticeIn(Schema):
-    enterprise_id: int
-    hazard_ids: list[int] | None = None
+    enterprise_id: Id
+    hazard_ids: list[Id] | None = Field(None, max_length=1000)
 
 
 class NoticeOut(Schema):
@@ -303,13 +316,13 @@ class NoticeOut(Schema):
 
 
 class StatisticsIn(Schema):
-    kind: str
-    year: int
-    quarter: int | None = None
+    kind: Code
+    year: Year
+    quarter: Quarter | None = None
 
 
 class StatisticsFilter(Schema):
-    kind: str = PeriodKind.QUARTER
+    kind: Code = PeriodKind.QUARTER
     period_start: dt.date
 
 
@@ -336,16 +349,16 @@ class StatisticOut(Schema):
 
 
 class HazardFilterIn(Schema):
-    q: str = ""
-    status: str = ""
-    level: str = ""
-    topic: str = ""
-    county: str = ""
+    q: Search = ""
+    status: Code = ""
+    level: Code = ""
+    topic: Code = ""
+    county: Code = ""
     overdue: bool = False
     escalated: bool = False
     open: bool = False
-    enterprise: int | None = None
-    assessment: int | None = None
+    enterprise: Id | None = None
+    assessment: Id | None = None
 
 
 class EnterpriseRiskOut(Schema):
@@ -364,13 +377,13 @@ def checklists(request: HttpRequest, on: dt.date | None = None) -> list[Checklis
 
 
 @router.get("/checklists/{checklist_id}", response=ChecklistDetailOut)
-def checklist(request: HttpRequest, checklist_id: int) -> Checklist:
+def checklist(request: HttpRequest, checklist_id: Id) -> Checklist:
     return selectors.checklist_get(checklist_id)
 
 
 @router.post("/checklists/{checklist_id}/versions", response={201: ChecklistDetailOut})
 def checklist_revise(
-    request: HttpRequest, checklist_id: int, payload: ChecklistRevisionIn
+    request: HttpRequest, checklist_id: Id, payload: ChecklistRevisionIn
 ) -> Status:
     """Saves an edited checklist as its next version (province and city officials)."""
     new = services.checklist_revise(
@@ -388,16 +401,14 @@ def checklist_revise(
 
 
 @router.get("/assessments", response=list[AssessmentOut])
-@paginate(PageNumberPagination, page_size=50)
-def assessments(request: HttpRequest, status: str = "", q: str = ""):  # type: ignore[no-untyped-def]
+@paginated(50)
+def assessments(request: HttpRequest, status: Code = "", q: Search = ""):  # type: ignore[no-untyped-def]
     return selectors.assessment_list(request.user, status=status, q=q)
 
 
 def _enterprise_for(request: HttpRequest, enterprise_id: int) -> Enterprise:
-    user: Any = request.user
-    if getattr(user, "role", None) == Role.INSTITUTION_STAFF and user.institution_id:
-        return get_object_or_404(Enterprise, pk=enterprise_id, city_id=user.institution.city_id)
-    return enterprise_get(user, enterprise_id)
+    """An enterprise the caller may work at (the picker's choices), or 404."""
+    return get_object_or_404(enterprises_to_pick(request.user), pk=enterprise_id)
 
 
 @router.post("/assessments", response={201: AssessmentOut})
@@ -458,15 +469,13 @@ def _report(assessment: Assessment) -> dict[str, Any]:
 
 
 @router.get("/assessments/{assessment_id}", response=ReportOut)
-def assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def assessment(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
     """The assessment report: answers, scores and colour, measurements against limits."""
     return _report(selectors.assessment_get(request.user, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/answers", response=ReportOut)
-def assessment_record(
-    request: HttpRequest, assessment_id: int, payload: RecordIn
-) -> dict[str, Any]:
+def assessment_record(request: HttpRequest, assessment_id: Id, payload: RecordIn) -> dict[str, Any]:
     a = selectors.assessment_get(request.user, assessment_id)
     fields = payload.dict(exclude_unset=True)
     services.assessment_record(
@@ -483,7 +492,7 @@ def assessment_record(
 
 
 @router.post("/assessments/{assessment_id}/complete", response=ReportOut)
-def assessment_complete(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def assessment_complete(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
     """Completes the assessment; every failed item becomes a hazard."""
     a = selectors.assessment_get(request.user, assessment_id)
     services.assessment_complete(actor=request.user, assessment=a)
@@ -491,13 +500,11 @@ def assessment_complete(request: HttpRequest, assessment_id: int) -> dict[str, A
 
 
 class CancelIn(Schema):
-    reason: str = ""
+    reason: Annotated[str, Field(max_length=500)] = ""
 
 
 @router.post("/assessments/{assessment_id}/cancel", response=ReportOut)
-def assessment_cancel(
-    request: HttpRequest, assessment_id: int, payload: CancelIn
-) -> dict[str, Any]:
+def assessment_cancel(request: HttpRequest, assessment_id: Id, payload: CancelIn) -> dict[str, Any]:
     """Cancels a draft (planned or in progress) started by mistake: it is kept, marked
     `cancelled`, and left out of the lists unless `status=cancelled` is asked for."""
     a = selectors.assessment_get(request.user, assessment_id)
@@ -506,13 +513,13 @@ def assessment_cancel(
 
 
 @router.get("/assessments/{assessment_id}/measurements", response=list[MeasurementOut])
-def measurements(request: HttpRequest, assessment_id: int) -> list[dict[str, Any]]:
+def measurements(request: HttpRequest, assessment_id: Id) -> list[dict[str, Any]]:
     a = selectors.assessment_get(request.user, assessment_id)
     return [_measurement_out(r) for r in selectors.measurement_rows(a)]
 
 
 @router.post("/assessments/{assessment_id}/measurements", response={201: MeasurementOut})
-def measurement_add(request: HttpRequest, assessment_id: int, payload: MeasurementIn) -> Status:
+def measurement_add(request: HttpRequest, assessment_id: Id, payload: MeasurementIn) -> Status:
     """Records a sample; the answer says whether it exceeds the limit in force that day."""
     a = selectors.assessment_get(request.user, assessment_id)
     m = services.measurement_add(actor=request.user, assessment=a, **payload.dict())
@@ -523,10 +530,10 @@ def measurement_add(request: HttpRequest, assessment_id: int, payload: Measureme
 @router.post("/assessments/{assessment_id}/photos", response={201: PhotoOut})
 def assessment_photo(
     request: HttpRequest,
-    assessment_id: int,
+    assessment_id: Id,
     photo: File[UploadedFile],
-    latitude: Form[str] = "",
-    longitude: Form[str] = "",
+    latitude: str = Form("", max_length=32),
+    longitude: str = Form("", max_length=32),
 ) -> Status:
     a = selectors.assessment_get(request.user, assessment_id)
     photo_obj = services.photo_add(
@@ -544,7 +551,7 @@ def assessment_photo(
 
 
 @router.get("/hazards", response=list[HazardOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def hazards(request: HttpRequest, filters: Query[HazardFilterIn]):  # type: ignore[no-untyped-def]
     """Hazards in the caller's scope, filtered like the list page."""
     return selectors.hazard_list(request.user, selectors.HazardFilter(**filters.dict()))
@@ -564,20 +571,20 @@ def hazard_report(request: HttpRequest, payload: HazardIn) -> Status:
     return Status(201, hazard)
 
 
-def _detail(request: HttpRequest, hazard_id: int) -> Hazard:
+def _detail(request: HttpRequest, hazard_id: Id) -> Hazard:
     hazard = selectors.hazard_get(request.user, hazard_id)
     hazard.allowed_next = services.allowed_next(request.user, hazard)  # type: ignore[attr-defined]
     return hazard
 
 
 @router.get("/hazards/{hazard_id}", response=HazardDetailOut)
-def hazard(request: HttpRequest, hazard_id: int) -> Hazard:
+def hazard(request: HttpRequest, hazard_id: Id) -> Hazard:
     """A hazard with its history and the statuses the caller may move it to."""
     return _detail(request, hazard_id)
 
 
 @router.post("/hazards/{hazard_id}/transitions", response=HazardDetailOut)
-def hazard_transition(request: HttpRequest, hazard_id: int, payload: TransitionIn) -> Hazard:
+def hazard_transition(request: HttpRequest, hazard_id: Id, payload: TransitionIn) -> Hazard:
     """Moves a hazard: assigned, rectifying (start, or reject from submitted), submitted,
     verified, closed. 422 when the move is not allowed from the current state."""
     h = selectors.hazard_get(request.user, hazard_id)
@@ -603,7 +610,7 @@ def hazard_transition(request: HttpRequest, hazard_id: int, payload: TransitionI
 
 
 @router.post("/hazards/{hazard_id}/plan", response=HazardDetailOut)
-def hazard_plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard:
+def hazard_plan(request: HttpRequest, hazard_id: Id, payload: PlanIn) -> Hazard:
     """The five-in-place plan of a major hazard."""
     h = selectors.hazard_get(request.user, hazard_id)
     services.hazard_plan_set(actor=request.user, hazard=h, **payload.dict())
@@ -611,18 +618,18 @@ def hazard_plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard
 
 
 @router.get("/hazards/{hazard_id}/photos", response=list[PhotoOut])
-def hazard_photos(request: HttpRequest, hazard_id: int) -> list[Any]:
+def hazard_photos(request: HttpRequest, hazard_id: Id) -> list[Any]:
     return list(selectors.hazard_get(request.user, hazard_id).photos.all())
 
 
 @router.post("/hazards/{hazard_id}/photos", response={201: PhotoOut})
 def hazard_photo(
     request: HttpRequest,
-    hazard_id: int,
+    hazard_id: Id,
     photo: File[UploadedFile],
-    kind: Form[str] = "evidence",
-    latitude: Form[str] = "",
-    longitude: Form[str] = "",
+    kind: str = Form("evidence", max_length=32),
+    latitude: str = Form("", max_length=32),
+    longitude: str = Form("", max_length=32),
 ) -> Status:
     """A finding photo, or (the enterprise, while rectifying) an evidence photo."""
     h = selectors.hazard_get(request.user, hazard_id)
@@ -638,15 +645,18 @@ def hazard_photo(
 
 
 @router.get("/open-topics", response=list[EnterpriseRiskOut])
-def open_topics(request: HttpRequest, enterprise: str = "") -> list[dict[str, Any]]:
+def open_topics(request: HttpRequest, enterprise: Search = "") -> list[dict[str, Any]]:
     """The targeted-training hook: open hazard topics and risk colour per enterprise the
     caller may see (`enterprise`: comma-separated ids, optional)."""
     visible = selectors.hazards_visible(request.user).filter(status__in=OPEN_STATUSES)
-    wanted = [int(p) for p in enterprise.split(",") if p.strip().isdigit()]
+    wanted = [i for i in (bounded_id(p) for p in enterprise.split(",")) if i is not None]
     if wanted:
         visible = visible.filter(enterprise_id__in=wanted)
     ids = sorted(set(visible.values_list("enterprise_id", flat=True)))[:500]
-    topics = selectors.open_hazard_topics(enterprise_ids=ids)
+    # Topics of the hazards the caller may see, not of every hazard of those enterprises.
+    topics = selectors.open_hazard_topics(
+        enterprise_ids=ids, hazards=selectors.hazards_visible(request.user)
+    )
     colours = selectors.enterprise_risk_colours(ids)
     return [
         {
@@ -662,13 +672,13 @@ def open_topics(request: HttpRequest, enterprise: str = "") -> list[dict[str, An
 
 
 @router.get("/escalations", response=list[EscalationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def escalations(request: HttpRequest, open_only: bool = True):  # type: ignore[no-untyped-def]
     return selectors.escalations_for(request.user, open_only=open_only)
 
 
 @router.post("/escalations/{escalation_id}/answer", response=EscalationOut)
-def escalation_answer(request: HttpRequest, escalation_id: int, payload: AnswerEscalationIn) -> Any:
+def escalation_answer(request: HttpRequest, escalation_id: Id, payload: AnswerEscalationIn) -> Any:
     escalation = get_object_or_404(
         selectors.escalations_for(request.user, open_only=False), pk=escalation_id
     )
@@ -699,7 +709,7 @@ def notice_issue(request: HttpRequest, payload: NoticeIn) -> Status:
 
 
 @router.get("/board")
-def board(request: HttpRequest, county: str = "") -> dict[str, Any]:
+def board(request: HttpRequest, county: Code = "") -> dict[str, Any]:
     """The figures of the hazard board (officials)."""
     figures = selectors.hazard_board(request.user, county=county)
     figures["by_county"] = list(figures["by_county"])
@@ -707,7 +717,7 @@ def board(request: HttpRequest, county: str = "") -> dict[str, Any]:
 
 
 @router.get("/statistics", response=list[StatisticOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def statistics(request: HttpRequest, filters: Query[StatisticsFilter]):  # type: ignore[no-untyped-def]
     return selectors.statistics_rows(
         request.user, kind=filters.kind, period_start=filters.period_start

@@ -35,6 +35,7 @@ from yufang.hazards.models import (
     RectificationNotice,
     RiskColour,
 )
+from yufang.support.bounds import bounded_id
 
 PATHS = ScopePaths.via_enterprise("enterprise", institution="institution")
 ESCALATION_PATHS = ScopePaths.via_enterprise(
@@ -42,12 +43,15 @@ ESCALATION_PATHS = ScopePaths.via_enterprise(
 )
 
 
-def open_hazard_topics(*, enterprise_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
+def open_hazard_topics(
+    *, enterprise_ids: Iterable[int] | None = None, hazards: QuerySet[Hazard] | None = None
+) -> dict[int, set[str]]:
     """Enterprise id → the prevention topics (`lib.topics.Topic` values) of its hazards that
     are not closed. The targeted-training hook: training maps topics to courses and halls.
 
-    Not scoped by user: it is called by other domains' selectors, which scope themselves."""
-    qs = Hazard.objects.exclude(status=HazardStatus.CLOSED)
+    Not scoped by user unless given the user's `hazards` (`hazards_visible`): other domains'
+    selectors scope the enterprises themselves."""
+    qs = (Hazard.objects.all() if hazards is None else hazards).exclude(status=HazardStatus.CLOSED)
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=list(enterprise_ids))
     found: dict[int, set[str]] = defaultdict(set)
@@ -129,8 +133,8 @@ class HazardFilter:
             overdue=text("overdue").lower() in flag,
             escalated=text("escalated").lower() in flag,
             open=text("open").lower() in flag,
-            enterprise=int(text("enterprise")) if text("enterprise").isdigit() else None,
-            assessment=int(text("assessment")) if text("assessment").isdigit() else None,
+            enterprise=bounded_id(text("enterprise")),
+            assessment=bounded_id(text("assessment")),
         )
 
     def apply(self, qs: QuerySet[Hazard]) -> QuerySet[Hazard]:

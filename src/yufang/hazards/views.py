@@ -45,6 +45,7 @@ from yufang.lib.errors import InvalidInput
 from yufang.lib.http import private_file_response, spreadsheet_response
 from yufang.lib.topics import Topic
 from yufang.regions.models import Region
+from yufang.support.bounds import bounded_id, bounded_int, bounded_year
 
 OFFICIALS = (Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.ADMIN)
 COLOUR_CSS = {
@@ -593,14 +594,13 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             enterprise = pick.enterprise_or_error()
-            institution = data.get("institution", "").strip()
             assessment = services.assessment_create(
                 actor=request.user,
                 enterprise=enterprise,
                 checklist_key=data.get("checklist", ""),
                 method=data.get("method", ""),
                 planned_on=_date(data.get("planned_on"), "planned_on"),
-                institution_id=int(institution) if institution.isdigit() else None,
+                institution_id=bounded_id(data.get("institution")),
                 notes=data.get("notes", ""),
             )
         except InvalidInput as exc:
@@ -1005,20 +1005,14 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         p = request.POST
         kind = p.get("kind", "")
         try:
-            year_text = p.get("year", "").strip()
-            if not year_text.isdigit():
+            year = bounded_year(p.get("year"))
+            if year is None:
                 raise InvalidInput(_("Give the year."), "year")
-            quarter = p.get("quarter", "").strip()
+            quarter = bounded_int(p.get("quarter"), low=1, high=4)
             if kind not in PeriodKind.values:
                 raise InvalidInput(_("Choose quarterly or annual."), "kind")
-            services.statistics_generate(
-                kind=kind,
-                year=int(year_text),
-                quarter=int(quarter) if quarter.isdigit() else None,
-            )
-            start, _end = services.period_bounds(
-                kind, int(year_text), int(quarter) if quarter.isdigit() else None
-            )
+            services.statistics_generate(kind=kind, year=year, quarter=quarter)
+            start, _end = services.period_bounds(kind, year, quarter)
         except InvalidInput as exc:
             errors = exc.errors
         else:
