@@ -1,0 +1,142 @@
+"""Writes for checklists, assessments, measurements, photos, hazards and their transitions,
+escalations, notices and statistics, one module per part; `from yufang.hazards.services
+import X` keeps working for every name.
+
+Every transition of a hazard goes through one service, checks the transition table
+(`core.TRANSITIONS`: state × role → next state), records a HazardEvent and an audit entry
+inside the same transaction, and notifies the people who act next.
+"""
+
+from yufang.hazards.services.assessments import (
+    _exceeded_measurements,
+    assessment_cancel,
+    assessment_complete,
+    assessment_create,
+    assessment_record,
+    exceedance_description,
+    measurement_add,
+)
+from yufang.hazards.services.checklists import (
+    CHECKLISTS_FILE,
+    SEED_EFFECTIVE_FROM,
+    ItemInput,
+    _seed_note,
+    _topic_of,
+    checklist_in_force,
+    checklist_revise,
+    checklists_import,
+)
+from yufang.hazards.services.core import (
+    CHECKLIST_EDITORS,
+    INSPECTORS,
+    REPORTERS,
+    TRANSITIONS,
+    HazardInvalid,
+    S,
+    _check_assessor,
+    _check_transition,
+    _decimal,
+    _hazard_new,
+    _hazard_url,
+    _inspectors_of,
+    _locked,
+    _managers_of,
+    _may_act_on,
+    _may_inspect_enterprise,
+    _move,
+    _notify_found,
+    allowed_next,
+)
+from yufang.hazards.services.escalation import (
+    _needs_escalation,
+    escalation_answer,
+    escalations_run,
+)
+from yufang.hazards.services.lifecycle import (
+    hazard_assign,
+    hazard_close,
+    hazard_plan_set,
+    hazard_reject,
+    hazard_report,
+    hazard_start,
+    hazard_submit,
+    hazard_verify,
+)
+from yufang.hazards.services.notices import (
+    ISSUER_EDITORS,
+    SEAL_MAX_BYTES,
+    may_configure_issuer,
+    notice_issue,
+    notice_issuer_set,
+)
+from yufang.hazards.services.photos import (
+    IMAGE_FORMATS,
+    _exif_place_and_time,
+    _photo_max_bytes,
+    photo_add,
+)
+from yufang.hazards.services.statistics import (
+    period_bounds,
+    statistics_due,
+    statistics_generate,
+)
+
+__all__ = [
+    "CHECKLISTS_FILE",
+    "CHECKLIST_EDITORS",
+    "HazardInvalid",
+    "IMAGE_FORMATS",
+    "INSPECTORS",
+    "ISSUER_EDITORS",
+    "ItemInput",
+    "REPORTERS",
+    "S",
+    "SEAL_MAX_BYTES",
+    "SEED_EFFECTIVE_FROM",
+    "TRANSITIONS",
+    "_check_assessor",
+    "_check_transition",
+    "_decimal",
+    "_exceeded_measurements",
+    "_exif_place_and_time",
+    "_hazard_new",
+    "_hazard_url",
+    "_inspectors_of",
+    "_locked",
+    "_managers_of",
+    "_may_act_on",
+    "_may_inspect_enterprise",
+    "_move",
+    "_needs_escalation",
+    "_notify_found",
+    "_photo_max_bytes",
+    "_seed_note",
+    "_topic_of",
+    "allowed_next",
+    "assessment_cancel",
+    "assessment_complete",
+    "assessment_create",
+    "assessment_record",
+    "checklist_in_force",
+    "checklist_revise",
+    "checklists_import",
+    "escalation_answer",
+    "escalations_run",
+    "exceedance_description",
+    "hazard_assign",
+    "hazard_close",
+    "hazard_plan_set",
+    "hazard_reject",
+    "hazard_report",
+    "hazard_start",
+    "hazard_submit",
+    "hazard_verify",
+    "may_configure_issuer",
+    "measurement_add",
+    "notice_issue",
+    "notice_issuer_set",
+    "period_bounds",
+    "photo_add",
+    "statistics_due",
+    "statistics_generate",
+]
