@@ -318,8 +318,9 @@ TRAINING_ENROLLMENT_SERVED = (
 def training_enrollments_q(user: Any) -> Q | None:
     """Enrollments a user reads: of sessions held in the scope, or of the scope's enterprises'
     people (employed there, or booked by one). A worker reads only their own."""
-    if getattr(user, "is_authenticated", False) and user.role == Role.WORKER:
-        return Q(trainee__user_id=user.pk)
+    own = own_records_q(user, "trainee__user")
+    if own is not None:
+        return own
     return scope_q_any(user, TRAINING_ENROLLMENT_HELD, *TRAINING_ENROLLMENT_SERVED)
 
 
@@ -367,3 +368,59 @@ def may_manage_account(actor: Any, user: Any) -> bool:
 def require_manages_account(actor: Any, user: Any) -> None:
     if not may_manage_account(actor, user):
         raise PermissionDenied(_("You cannot change this account."))
+
+
+# --- a worker's own records, and what a record about a person shows -----------------------
+
+
+def own_records_q(user: Any, person_user: str) -> Q | None:
+    """For a worker, the filter to the records about themself (`person_user` is the path to
+    the person's account, e.g. "trainee__user"); None for every other role, whose records
+    follow their scope. A worker's own training records go with them from one employer to the
+    next, so they are found by the person, not the enterprise."""
+    if getattr(user, "is_authenticated", False) and user.role == Role.WORKER:
+        return Q(**{f"{person_user}_id": user.pk})
+    return None
+
+
+def person_phone_shown(user: Any, *, employer_id: int | None) -> str:
+    """How a person's mobile number shows to this user: "full" to those who call them (the
+    safety manager of their employer, the institution staff running their sessions, the
+    person themself), "masked" (138****1234) to other roles that see people, "" (not shown)
+    to those that read statistics (`STATISTICS_ONLY_ROLES`)."""
+    role = getattr(user, "role", None)
+    if not sees_person_names(user):
+        return ""
+    if role in (Role.WORKER, Role.INSTITUTION_STAFF):
+        return "full"
+    if role == Role.SAFETY_MANAGER and employer_id is not None:
+        return "full" if employer_id == user.enterprise_id else "masked"
+    return "masked"
+
+
+# --- who owns shared training records ----------------------------------------------------
+
+# The province owns the question bank shared by every exam; a region or institution adds its
+# own questions and changes only those (`Question.region` / `Question.institution`).
+
+
+def may_change_question(user: Any, *, region_id: int | None, institution_id: int | None) -> bool:
+    """Whether a user may change (or retire) a question owned by this region or institution
+    (both None: the province's shared bank)."""
+    if not can_write(user):
+        return False
+    if user.role in PROVINCE_WIDE_ROLES:
+        return True
+    if user.role == Role.INSTITUTION_STAFF:
+        return institution_id is not None and institution_id == user.institution_id
+    if user.role in OFFICIAL_ROLES:
+        return region_id is not None and region_id == user.region_id and institution_id is None
+    return False
+
+
+def institution_city_id(user: Any) -> int | None:
+    """The city an institution's staff work in (its bases, halls and sessions are there);
+    None for other roles."""
+    if getattr(user, "role", None) == Role.INSTITUTION_STAFF and user.institution_id:
+        return int(user.institution.city_id)
+    return None

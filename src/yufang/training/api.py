@@ -136,19 +136,19 @@ class EnrollmentOut(Schema):
     session_id: int
     trainee_id: int
     trainee_name: str
-    trainee_id_number: str
+    trainee_id_number: str | None
     enterprise_id: int | None
     status: str
     created_at: dt.datetime
     checked_in_at: dt.datetime | None
 
     @staticmethod
-    def resolve_trainee_name(obj: Enrollment) -> str:
-        return obj.trainee.name
+    def resolve_trainee_name(obj: Enrollment, context: dict[str, Any]) -> str:
+        return _shown(context, obj.trainee).name
 
     @staticmethod
-    def resolve_trainee_id_number(obj: Enrollment) -> str:
-        return obj.trainee.id_masked
+    def resolve_trainee_id_number(obj: Enrollment, context: dict[str, Any]) -> str | None:
+        return _shown(context, obj.trainee).id_number
 
 
 class RosterPerson(Schema):
@@ -210,17 +210,34 @@ class FeedbackIn(Schema):
     comment: str = ""
 
 
+def _shown(context: dict[str, Any] | None, trainee: Trainee) -> sel.PersonShown:
+    """A trainee as the caller may see them (docs/security.md, "Personal data")."""
+    request = (context or {}).get("request")
+    return sel.trainee_shown(getattr(request, "user", None), trainee)
+
+
 class TraineeOut(Schema):
     id: int
     name: str
-    id_number: str
-    phone: str
+    # Masked (370211********1234); null for roles that read statistics.
+    id_number: str | None
+    # In full for the employer's safety manager and the institution's staff, masked
+    # (138****1234) for other roles, null for roles that read statistics.
+    phone: str | None
     enterprise_id: int | None
     key_role: str
 
     @staticmethod
-    def resolve_id_number(obj: Trainee) -> str:
-        return obj.id_masked
+    def resolve_name(obj: Trainee, context: dict[str, Any]) -> str:
+        return _shown(context, obj).name
+
+    @staticmethod
+    def resolve_id_number(obj: Trainee, context: dict[str, Any]) -> str | None:
+        return _shown(context, obj).id_number
+
+    @staticmethod
+    def resolve_phone(obj: Trainee, context: dict[str, Any]) -> str | None:
+        return _shown(context, obj).phone
 
 
 class CourseOut(Schema):
@@ -286,6 +303,9 @@ class QuestionOut(Schema):
     explanation: str
     basis: str
     is_active: bool
+    # The owner: both null for the province's shared bank (docs/training.md, "Who owns what").
+    region_id: int | None
+    institution_id: int | None
 
 
 class ItemStatOut(Schema):
@@ -387,8 +407,8 @@ class CertificateOut(Schema):
     pdf_url: str
 
     @staticmethod
-    def resolve_trainee_name(obj: Certificate) -> str:
-        return obj.trainee.name
+    def resolve_trainee_name(obj: Certificate, context: dict[str, Any]) -> str:
+        return _shown(context, obj.trainee).name
 
     @staticmethod
     def resolve_status(obj: Certificate) -> str:
@@ -867,9 +887,7 @@ def check_in_session(request: HttpRequest, payload: TokenIn) -> Enrollment:
 @router.get("/trainees", response=list[TraineeOut])
 @paginated(50)
 def trainees(request: HttpRequest, q: str = "", key_role: str = ""):  # type: ignore[no-untyped-def]
-    qs = sel.trainees_visible(request.user)
-    if q:
-        qs = qs.filter(name__icontains=q)
+    qs = sel.trainee_search(request.user, sel.trainees_visible(request.user), q)
     if key_role:
         qs = qs.filter(key_role=key_role)
     return qs
@@ -1219,7 +1237,7 @@ def key_people(request: HttpRequest, key_role: str = "") -> Any:
         "rows": [
             {
                 "trainee_id": r.trainee.pk,
-                "name": r.trainee.name,
+                "name": sel.trainee_shown(request.user, r.trainee).name,
                 "enterprise_id": r.trainee.enterprise_id,
                 "key_role": r.trainee.key_role,
                 "offline_hours": r.offline_hours,

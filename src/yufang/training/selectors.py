@@ -23,8 +23,11 @@ from yufang import policy
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import (
     ScopePaths,
+    own_records_q,
+    person_phone_shown,
     scope_q,
     scope_queryset,
+    sees_person_names,
     training_enrollments_q,
     training_read_q,
     training_sessions_q,
@@ -250,8 +253,9 @@ def trainees_visible(user: Any) -> QuerySet[Trainee]:
     qs = Trainee.objects.select_related("enterprise", "enterprise__city", "user")
     if _none(user):
         return qs.none()
-    if user.role == Role.WORKER:
-        return qs.filter(user=user)
+    own = own_records_q(user, "user")
+    if own is not None:
+        return qs.filter(own)
     if user.role == Role.INSTITUTION_STAFF:
         return qs.filter(
             pk__in=Enrollment.objects.filter(session__institution_id=user.institution_id).values(
@@ -271,9 +275,40 @@ def trainee_for_user(user: Any) -> Trainee | None:
     return Trainee.objects.filter(user=user).select_related("enterprise").first()
 
 
-def may_see_id_number(user: Any) -> bool:
-    """The whole ID number is for those who verify identity: institution staff and admins."""
-    return getattr(user, "role", None) in (Role.INSTITUTION_STAFF, Role.ADMIN)
+@dataclass(frozen=True)
+class PersonShown:
+    """A trainee as one user may see them (docs/security.md, "Personal data"): the name in
+    full or masked (王**), the ID number masked or not at all (None), the mobile number in
+    full, masked (138****1234) or not at all (None)."""
+
+    name: str
+    id_number: str | None
+    phone: str | None
+
+
+def masked_phone(phone: str) -> str:
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def trainee_shown(user: Any, trainee: Trainee) -> PersonShown:
+    if not sees_person_names(user):
+        return PersonShown(name=trainee.name[:1] + "**", id_number=None, phone=None)
+    phone = person_phone_shown(user, employer_id=trainee.enterprise_id)
+    return PersonShown(
+        name=trainee.name,
+        id_number=trainee.id_masked,
+        phone=trainee.phone if phone == "full" else masked_phone(trainee.phone),
+    )
+
+
+def trainee_search(user: Any, qs: QuerySet[Any], q: str, *, path: str = "") -> QuerySet[Any]:
+    """Filter by a trainee's name; not for those who see names masked (a search by name would
+    tell whose masked row is whose)."""
+    if not q or not sees_person_names(user):
+        return qs
+    return qs.filter(**{f"{path}name__icontains": q})
 
 
 # ---------------------------------------------------------------- courses, bank, exams
@@ -392,8 +427,9 @@ def attempts_visible(user: Any) -> QuerySet[ExamAttempt]:
     qs = ExamAttempt.objects.select_related("exam", "trainee", "trainee__enterprise")
     if _none(user):
         return qs.none()
-    if user.role == Role.WORKER:
-        return qs.filter(trainee__user=user)
+    own = own_records_q(user, "trainee__user")
+    if own is not None:
+        return qs.filter(own)
     return scope_queryset(
         user,
         qs,
@@ -466,8 +502,9 @@ def certificates_visible(user: Any) -> QuerySet[Certificate]:
     qs = Certificate.objects.select_related("trainee", "trainee__enterprise", "course")
     if _none(user):
         return qs.none()
-    if user.role == Role.WORKER:
-        return qs.filter(trainee__user=user)
+    own = own_records_q(user, "trainee__user")
+    if own is not None:
+        return qs.filter(own)
     return scope_queryset(
         user,
         qs,
@@ -676,8 +713,9 @@ def feedback_visible(user: Any) -> QuerySet[Feedback]:
     qs = Feedback.objects.select_related("session", "session__institution", "trainee")
     if _none(user):
         return qs.none()
-    if user.role == Role.WORKER:
-        return qs.filter(trainee__user=user)
+    own = own_records_q(user, "trainee__user")
+    if own is not None:
+        return qs.filter(own)
     if user.role == Role.SAFETY_MANAGER:
         return qs.filter(trainee__enterprise_id=user.enterprise_id)
     q = training_read_q(user, session="session", enterprise="trainee__enterprise")

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, regions_visible
+from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, regions_visible, sees_person_names
 from yufang.enterprises.forms import EnterprisePickForm
 from yufang.enterprises.models import Enterprise
 from yufang.enterprises.selectors import enterprises_visible
@@ -648,8 +648,8 @@ def my_enrollments(request: AuthedRequest) -> HttpResponse:
             ],
             (
                 [
-                    e.trainee.name,
-                    e.trainee.id_masked,
+                    sel.trainee_shown(request.user, e.trainee).name,
+                    sel.trainee_shown(request.user, e.trainee).id_number or "",
                     e.session.title,
                     timezone.localtime(e.session.starts_at).strftime("%Y-%m-%d %H:%M"),
                     e.get_status_display(),
@@ -752,10 +752,8 @@ def base_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def trainee_list(request: AuthedRequest) -> HttpResponse:
-    qs = sel.trainees_visible(request.user)
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q)
+    qs = sel.trainee_search(request.user, sel.trainees_visible(request.user), q)
     role = request.GET.get("key_role", "")
     if role:
         qs = qs.filter(key_role=role)
@@ -768,6 +766,7 @@ def trainee_list(request: AuthedRequest) -> HttpResponse:
             "q": q,
             "key_role": role,
             "may_import": request.user.role in trainee_importer.roles,
+            "shows_ids": sees_person_names(request.user),
         },
     )
 
@@ -782,9 +781,7 @@ def trainee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "training/trainee_detail.html",
         {
             "trainee": trainee,
-            "id_number": svc.id_number_decrypt(trainee)
-            if sel.may_see_id_number(request.user)
-            else trainee.id_masked,
+            "shown": sel.trainee_shown(request.user, trainee),
             "enrollments": sel.enrollments_visible(request.user).filter(trainee=trainee),
             "certificates": sel.certificates_visible(request.user).filter(trainee=trainee),
             "attempts": sel.attempts_visible(request.user).filter(trainee=trainee),
@@ -1231,6 +1228,9 @@ def certificate_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def certificate_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     certificate = sel.certificate_get(request.user, pk)
+    if not sees_person_names(request.user):
+        # The certificate itself names its holder in full: for the people who see names.
+        raise Http404
     url = request.build_absolute_uri(reverse("training:verify", args=[certificate.code]))
     response = HttpResponse(
         sel.certificate_pdf(certificate, verify_url=url), content_type="application/pdf"
