@@ -471,6 +471,24 @@ class Question(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who owns the question: neither is the province's shared bank; a region's officials or an
+    # institution add their own (`scoping.may_change_question`).
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        "funds.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("question")

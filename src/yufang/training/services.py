@@ -29,7 +29,12 @@ from django.utils.translation import gettext as _
 
 from yufang import policy
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, can_write
+from yufang.accounts.scoping import (
+    PROVINCE_WIDE_ROLES,
+    can_write,
+    institution_city_id,
+    may_change_question,
+)
 from yufang.audit.services import audit_create, audit_create_many, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.funds.models import Institution
@@ -96,7 +101,12 @@ def may_run(
     if user.role == Role.COUNTY_OFFICIAL:
         return county_id is not None and county_id == user.region_id
     if user.role == Role.INSTITUTION_STAFF:
-        return institution_id is not None and institution_id == user.institution_id
+        # An institution works in its own city: its bases, halls and sessions are there.
+        return (
+            institution_id is not None
+            and institution_id == user.institution_id
+            and (city_id is None or city_id == institution_city_id(user))
+        )
     return False
 
 
@@ -239,6 +249,9 @@ def trainee_upsert(
 def base_create(
     *, actor: Any, name: str, city: Region, address: str, institution: Institution
 ) -> TrainingBase:
+    own_city = institution_city_id(actor)
+    if own_city is not None and city.pk != own_city:
+        raise TrainingInvalid({"city": _("An institution's bases are in its own city.")})
     _require_run(actor, institution_id=institution.pk, city_id=city.pk)
     if not name.strip():
         raise TrainingInvalid({"name": _("Enter a name.")})
@@ -1163,14 +1176,22 @@ def _clean_question(data: QuestionFields) -> None:
 def question_save(
     *, actor: Any, data: QuestionFields, question: Question | None = None, code: str = ""
 ) -> Question:
-    """Create a question or edit one; the bank is edited by officials and institutions."""
-    if actor.role not in (
+    """Create a question or edit one. The province owns the shared bank; a region's officials
+    and an institution's staff add questions of their own and edit only those
+    (`scoping.may_change_question`)."""
+    if not can_write(actor) or actor.role not in (
         *PROVINCE_WIDE_ROLES,
         Role.CITY_OFFICIAL,
         Role.COUNTY_OFFICIAL,
         Role.INSTITUTION_STAFF,
     ):
         raise PermissionDenied(_("Your role cannot edit the question bank."))
+    if question is not None and not may_change_question(
+        actor, region_id=question.region_id, institution_id=question.institution_id
+    ):
+        raise PermissionDenied(
+            _("This question belongs to the province's bank or another owner: add your own.")
+        )
     _clean_question(data)
     values = {
         "topic": data.topic,
@@ -1188,7 +1209,12 @@ def question_save(
             code = code.strip() or f"U{secrets.token_hex(3).upper()}"
             if Question.objects.filter(code=code).exists():
                 raise TrainingInvalid({"code": _("A question with this code exists.")})
-            question = Question.objects.create(code=code, **values)
+            question = Question.objects.create(
+                code=code,
+                region=None if actor.role in PROVINCE_WIDE_ROLES else actor.region,
+                institution=actor.institution if actor.role == Role.INSTITUTION_STAFF else None,
+                **values,
+            )
             audit_create(actor, question)
             return question
         before = snapshot(question)
