@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from yufang.enterprises.selectors import enterprises_visible
+from yufang.enterprises.selectors import enterprises_to_pick, enterprises_visible
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
 from yufang.support.bounds import Id, Year, paginated
@@ -625,11 +626,13 @@ def session_new(request: HttpRequest, payload: SessionIn) -> Status:
             raise InvalidInput({"hall_id": _("Unknown hall.")})
     enterprise = None
     if payload.enterprise_credit_code:
-        from yufang.enterprises.models import Enterprise
-
-        enterprise = Enterprise.objects.filter(
-            credit_code=payload.enterprise_credit_code.strip().upper()
-        ).first()
+        # Only an enterprise the caller may work at: one outside is as unknown as a missing
+        # one (never a hint that it exists elsewhere).
+        enterprise = (
+            enterprises_to_pick(user)
+            .filter(credit_code=payload.enterprise_credit_code.strip().upper())
+            .first()
+        )
         if enterprise is None:
             raise InvalidInput(
                 {"enterprise_credit_code": _("No enterprise with this credit code.")}
@@ -785,16 +788,16 @@ def session_group_code(
     group; staff name the enterprise)."""
     from django.core.exceptions import PermissionDenied
 
-    from yufang.enterprises.models import Enterprise
-
     user: Any = request.user
     session = sel.session_get(user, session_id)
     if user.role == "safety_manager" and user.enterprise_id:
         enterprise = user.enterprise
     elif svc.may_run_session(user, session):
-        enterprise = Enterprise.objects.filter(pk=enterprise_id or 0).first()
-        if enterprise is None:
-            raise InvalidInput({"enterprise_id": _("Unknown enterprise.")})
+        # A group is the people an enterprise booked on this session: any other enterprise,
+        # in the caller's scope or not, is not found.
+        enterprise = get_object_or_404(
+            sel.session_enterprises(user, session), pk=enterprise_id or 0
+        )
     else:
         raise PermissionDenied(_("Only the group's safety manager or the session's staff."))
     token = svc.group_check_in_token(session, enterprise)

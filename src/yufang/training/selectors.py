@@ -245,6 +245,12 @@ def enrollments_of_session(user: Any, session: TrainingSession) -> QuerySet[Enro
     return enrollments_visible(user).filter(session=session).order_by("status", "created_at", "id")
 
 
+def session_enterprises(user: Any, session: TrainingSession) -> QuerySet[Enterprise]:
+    """The enterprises with people booked on a session, as far as the user sees them."""
+    booked = enrollments_of_session(user, session).values("enterprise_id")
+    return Enterprise.objects.filter(pk__in=booked)
+
+
 def enrollment_get(user: Any, pk: int) -> Enrollment:
     return get_object_or_404(enrollments_visible(user), pk=pk)
 

@@ -106,3 +106,46 @@ def test_province_wide_roles_see_everything(world: Any, booked: Booked) -> None:
             booked.county_booked.pk,
             booked.jinan_booked.pk,
         }
+
+
+def _onsite(credit_code: str) -> dict[str, Any]:
+    from yufang.training.tests.conftest import at
+
+    return {
+        "kind": "onsite",
+        "title": "车间安全培训",
+        "topic": "fire",
+        "trainer": "赵老师",
+        "starts_at": at(3).isoformat(),
+        "ends_at": at(3, 12).isoformat(),
+        "class_hours": "2",
+        "capacity": 20,
+        "enterprise_credit_code": credit_code,
+        "location": "一号车间",
+    }
+
+
+def test_an_enterprise_outside_the_scope_is_as_unknown_as_a_missing_one(
+    client: Any, world: Any
+) -> None:
+    """Not a 403 that tells it exists elsewhere: the same refusal as for no such code."""
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    url = "/api/v1/training/sessions"
+    outside = client.post(
+        url, _onsite(world.jinan_enterprise.credit_code), content_type="application/json"
+    )
+    missing = client.post(url, _onsite("91370200MA00000000"), content_type="application/json")
+    assert outside.status_code == missing.status_code == 422
+    assert outside.json() == missing.json()
+    assert "enterprise_credit_code" in str(outside.json()["detail"][0]["loc"])
+    made = client.post(url, _onsite(world.enterprise.credit_code), content_type="application/json")
+    assert made.status_code == 201, made.content
+
+
+def test_a_group_code_is_only_for_an_enterprise_booked_on_the_session(
+    client: Any, world: Any, staff: Any, booked: Booked
+) -> None:
+    client.force_login(staff)
+    url = f"/api/v1/training/sessions/{booked.county_booked.pk}/group-code"
+    assert client.get(url, {"enterprise_id": world.enterprise.pk}).status_code == 200
+    assert client.get(url, {"enterprise_id": world.jinan_enterprise.pk}).status_code == 404
