@@ -21,7 +21,15 @@ from yufang.enterprises.services import (
     headcount_set,
     registry_change,
 )
-from yufang.imports.registry import Column, Progress, RowError, Validated
+from yufang.imports.registry import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    Column,
+    Progress,
+    RowError,
+    Validated,
+)
+from yufang.lib.spreadsheets import SheetLimits
 
 BATCH = 1000
 
@@ -70,6 +78,8 @@ def _headcount_year(value: Any, today: dt.date) -> int | None:
 class EnterpriseImporter:
     kind = "enterprises"
     label = _lazy("Enterprises")
+    # A city's registry of enterprises.
+    limits = SheetLimits(rows=100_000, columns=MAX_COLUMNS, cell=MAX_CELL_CHARS)
     roles = frozenset(
         {
             Role.PROVINCE_OFFICIAL,

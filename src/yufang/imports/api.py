@@ -10,10 +10,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.imports.models import ImportJob
-from yufang.imports.registry import importer_for, importers
+from yufang.imports.registry import importer_for, importers, limits_for, max_bytes_for
 from yufang.imports.selectors import import_job_get, import_jobs, import_template_xlsx
 from yufang.imports.services import (
     ImportRefused,
@@ -24,6 +23,7 @@ from yufang.imports.services import (
     import_job_remap,
     import_options,
 )
+from yufang.support.bounds import Code, Id, Name, Note, Year, paginated
 
 router = Router(tags=["imports"])
 
@@ -37,10 +37,20 @@ class ColumnOut(Schema):
     default: str
 
 
+class LimitsOut(Schema):
+    # Rows of data (blank rows not counted), columns, characters in a cell, bytes in a file.
+    rows: int
+    columns: int
+    cell_chars: int
+    bytes: int
+
+
 class ImportKindOut(Schema):
     kind: str
     label: str
     columns: list[ColumnOut]
+    # A file over one of these is refused (422 naming the limit and the row).
+    limits: LimitsOut
 
 
 class HeaderMatchOut(Schema):
@@ -87,7 +97,7 @@ def _job_out(job: ImportJob) -> dict[str, Any]:
         "total_rows": job.total_rows,
         "valid_rows": result.get("valid_rows"),
         "processed_rows": import_job_progress(job),
-        "error_count": len(job.errors),
+        "error_count": result.get("error_count", len(job.errors)),
         "options": job.options,
         "column_mapping": job.column_mapping,
         "headers": [
@@ -117,6 +127,12 @@ def kinds(request: HttpRequest) -> list[dict[str, Any]]:
                 }
                 for c in i.columns
             ],
+            "limits": {
+                "rows": limits_for(i).rows,
+                "columns": limits_for(i).columns,
+                "cell_chars": limits_for(i).cell,
+                "bytes": max_bytes_for(i),
+            },
         }
         for i in importers()
         if role in i.roles
@@ -124,7 +140,7 @@ def kinds(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/kinds/{kind}/template")
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: HttpRequest, kind: Code) -> HttpResponse:
     """An empty XLSX of this kind, with a sheet of the values each column accepts."""
     try:
         importer = importer_for(kind)
@@ -141,11 +157,11 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 @router.post("/jobs", response={201: ImportJobOut})
 def job_upload(
     request: HttpRequest,
-    kind: Form[str],
+    kind: Form[Code],
     file: File[UploadedFile],
     update_existing: Form[bool] = False,
     skip_invalid_rows: Form[bool] = False,
-    headcount_year: Form[int | None] = None,
+    headcount_year: Form[Year | None] = None,
 ) -> Status:
     """Upload a file (CSV or XLSX) and have it checked whole; nothing is written until the
     job is confirmed. A file that cannot be read is a 422; a file with bad rows is a job
@@ -160,40 +176,40 @@ def job_upload(
 
 
 @router.get("/jobs", response=list[ImportJobOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(page_size=50)
 def job_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The caller's imports, newest first."""
     return [_job_out(job) for job in import_jobs(request.user)]
 
 
 @router.get("/jobs/{job_id}", response=ImportJobOut)
-def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def job_detail(request: HttpRequest, job_id: Id) -> dict[str, Any]:
     return _job_out(import_job_get(request.user, job_id))
 
 
 @router.get("/jobs/{job_id}/errors", response=list[RowErrorOut])
-@paginate(PageNumberPagination, page_size=100)
-def job_errors(request: HttpRequest, job_id: int):  # type: ignore[no-untyped-def]
+@paginated(page_size=100)
+def job_errors(request: HttpRequest, job_id: Id):  # type: ignore[no-untyped-def]
     """Every error by row and field (row 0 is the whole file)."""
     return import_job_get(request.user, job_id).errors
 
 
 @router.get("/jobs/{job_id}/preview", response=list[dict[str, Any]])
-@paginate(PageNumberPagination, page_size=20)
-def job_preview(request: HttpRequest, job_id: int):  # type: ignore[no-untyped-def]
+@paginated(page_size=20)
+def job_preview(request: HttpRequest, job_id: Id):  # type: ignore[no-untyped-def]
     """The first rows as they will be written, with the defaults given to blank cells."""
     return import_job_get(request.user, job_id).result.get("preview", [])
 
 
 class MappingIn(Schema):
     # {column: header in the file}; columns left out are not read.
-    mapping: dict[str, str]
+    mapping: dict[Code, Note]
     # Save the mapping under this name for later files (pages offer it on upload).
-    save_as: str = ""
+    save_as: Name = ""
 
 
 @router.put("/jobs/{job_id}/mapping", response=ImportJobOut)
-def job_remap(request: HttpRequest, job_id: int, payload: MappingIn) -> dict[str, Any]:
+def job_remap(request: HttpRequest, job_id: Id, payload: MappingIn) -> dict[str, Any]:
     """Say which header feeds which column, and have the file checked again. An unknown
     column or a header the file lacks is a 422 naming the column."""
     job = import_job_remap(
@@ -206,14 +222,14 @@ def job_remap(request: HttpRequest, job_id: int, payload: MappingIn) -> dict[str
 
 
 @router.post("/jobs/{job_id}/confirm", response=ImportJobOut)
-def job_confirm(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def job_confirm(request: HttpRequest, job_id: Id) -> dict[str, Any]:
     """Import a checked file: all its rows (or, if chosen, all its valid rows) or none."""
     job = import_job_confirm(actor=request.user, job=import_job_get(request.user, job_id))
     return _job_out(import_job_get(request.user, job.pk))
 
 
 @router.post("/jobs/{job_id}/cancel", response=ImportJobOut)
-def job_cancel(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def job_cancel(request: HttpRequest, job_id: Id) -> dict[str, Any]:
     """Drop a job that has not run: nothing is written and the stored file is deleted."""
     job = import_job_cancel(actor=request.user, job=import_job_get(request.user, job_id))
     return _job_out(job)

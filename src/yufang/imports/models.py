@@ -12,6 +12,8 @@ class ImportJob(models.Model):
     """
 
     class Status(models.TextChoices):
+        # A large file is read and checked in the background after the upload.
+        CHECKING = "checking", _("checking")
         INVALID = "invalid", _("has errors")
         PREVIEW = "preview", _("ready to import")
         QUEUED = "queued", _("queued")
@@ -35,10 +37,13 @@ class ImportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    # The file's header row, as read once when it was taken in (the mapping offers these).
+    headers = models.JSONField(_("headers in the file"), default=list)
     # {target column: header in the file}
     column_mapping = models.JSONField(_("column mapping"), default=dict)
     options = models.JSONField(_("options"), default=dict)
-    # [{"row": 3, "field": "credit_code", "message": "..."}]; row 0 is the whole file.
+    # [{"row": 3, "field": "credit_code", "message": "..."}]; row 0 is the whole file. At
+    # most the first MAX_STORED_ERRORS; result["error_count"] counts them all.
     errors = models.JSONField(_("errors"), default=list)
     result = models.JSONField(_("result"), default=dict)
 

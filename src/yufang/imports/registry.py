@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.utils.functional import Promise
+
+from yufang.lib.spreadsheets import SheetLimits
+
+# What any kind of import takes unless it says otherwise (`Importer.limits`): columns and
+# characters in a cell are the same for all; rows are the kind's own (a registry, a year's
+# cases).
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 1000
+DEFAULT_LIMITS = SheetLimits(rows=50_000, columns=MAX_COLUMNS, cell=MAX_CELL_CHARS)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,19 @@ class Importer(Protocol):
 
 
 _IMPORTERS: dict[str, Importer] = {}
+
+
+def limits_for(importer: Importer) -> SheetLimits:
+    """The rows, columns and characters a file of this kind may have (an importer's
+    `limits` attribute, else `DEFAULT_LIMITS`)."""
+    limits = getattr(importer, "limits", None)
+    return limits if isinstance(limits, SheetLimits) else DEFAULT_LIMITS
+
+
+def max_bytes_for(importer: Importer) -> int:
+    """The largest file of this kind: the importer's `max_bytes` (a year's case file is
+    larger than other files), else the IMPORT_MAX_BYTES setting."""
+    return int(getattr(importer, "max_bytes", None) or settings.IMPORT_MAX_BYTES)
 
 
 def register(importer: Importer) -> Importer:

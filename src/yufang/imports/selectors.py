@@ -4,12 +4,14 @@ import io
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from yufang.imports.models import ColumnMapping, ImportJob
 from yufang.imports.registry import Importer
+from yufang.support.bounds import bounded_id
 
 
 def import_jobs(user: Any) -> QuerySet[ImportJob]:
@@ -18,6 +20,9 @@ def import_jobs(user: Any) -> QuerySet[ImportJob]:
 
 
 def import_job_get(user: Any, pk: int) -> ImportJob:
+    """One of the user's imports; an id beyond the column's range is as absent as any."""
+    if bounded_id(pk) is None:
+        raise Http404
     return get_object_or_404(import_jobs(user), pk=pk)
 
 

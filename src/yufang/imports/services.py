@@ -3,7 +3,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -21,12 +20,25 @@ from yufang.imports.registry import (
     guess_mapping,
     header_matches,
     importer_for,
+    limits_for,
+    max_bytes_for,
 )
 from yufang.lib.bulk import collector_paused
 from yufang.lib.errors import InvalidInput
-from yufang.lib.spreadsheets import SpreadsheetError, Table, read_table
+from yufang.lib.spreadsheets import (
+    XLSX_MAGIC,
+    SpreadsheetError,
+    Table,
+    read_table,
+    table_shape,
+)
 
 PREVIEW_ROWS = 20
+# A file of up to this many rows is read and checked in the request; a larger one in the
+# background (the job shows "checking" until its preview and errors are stored).
+CHECK_IN_REQUEST_ROWS = 2_000
+# The errors kept on a job for its page and the API (a file with more has them counted).
+MAX_STORED_ERRORS = 1_000
 logger = logging.getLogger(__name__)
 
 
@@ -48,19 +60,31 @@ def _importer(kind: str, actor: Any) -> Importer:
     return importer
 
 
-def _refuse_size(size: int) -> None:
-    if size > settings.IMPORT_MAX_BYTES:
+def _refuse_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
         raise ImportRefused(
             _("The file is %(size)s; at most %(max)s may be uploaded.")
-            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)},
+            % {"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
             "file",
         )
 
 
-def import_read(data: bytes) -> Table:
-    _refuse_size(len(data))
+def import_read(data: bytes, importer: Importer) -> Table:
+    """The file as a table, held to the kind's limits (a file over one is refused, naming
+    the limit and the row)."""
+    _refuse_size(len(data), max_bytes_for(importer))
     try:
-        return read_table(data)
+        return read_table(data, limits=limits_for(importer))
+    except SpreadsheetError as exc:
+        raise ImportRefused(str(exc), "file") from exc
+
+
+def _shape(data: bytes, importer: Importer) -> tuple[int, list[str]]:
+    """Rows and headers of a file, counted without building it: the check of the limits
+    before a file is taken in."""
+    _refuse_size(len(data), max_bytes_for(importer))
+    try:
+        return table_shape(data, limits_for(importer))
     except SpreadsheetError as exc:
         raise ImportRefused(str(exc), "file") from exc
 
@@ -76,6 +100,7 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
     """Validate the whole table into the job's status, errors and preview (with the column
     each header was matched to)."""
     job.total_rows = len(table.rows)
+    job.headers = table.headers
     headers = header_matches(importer.columns, table.headers, job.column_mapping)
     missing = [c for c in importer.columns if c.required and c.name not in job.column_mapping]
     if missing:
@@ -88,12 +113,12 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
             for c in missing
         ]
         job.status = ImportJob.Status.INVALID
-        job.result = {"preview": [], "headers": headers}
+        job.result = {"preview": [], "headers": headers, "error_count": len(job.errors)}
         return Validated()
     validated = importer.validate(
         _records(table, job.column_mapping), user=job.created_by, options=job.options
     )
-    job.errors = [e.as_dict() for e in validated.errors]
+    job.errors = [e.as_dict() for e in validated.errors[:MAX_STORED_ERRORS]]
     skip_invalid = bool(job.options.get("skip_invalid_rows"))
     job.status = (
         ImportJob.Status.INVALID
@@ -104,8 +129,56 @@ def _validate(job: ImportJob, importer: Importer, table: Table) -> Validated:
         "preview": validated.preview[:PREVIEW_ROWS],
         "valid_rows": len(validated.rows),
         "headers": headers,
+        "error_count": len(validated.errors),
     }
     return validated
+
+
+def _check_later_or_now(job: ImportJob, importer: Importer, data: bytes | None = None) -> None:
+    """Read and check the job's file once, storing headers, errors and preview on the job:
+    now if it is small, else in the background (the job is "checking" until then)."""
+    if job.total_rows > CHECK_IN_REQUEST_ROWS:
+        job.status = ImportJob.Status.CHECKING
+        job.save()
+        from yufang.imports.tasks import import_job_check_task
+
+        job_id = job.pk
+        transaction.on_commit(lambda: import_job_check_task.delay(job_id))
+        return
+    if data is None:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+    _validate(job, importer, import_read(data, importer))
+    job.save()
+
+
+def import_job_check(job_id: int) -> ImportJob:
+    """The background check of a large file: read it once, validate it, store the result.
+    A job cancelled meanwhile is left as it is."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.CHECKING:
+        return job
+    importer = importer_for(job.kind)
+    try:
+        with job.file.open("rb") as fh:
+            table = import_read(fh.read(), importer)
+    except (ImportRefused, OSError) as exc:
+        job.status = ImportJob.Status.INVALID
+        job.errors = [RowError(0, "file", str(getattr(exc, "message", exc))).as_dict()]
+        job.result = {"preview": [], "headers": [], "error_count": 1}
+    else:
+        with collector_paused():
+            _validate(job, importer, table)
+    with transaction.atomic():
+        if (
+            not ImportJob.objects.select_for_update()
+            .filter(pk=job.pk, status=ImportJob.Status.CHECKING)
+            .exists()
+        ):
+            job.refresh_from_db()
+            return job
+        job.save()
+    return job
 
 
 def import_options(
@@ -138,31 +211,36 @@ def import_job_create(
 ) -> ImportJob:
     """Store an upload and validate it whole; nothing is imported until it is confirmed."""
     importer = _importer(kind, actor)
-    _refuse_size(upload.size or 0)
-    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-    table = import_read(data)
+    max_bytes = max_bytes_for(importer)
+    _refuse_size(upload.size or 0, max_bytes)
+    data = upload.read(max_bytes + 1)
+    rows, headers = _shape(data, importer)
     job = ImportJob(
         kind=kind,
         created_by=actor,
         original_name=(upload.name or "upload")[:255],
-        encoding=table.encoding,
+        encoding="" if data.startswith(XLSX_MAGIC) else _csv_encoding(data),
         options=options or {},
+        headers=headers,
+        total_rows=rows,
         column_mapping=(
-            {k: v for k, v in mapping.mapping.items() if v in table.headers}
+            {k: v for k, v in mapping.mapping.items() if v in headers}
             if mapping is not None
-            else guess_mapping(importer.columns, table.headers)
+            else guess_mapping(importer.columns, headers)
         ),
-        status=ImportJob.Status.INVALID,
+        status=ImportJob.Status.CHECKING,
     )
     job.file.save(upload.name or "upload", ContentFile(data), save=False)
-    _validate(job, importer, table)
-    job.save()
+    _check_later_or_now(job, importer, data)
     return job
 
 
-def import_job_headers(job: ImportJob) -> list[str]:
-    with job.file.open("rb") as fh:
-        return import_read(fh.read()).headers
+def _csv_encoding(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gbk"
+    return "utf-8"
 
 
 @transaction.atomic
@@ -172,9 +250,11 @@ def import_job_remap(
     """Change which file column feeds which field, validate again, optionally save the mapping."""
     importer = _importer(job.kind, actor)
     if job.status not in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW):
-        raise ImportRefused(_("This import has already run."))
-    with job.file.open("rb") as fh:
-        table = import_read(fh.read())
+        raise ImportRefused(
+            _("The file is still being checked.")
+            if job.status == ImportJob.Status.CHECKING
+            else _("This import has already run.")
+        )
     known = {c.name for c in importer.columns}
     wrong = {
         column: (
@@ -183,7 +263,7 @@ def import_job_remap(
             else _("The file has no header “%(header)s”.") % {"header": header}
         )
         for column, header in mapping.items()
-        if column not in known or header not in table.headers
+        if column not in known or header not in job.headers
     }
     if wrong:
         raise ImportRefused(wrong)
@@ -195,8 +275,7 @@ def import_job_remap(
             created_by=actor,
             defaults={"mapping": job.column_mapping},
         )
-    _validate(job, importer, table)
-    job.save()
+    _check_later_or_now(job, importer)
     return job
 
 
@@ -227,6 +306,7 @@ def import_job_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
     if job.created_by_id != actor.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can cancel it."))
     if job.status not in (
+        ImportJob.Status.CHECKING,
         ImportJob.Status.INVALID,
         ImportJob.Status.PREVIEW,
         ImportJob.Status.QUEUED,
@@ -264,7 +344,7 @@ def _import_job_run(job_id: int) -> ImportJob:
         job.refresh_from_db()
         return job
     with job.file.open("rb") as fh:
-        table = import_read(fh.read())
+        table = import_read(fh.read(), importer)
     validated = _validate(job, importer, table)
     if job.status == ImportJob.Status.INVALID:
         job.finished_at = timezone.now()

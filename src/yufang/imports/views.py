@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
 from yufang.imports.models import ImportJob
-from yufang.imports.registry import importer_for, importers
+from yufang.imports.registry import importer_for, importers, limits_for, max_bytes_for
 from yufang.imports.selectors import (
     column_mappings,
     import_job_get,
@@ -24,7 +24,6 @@ from yufang.imports.services import (
     import_job_cancel,
     import_job_confirm,
     import_job_create,
-    import_job_headers,
     import_job_progress,
     import_job_remap,
     import_options,
@@ -80,6 +79,8 @@ def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
             "columns": [
                 (c, _shown_aliases(c.aliases, get_language() or "")) for c in importer.columns
             ],
+            "limits": limits_for(importer),
+            "max_bytes": max_bytes_for(importer),
         },
     )
 
@@ -111,10 +112,9 @@ def job_template(request: AuthedRequest, kind: str) -> HttpResponse:
 def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
     importer = importer_for(job.kind)
+    # What the upload read and checked once is stored on the job: a view reads no file.
     headers = (
-        import_job_headers(job)
-        if job.status in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW)
-        else []
+        job.headers if job.status in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW) else []
     )
     errors = Paginator(job.errors, 100).get_page(request.GET.get("page"))
     preview = job.result.get("preview") or []
@@ -137,11 +137,17 @@ def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 {**m, "label": labels.get(m["column"], "")} for m in job.result.get("headers", [])
             ],
             "may_cancel": job.status in _CANCELLABLE,
+            "error_count": job.result.get("error_count", len(job.errors)),
         },
     )
 
 
-_CANCELLABLE = (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW, ImportJob.Status.QUEUED)
+_CANCELLABLE = (
+    ImportJob.Status.CHECKING,
+    ImportJob.Status.INVALID,
+    ImportJob.Status.PREVIEW,
+    ImportJob.Status.QUEUED,
+)
 # Preview fields that are not columns of the file.
 _PREVIEW_LABELS = {
     "row": _lazy("Row"),
@@ -194,6 +200,10 @@ def job_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def job_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
-    return render(
+    response = render(
         request, "imports/_progress.html", {"job": job, "progress": import_job_progress(job)}
     )
+    # A check that has ended has stored its errors and preview: the whole page shows them.
+    if request.GET.get("checking") and job.status != ImportJob.Status.CHECKING:
+        response["HX-Refresh"] = "true"
+    return response

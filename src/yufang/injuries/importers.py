@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.selectors import enterprise_names
-from yufang.imports.registry import Column, Progress, RowError, Validated
+from yufang.imports.registry import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    Column,
+    Progress,
+    RowError,
+    Validated,
+)
 from yufang.injuries.models import (
     ACCIDENT_CATEGORY_NAMES,
     BODY_PART_NAMES,
@@ -23,6 +30,7 @@ from yufang.injuries.models import (
     InjuryCase,
 )
 from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many, exposure_set
+from yufang.lib.spreadsheets import SheetLimits
 
 
 def _shown(cells: dict[str, str], name: str, label: Any) -> str:
@@ -37,6 +45,9 @@ class InjuryCaseImporter:
 
     kind = "injury_cases"
     label = _lazy("Injury cases")
+    # A province's recognised cases of a year: 200,000 rows and more, some 120 bytes a row.
+    limits = SheetLimits(rows=500_000, columns=MAX_COLUMNS, cell=MAX_CELL_CHARS)
+    max_bytes = 80 * 1024 * 1024
     roles = CASE_WRITERS
     # Required: what the analytics need (case number, enterprise, accident and recognition
     # dates). The rest may be left empty and takes the default shown in the preview.
@@ -203,6 +214,8 @@ class InsuredHeadcountImporter:
 
     kind = "insured_headcounts"
     label = _lazy("Insured headcounts")
+    # One row per enterprise and year of a city's insurance system.
+    limits = SheetLimits(rows=200_000, columns=MAX_COLUMNS, cell=MAX_CELL_CHARS)
     roles = CASE_WRITERS
     columns = [
         Column(

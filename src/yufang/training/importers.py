@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise
-from yufang.imports.registry import Column, Progress, RowError, Validated
+from yufang.imports.registry import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    Column,
+    Progress,
+    RowError,
+    Validated,
+)
 from yufang.lib.identifiers import mask_id_number
+from yufang.lib.spreadsheets import SheetLimits
 from yufang.training.models import KeyRole
 from yufang.training.services import (
     TrainingInvalid,
@@ -25,6 +33,8 @@ from yufang.training.services import (
 class TraineeImporter:
     kind = "training_trainees"
     label = _lazy("Trainees (key people and employees)")
+    # An enterprise's people.
+    limits = SheetLimits(rows=10_000, columns=MAX_COLUMNS, cell=MAX_CELL_CHARS)
     roles = frozenset(
         {
             Role.PROVINCE_OFFICIAL,

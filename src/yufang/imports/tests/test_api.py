@@ -73,7 +73,10 @@ def test_an_unknown_kind_and_a_bad_year_are_422s_naming_them(api_client, world):
     assert send(api, csv(line(1)), kind="planets").json()["detail"][0]["loc"] == ["body", "kind"]
     bad_year = send(api, csv(line(1)), headcount_year="1850")
     assert bad_year.status_code == 422
-    assert bad_year.json()["detail"][0]["loc"] == ["body", "headcount_year"]
+    assert bad_year.json()["detail"][0]["loc"][-1] == "headcount_year"
+    recent = send(api, csv(line(1)), headcount_year="1999")
+    assert recent.status_code == 422
+    assert recent.json()["detail"][0]["loc"] == ["body", "headcount_year"]
 
 
 def test_bad_rows_make_a_job_whose_errors_name_row_and_field(api_client, world):
@@ -161,3 +164,24 @@ def test_a_systems_own_layout_is_mapped_and_checked_again(api_client, world):
     assert remapped.status_code == 200, remapped.text
     assert remapped.json()["status"] == "preview"
     assert {"header": "区", "column": "county"} in remapped.json()["headers"]
+
+
+def test_the_kinds_state_their_limits_and_a_file_over_one_is_a_422(api_client, world):
+    api = api_client(world.people[Role.CITY_OFFICIAL])
+    kinds = {k["kind"]: k for k in api.get("/imports/kinds").json()}
+    assert kinds["enterprises"]["limits"]["rows"] == 100_000
+    assert kinds["enterprises"]["limits"]["columns"] == 100
+    assert kinds["enterprises"]["limits"]["cell_chars"] == 1000
+    assert kinds["injury_cases"]["limits"]["rows"] >= 200_000
+    wide = (",".join(f"c{i}" for i in range(50_000)) + "\n").encode()
+    refused = send(api, wide)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "file"]
+    assert "100" in refused.json()["detail"][0]["msg"]
+    assert not ImportJob.objects.exists()
+
+
+def test_an_id_beyond_64_bits_is_a_422_not_a_server_error(api_client, world):
+    api = api_client(world.people[Role.CITY_OFFICIAL])
+    assert api.get(f"/imports/jobs/{2**70}").status_code == 422
+    assert api.get("/imports/jobs", params={"page": 10**19}).status_code == 422
