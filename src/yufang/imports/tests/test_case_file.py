@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from yufang.accounts.models import Role
@@ -142,3 +143,24 @@ def test_the_headcount_template_lists_its_columns(client, official):
         "参保人数",
         "工时",
     )
+
+
+def test_a_bad_id_number_says_what_is_wrong_in_words(world, official):
+    good = id_number(1)
+    wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
+    bad_date = good[:10] + "1340" + good[14:]
+    row = ["QD-{}", world.enterprise.credit_code, "2024-02-03", "2024-04-01"]
+    numbers = ["123", wrong_check, bad_date, "37021119800101AB12"]
+    with translation.override("zh-hans"):
+        job = upload(
+            official,
+            [*SLIM, "身份证号"],
+            [[row[0].format(n), *row[1:], number] for n, number in enumerate(numbers)],
+        )
+        messages = {e["row"]: e["message"] for e in job.errors if e["field"] == "id_number"}
+    assert messages == {
+        2: "不是有效的居民身份证号（位数不对）。",
+        3: "不是有效的居民身份证号（校验码不符）。",
+        4: "不是有效的居民身份证号（出生日期无效）。",
+        5: "不是有效的居民身份证号（只能是数字，末位可为 X）。",
+    }

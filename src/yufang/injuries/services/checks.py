@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yufang.accounts.scoping import may_change_enterprise, may_write_anywhere
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
@@ -87,6 +88,13 @@ def _date(text: str) -> dt.date | None:
 
 
 _NOT_A_NUMBER = -1
+# What is wrong with an ID number, in words (`check_id_number`'s reasons are codes).
+_ID_NUMBER_REASONS = {
+    "length": _lazy("wrong number of characters"),
+    "characters": _lazy("only digits and a final X are allowed"),
+    "date": _lazy("invalid birth date"),
+    "check_digit": _lazy("check character does not match"),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -229,7 +237,7 @@ def _case_columns(
                 errors[i]["id_number"] = _("The injured person's ID number is required.")
         elif not (check := check_id_number(number, today=today)).ok:
             errors[i]["id_number"] = _("Not a valid resident ID number (%(reason)s).") % {
-                "reason": check.reason
+                "reason": _ID_NUMBER_REASONS.get(check.reason, _lazy("invalid"))
             }
 
     accident_texts, recognition_texts = keys.accident_texts, cells("recognition_date")
