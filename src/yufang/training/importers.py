@@ -23,6 +23,7 @@ from yufang.lib.identifiers import mask_id_number
 from yufang.lib.spreadsheets import SheetLimits
 from yufang.training.models import KeyRole
 from yufang.training.services import (
+    KEY_ROLE_ALIASES,
     TrainingInvalid,
     clean_id_number,
     key_role_of_post,
@@ -54,7 +55,18 @@ class TraineeImporter:
         Column("name", _lazy("name"), True, ("姓名", "学员姓名")),
         Column("id_number", _lazy("ID number"), True, ("身份证号", "身份证号码", "公民身份号码")),
         Column("phone", _lazy("mobile phone"), False, ("手机号", "手机", "联系电话")),
-        Column("key_role", _lazy("post"), False, ("岗位", "关键岗位", "人员类别")),
+        Column(
+            "key_role",
+            _lazy("post"),
+            False,
+            ("岗位", "关键岗位", "人员类别"),
+            accepted=(
+                *(c.label for c in KeyRole if c != KeyRole.OTHER),
+                *(word for word, role in KEY_ROLE_ALIASES.items() if role != KeyRole.OTHER),
+                _lazy("any other post (kept as written, counted as another employee)"),
+            ),
+            default=KeyRole.OTHER.label,
+        ),
     ]
 
     def validate(

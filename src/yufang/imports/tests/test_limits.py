@@ -203,3 +203,12 @@ def test_a_job_id_beyond_64_bits_on_the_pages_is_a_404(official, client):
     client.force_login(official)
     assert client.get(f"/imports/{2**70}/").status_code == 404
     assert client.get(f"/imports/{2**70}/progress/").status_code == 404
+
+
+def test_the_trainee_page_lists_the_posts_the_key_role_column_accepts(official, client):
+    client.force_login(official)
+    page = client.get("/imports/new/training_trainees/").content.decode()
+    row = next(r for r in page.split("<tr>") if r.startswith('<td class="text-nowrap">岗位'))
+    for word in ("分管安全负责人", "专职安全员", "班组长", "其他任何岗位"):
+        assert word in row
+    assert "其他员工" in row
