@@ -2,11 +2,10 @@
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
 
 from yufang.accounts.scoping import sees_person_names
 from yufang.enterprises.selectors import enterprise_get
@@ -36,22 +35,38 @@ from yufang.injuries.services import (
     exposure_set,
 )
 from yufang.lib.errors import InvalidInput
+from yufang.support.bounds import MAX_BIGINT, Code, Count, Id, Search, Year, paginated
 
 router = Router(tags=["injuries"])
 
+# The case's columns (see InjuryCase): longer text is refused on the field, not truncated.
+CaseNumber = Annotated[str, Field(max_length=40)]
+PersonName = Annotated[str, Field(max_length=60)]
+IdNumber = Annotated[str, Field(max_length=18)]
+Disease = Annotated[str, Field(max_length=100)]
+# Grade, workdays and payout are checked by `case_clean` with the other fields (so a 422 names
+# them all at once); the schema only keeps them within what the check can read.
+Grade = Annotated[int, Field(ge=-MAX_BIGINT, le=MAX_BIGINT)]
+Workdays = Annotated[int, Field(ge=-MAX_BIGINT, le=2**31 - 1)]
+RiskClass = Annotated[int, Field(ge=1, le=8)]
+Payout = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
+Hours = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=1)]
+IndustryLevel = Annotated[int, Field(ge=1, le=4)]
+Limit = Annotated[int, Field(ge=1, le=5000)]
+
 
 class RateFilterIn(Schema):
-    year: int | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    city: str = ""
-    county: str = ""
-    grid: str = ""
-    industry: str = ""
-    risk_class: int | None = None
+    year: Year | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
+    city: Code = ""
+    county: Code = ""
+    grid: Code = ""
+    industry: Code = ""
+    risk_class: RiskClass | None = None
     key_industry: bool | None = None
-    size: str = ""
-    enterprise: int | None = None
+    size: Code = ""
+    enterprise: Id | None = None
 
     def to_filter(self) -> RateFilter:
         return RateFilter.from_params(
@@ -63,9 +78,9 @@ class RateFilterIn(Schema):
 
 
 class CaseFilterIn(RateFilterIn):
-    q: str = ""
-    kind: str = ""
-    accident_category: str = ""
+    q: Search = ""
+    kind: Code = ""
+    accident_category: Code = ""
     death: bool | None = None
     counted: bool = False
 
@@ -109,20 +124,20 @@ def _sees_names(context: dict[str, Any] | None) -> bool:
 
 
 class CaseIn(Schema):
-    case_number: str
-    enterprise_id: int
-    person_name: str
-    id_number: str = ""
+    case_number: CaseNumber
+    enterprise_id: Id
+    person_name: PersonName
+    id_number: IdNumber = ""
     accident_date: dt.date
     recognition_date: dt.date
-    kind: str
-    occupational_disease: str = ""
+    kind: Code
+    occupational_disease: Disease = ""
     is_death: bool = False
-    disability_grade: int | None = None
-    lost_workdays: int | None = None
-    accident_category: str
-    body_part: str
-    payout: Decimal = Decimal("0")
+    disability_grade: Grade | None = None
+    lost_workdays: Workdays | None = None
+    accident_category: Code
+    body_part: Code
+    payout: Payout = Decimal("0")
 
 
 class RevealOut(Schema):
@@ -137,8 +152,8 @@ class HeadcountOut(Schema):
 
 
 class HeadcountIn(Schema):
-    insured_headcount: int
-    hours_worked: Decimal | None = None
+    insured_headcount: Count
+    hours_worked: Hours | None = None
 
 
 def _case_data(request: HttpRequest, payload: CaseIn) -> dict[str, Any]:
@@ -153,7 +168,7 @@ def _case_data(request: HttpRequest, payload: CaseIn) -> dict[str, Any]:
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def cases(request: HttpRequest, filters: Query[CaseFilterIn]):  # type: ignore[no-untyped-def]
     params = {
         k: ("1" if v else "0") if isinstance(v, bool) else ("" if v is None else str(v))
@@ -170,37 +185,37 @@ def case_new(request: HttpRequest, payload: CaseIn) -> Status:
 
 
 @router.get("/cases/{case_id}", response=CaseOut)
-def case_detail(request: HttpRequest, case_id: int) -> InjuryCase:
+def case_detail(request: HttpRequest, case_id: Id) -> InjuryCase:
     return case_get(request.user, case_id)
 
 
 @router.put("/cases/{case_id}", response=CaseOut)
-def case_edit(request: HttpRequest, case_id: int, payload: CaseIn) -> InjuryCase:
+def case_edit(request: HttpRequest, case_id: Id, payload: CaseIn) -> InjuryCase:
     case = case_get(request.user, case_id)
     return case_update(actor=request.user, case=case, data=_case_data(request, payload))
 
 
 @router.delete("/cases/{case_id}", response={204: None})
-def case_remove(request: HttpRequest, case_id: int) -> Status:
+def case_remove(request: HttpRequest, case_id: Id) -> Status:
     case_delete(actor=request.user, case=case_get(request.user, case_id))
     return Status(204, None)
 
 
 @router.post("/cases/{case_id}/reveal", response=RevealOut)
-def case_reveal(request: HttpRequest, case_id: int) -> dict[str, str]:
+def case_reveal(request: HttpRequest, case_id: Id) -> dict[str, str]:
     """The full ID number, for officials of the case's region; the reveal is audited."""
     case = case_get(request.user, case_id)
     return {"id_number": case_reveal_id_number(actor=request.user, case=case)}
 
 
 @router.get("/headcounts", response=list[HeadcountOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated(50)
 def headcounts(request: HttpRequest, filters: Query[RateFilterIn]):  # type: ignore[no-untyped-def]
     return headcounts_visible(request.user, filters.to_filter())
 
 
 @router.put("/headcounts/{enterprise_id}/{year}", response=HeadcountOut)
-def headcount_put(request: HttpRequest, enterprise_id: int, year: int, payload: HeadcountIn):  # type: ignore[no-untyped-def]
+def headcount_put(request: HttpRequest, enterprise_id: Id, year: Year, payload: HeadcountIn):  # type: ignore[no-untyped-def]
     enterprise = enterprise_get(request.user, enterprise_id)
     return exposure_set(
         actor=request.user,
@@ -215,9 +230,9 @@ def headcount_put(request: HttpRequest, enterprise_id: int, year: int, payload: 
 def rates(
     request: HttpRequest,
     filters: Query[RateFilterIn],
-    by: str = "year",
+    by: Code = "year",
     per_year: bool = False,
-    industry_level: int = 1,
+    industry_level: IndustryLevel = 1,
 ) -> dict[str, Any]:
     """Injury rate (‰), death rate (per 100,000), OSHA rate (per 200,000 h) and LTIFR
     (per 1,000,000 h), each with its exact 95% Poisson interval, grouped by `by`."""
@@ -249,8 +264,8 @@ def targets(request: HttpRequest) -> dict[str, Any]:
 def priority(
     request: HttpRequest,
     filters: Query[RateFilterIn],
-    order: str = "smoothed",
-    limit: int = 200,
+    order: Code = "smoothed",
+    limit: Limit = 200,
 ) -> dict[str, Any]:
     """Enterprises ranked for prevention (empirical-Bayes smoothed injury rate or excess
     cases), with the numbers behind each rank."""
@@ -260,14 +275,14 @@ def priority(
         year=f.year_to,
         filters=dataclasses.replace(f, year_from=None, year_to=None),
         order="excess" if order == "excess" else "smoothed",
-        limit=max(1, min(limit, 5000)),
+        limit=limit,
     )
     return {"rows": [r.as_dict() for r in rows]}
 
 
 @router.get("/dashboard")
 def dashboard(
-    request: HttpRequest, year: int | None = None, city: str = "", county: str = ""
+    request: HttpRequest, year: Year | None = None, city: Code = "", county: Code = ""
 ) -> dict[str, Any]:
     """The figures of the province (or a city's / county's) dashboard for one year: rates by
     area, trend by year, by industry section and by accident category, and target progress."""

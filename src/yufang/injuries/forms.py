@@ -42,7 +42,9 @@ class CaseForm(forms.Form):
         choices=[("", "—")] + [(str(g), str(g)) for g in range(1, 11)],
         required=False,
     )
-    lost_workdays = forms.IntegerField(label=_("lost workdays"), min_value=0, required=False)
+    lost_workdays = forms.IntegerField(
+        label=_("lost workdays"), min_value=0, max_value=2**31 - 1, required=False
+    )
     accident_category = forms.ChoiceField(
         label=_("accident category"), choices=AccidentCategory.choices
     )

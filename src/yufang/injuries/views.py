@@ -58,6 +58,10 @@ from yufang.injuries.services import (
 )
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
+from yufang.support.bounds import bounded_int, bounded_year
+
+# An insured headcount fits its column (and any enterprise) well below this.
+MAX_HEADCOUNT = 10**9
 
 
 def _r(value: float | None, digits: int = 3) -> float | None:
@@ -231,8 +235,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     city, county = dashboard_focus(
         user, city_code=request.GET.get("city", ""), county_code=request.GET.get("county", "")
     )
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else latest_year(user)
+    year = bounded_year(request.GET.get("year")) or latest_year(user)
     base = RateFilter(
         city=city.code if city else "",
         county=county.code if county else "",
@@ -392,8 +395,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def priority_view(request: HttpRequest) -> HttpResponse:
     filters = RateFilter.from_params(request.GET)
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = bounded_year(request.GET.get("year"))
     order = "excess" if request.GET.get("order") == "excess" else "smoothed"
     scores = priority_scores(request.user, year=year, filters=filters, order=order)
     kind = request.GET.get("export")
@@ -482,6 +484,15 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+_BOUNDED_CASE_FIELDS = (
+    "case_number",
+    "person_name",
+    "id_number",
+    "occupational_disease",
+    "lost_workdays",
+)
+
+
 def _form_data(request: HttpRequest, form: CaseForm) -> dict[str, Any]:
     """The case as posted, its enterprise as the picker chose it; a `CaseInvalid` naming the
     enterprise when the picker could not (the rest is checked when that is fixed)."""
@@ -490,6 +501,16 @@ def _form_data(request: HttpRequest, form: CaseForm) -> dict[str, Any]:
     form.is_valid()
     if "enterprise" in form.errors:
         raise CaseInvalid(" ".join(str(e) for e in form.errors["enterprise"]), "enterprise")
+    # Text longer than its column, or a number beyond it, is refused here by the form's
+    # bounds; the rest of the checks are the service's.
+    beyond = {
+        name: " ".join(str(e) for e in form.errors[name])
+        for name in _BOUNDED_CASE_FIELDS
+        if name in form.errors
+        and (name != "lost_workdays" or str(data.get(name, "")).strip().isdigit())
+    }
+    if beyond:
+        raise CaseInvalid(beyond)
     data["enterprise"] = form.cleaned_data["enterprise"]
     return data
 
@@ -663,24 +684,31 @@ def _headcount_post(request: HttpRequest, pick: EnterprisePickForm) -> dict[str,
     enterprise = pick.cleaned_data["enterprise"] if pick.is_valid() else None
     if enterprise is None:
         errors["enterprise"] = " ".join(str(e) for e in pick.errors.get("enterprise", []))
-    if not year.isdigit():
-        errors["year"] = _("Not a valid year: %(value)s") % {"value": year}
-    if not count.isdigit():
+    year_value = bounded_year(year)
+    count_value = bounded_int(count, low=0, high=MAX_HEADCOUNT)
+    if year_value is None:
+        errors["year"] = _("Not a valid year: %(value)s") % {"value": year[:20]}
+    if count_value is None:
         errors["insured_headcount"] = _("The insured headcount must be a whole number.")
     hours_value = None
     if hours:
         try:
             hours_value = Decimal(hours)
         except InvalidOperation:
-            errors["hours_worked"] = _("Not a number: %(value)s") % {"value": hours}
-    if errors or enterprise is None:
+            hours_value = None
+        # The column holds 14 digits with one decimal place.
+        if hours_value is None or not hours_value.is_finite() or abs(hours_value) >= 10**13:
+            errors["hours_worked"] = _("Not a number: %(value)s") % {"value": hours[:20]}
+        else:
+            hours_value = hours_value.quantize(Decimal("0.1"))
+    if errors or enterprise is None or year_value is None or count_value is None:
         return errors
     try:
         exposure_set(
             actor=request.user,
             enterprise=enterprise,
-            year=int(year),
-            insured_headcount=int(count),
+            year=year_value,
+            insured_headcount=count_value,
             hours_worked=hours_value,
         )
     except EnterpriseInvalid as exc:
