@@ -91,6 +91,20 @@ def register_registry_watcher(watcher: RegistryWatcher) -> RegistryWatcher:
     return watcher
 
 
+# Domains whose records rest on a headcount (a year with injury cases needs insured people)
+# register a guard: called before `headcount_set` writes, it raises EnterpriseInvalid naming
+# the field to refuse the value.
+HeadcountGuard = Callable[..., None]
+_HEADCOUNT_GUARDS: list[HeadcountGuard] = []
+
+
+def register_headcount_guard(guard: HeadcountGuard) -> HeadcountGuard:
+    """`guard(enterprise=…, year=…, insured_headcount=…)` runs before each headcount is set."""
+    if guard not in _HEADCOUNT_GUARDS:
+        _HEADCOUNT_GUARDS.append(guard)
+    return guard
+
+
 @contextmanager
 def registry_change(enterprise_ids: list[int]) -> Iterator[None]:
     """Wrap a change to these enterprises (their region, industry, size, class or
@@ -523,6 +537,8 @@ def headcount_set(
         raise EnterpriseInvalid(_("Not a valid year: %(value)s") % {"value": year}, "year")
     if hours_worked is not None and hours_worked < 0:
         raise EnterpriseInvalid(_("Hours worked cannot be negative."), "hours_worked")
+    for guard in _HEADCOUNT_GUARDS:
+        guard(enterprise=enterprise, year=year, insured_headcount=insured_headcount)
     with registry_change([enterprise.pk]):
         current = InsuredHeadcount.objects.filter(enterprise=enterprise, year=year).first()
         if current is None:

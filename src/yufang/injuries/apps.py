@@ -19,9 +19,10 @@ class InjuriesConfig(AppConfig):
         register(insured_headcount_importer)
         register_todos(injury_todos)
 
-        from yufang.enterprises.services import register_registry_watcher
+        from yufang.enterprises.services import register_headcount_guard, register_registry_watcher
         from yufang.injuries import panels  # noqa: F401 - the enterprise page's injuries panel
-        from yufang.injuries.services import priority_watch, rollup_watch
+        from yufang.injuries.services import headcount_guard, priority_watch, rollup_watch
 
         register_registry_watcher(rollup_watch)
         register_registry_watcher(priority_watch)
+        register_headcount_guard(headcount_guard)

@@ -16,6 +16,7 @@ from yufang.injuries.services.cases import (
     case_update,
     cases_create_many,
     exposure_set,
+    headcount_guard,
     may_reveal_id_number,
 )
 from yufang.injuries.services.checks import (
@@ -63,6 +64,7 @@ __all__ = [
     "cases_check",
     "cases_create_many",
     "exposure_set",
+    "headcount_guard",
     "may_reveal_id_number",
     "priority_mark_stale",
     "priority_ranking",

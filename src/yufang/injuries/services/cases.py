@@ -4,6 +4,7 @@ good rows of a checked file (`cases_create_many`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
@@ -20,7 +21,9 @@ from yufang.accounts.scoping import OFFICIAL_ROLES, ScopePaths, may_change_enter
 from yufang.audit.models import AuditEntry
 from yufang.audit.services import (
     audit_create,
+    audit_create_bulk,
     audit_delete,
+    audit_event,
     audit_update,
     snapshot,
 )
@@ -74,15 +77,7 @@ def case_reveal_id_number(*, actor: Any, case: InjuryCase) -> str:
     """The full ID number, written to the audit log as a reveal."""
     if not may_reveal_id_number(actor, case):
         raise PermissionDenied(_("Only officials of this region may see the full ID number."))
-    AuditEntry.objects.create(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        model=InjuryCase._meta.label,
-        object_id=str(case.pk),
-        object_repr=str(case)[:200],
-        changes={},
-        reason="reveal id_number",
-    )
+    audit_event(actor, case, AuditEntry.Action.UPDATE, reason="reveal id_number")
     return id_number_decrypt(case.id_number_encrypted)
 
 
@@ -268,13 +263,12 @@ def cases_create_many(
             "SET CONSTRAINTS ALL DEFERRED" if postgres else f"DROP TABLE IF EXISTS {_CASE_STAGE}"
         )
     steps_run(rollup)
-    AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=AuditEntry.Action.CREATE,
-        model=InjuryCase._meta.label,
+    audit_create_bulk(
+        actor,
+        InjuryCase,
+        count=count,
         object_id=f"import:{import_job_id}" if import_job_id else "",
-        object_repr=f"{count} {InjuryCase._meta.label}",
-        changes={"import_job": import_job_id, "created": count},
+        changes={"import_job": import_job_id},
         reason="import",
     )
     priority_mark_stale()
@@ -326,7 +320,23 @@ def _case_insert_steps(
 # --- exposure -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def headcount_guard(*, enterprise: Enterprise, year: int, insured_headcount: int) -> None:
+    """Registered with the enterprises' `headcount_set`: a year with cases cannot drop to 0
+    insured (its rates would divide by nothing)."""
+    if (
+        insured_headcount == 0
+        and InjuryCase.objects.filter(
+            enterprise=enterprise,
+            accident_date__gte=dt.date(year, 1, 1),
+            accident_date__lte=dt.date(year, 12, 31),
+        ).exists()
+    ):
+        raise EnterpriseInvalid(
+            _("%(year)s has injury cases, so the insured headcount cannot be 0.") % {"year": year},
+            "insured_headcount",
+        )
+
+
 def exposure_set(
     *,
     actor: Any,
@@ -335,16 +345,9 @@ def exposure_set(
     insured_headcount: int,
     hours_worked: Decimal | None = None,
 ) -> InsuredHeadcount:
-    """Set an enterprise's insured headcount (and hours) for a year. A year with cases cannot
-    drop to 0 insured; the rollup follows through `rollup_watch`."""
-    if (
-        insured_headcount == 0
-        and InjuryCase.objects.filter(enterprise=enterprise, accident_date__year=year).exists()
-    ):
-        raise EnterpriseInvalid(
-            _("%(year)s has injury cases, so the insured headcount cannot be 0.") % {"year": year},
-            "insured_headcount",
-        )
+    """Set an enterprise's insured headcount (and hours) for a year through the registry's
+    one writer, `headcount_set`, which asks `headcount_guard`; the rollup follows through
+    `rollup_watch`."""
     return headcount_set(
         actor=actor,
         enterprise=enterprise,
