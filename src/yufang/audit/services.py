@@ -100,3 +100,26 @@ def audit_event_unbound(action: str, *, model: str, object_repr: str, reason: st
     AuditEntry.objects.create(
         action=action, model=model, object_id="", object_repr=object_repr[:200], reason=reason[:500]
     )
+
+
+def audit_create_bulk(
+    actor: Any,
+    model: type[models.Model],
+    *,
+    count: int,
+    object_id: str = "",
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """One entry for `count` records of `model` created at once (an import of hundreds of
+    thousands of rows): who, how many and from where (`object_id`, e.g. the import job),
+    instead of an entry per row."""
+    AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AuditEntry.Action.CREATE,
+        model=model._meta.label,
+        object_id=object_id,
+        object_repr=f"{count} {model._meta.label}"[:200],
+        changes={"created": count, **(changes or {})},
+        reason=reason[:500],
+    )
