@@ -69,13 +69,13 @@ def _r(value: float | None, digits: int = 3) -> float | None:
 
 
 def _export(
-    request: HttpRequest, name: str, rows: list[RateRow], filters: RateFilter
+    request: HttpRequest, name: str, rows: list[RateRow], filters: RateFilter, *, by: str
 ) -> HttpResponse | None:
     kind = request.GET.get("export")
     if kind not in ("xlsx", "csv"):
         return None
     return spreadsheet_response(
-        name, rate_export_headers(), rate_export_rows(rows, filters), kind=kind
+        name, rate_export_headers(), rate_export_rows(rows, filters, by=by), kind=kind
     )
 
 
@@ -321,7 +321,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
             request.user, by=by, filters=filters, per_year=per_year, industry_level=level
         )
     )
-    exported = None if narrow else _export(request, _("injury rates"), rows, filters)
+    exported = None if narrow else _export(request, _("injury rates"), rows, filters, by=by)
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -383,13 +383,21 @@ def rates_need_a_region(user: Any, by: str, f: RateFilter) -> str:
     return _("Rates by grid or by enterprise are shown for one city or county: choose one.")
 
 
-def rate_export_rows(rows: list[RateRow], filters: RateFilter) -> Iterator[list[Any]]:
-    """A row per figure; a row not split by year says which years its figures cover."""
+# Groupings whose keys are the program's internal values (`small`, `1`/`0`), not codes a
+# reader knows: their Code column shows the label.
+_KEYS_NOT_CODES = frozenset({"size", "key_industry"})
+
+
+def rate_export_rows(
+    rows: list[RateRow], filters: RateFilter, *, by: str = ""
+) -> Iterator[list[Any]]:
+    """A row per figure (grouped `by`); a row not split by year says which years its figures
+    cover."""
     years = filters.years_covered()
     for r in rows:
         ir, dr, osha, ltifr = r.injury_rate, r.death_rate, r.osha_rate, r.ltifr
         yield [
-            r.key,
+            r.label if by in _KEYS_NOT_CODES else r.key,
             r.label,
             r.year or years,
             r.cases,

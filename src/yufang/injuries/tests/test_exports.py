@@ -62,3 +62,16 @@ def test_rate_export_not_split_by_year_says_which_years_it_covers(client, record
     assert rows and all(row[2] == "2023–2024" for row in rows)
     _headers, rows = _sheet(client.get(url + "?by=year&export=xlsx"))
     assert [row[2] for row in rows] == [2023, 2024]
+
+
+def test_rate_export_by_size_or_key_industry_shows_labels_not_raw_codes(client, recorded):
+    client.force_login(recorded.people[Role.PROVINCE_OFFICIAL])
+    url = reverse("injuries:rates")
+    _headers, rows = _sheet(client.get(url + "?by=size&year=2024&export=xlsx"))
+    codes = {row[0] for row in rows}
+    assert codes and not codes & {"micro", "small", "medium", "large"}
+    assert codes <= {"微型", "小型", "中型", "大型"}, codes
+    _headers, rows = _sheet(client.get(url + "?by=key_industry&year=2024&export=xlsx"))
+    codes = {row[0] for row in rows}
+    assert codes and not codes & {"1", "0", 1, 0}
+    assert codes <= {"重点行业", "其他行业"}, codes
