@@ -21,7 +21,6 @@ from yufang.hazards.models import (
     Assessment,
     Checklist,
     Hazard,
-    HazardStatus,
     PeriodKind,
 )
 from yufang.hazards.pdf import verify_path
@@ -587,25 +586,14 @@ def hazard(request: HttpRequest, hazard_id: Id) -> Hazard:
 def hazard_transition(request: HttpRequest, hazard_id: Id, payload: TransitionIn) -> Hazard:
     """Moves a hazard: assigned, rectifying (start, or reject from submitted), submitted,
     verified, closed. 422 when the move is not allowed from the current state."""
-    h = selectors.hazard_get(request.user, hazard_id)
-    user = request.user
-    to = payload.to
-    if to == HazardStatus.ASSIGNED:
-        services.hazard_assign(
-            actor=user, hazard=h, deadline=payload.deadline, reason=payload.reason
-        )
-    elif to == HazardStatus.RECTIFYING and h.status == HazardStatus.SUBMITTED:
-        services.hazard_reject(actor=user, hazard=h, reason=payload.reason)
-    elif to == HazardStatus.RECTIFYING:
-        services.hazard_start(actor=user, hazard=h, reason=payload.reason)
-    elif to == HazardStatus.SUBMITTED:
-        services.hazard_submit(actor=user, hazard=h, note=payload.note or payload.reason)
-    elif to == HazardStatus.VERIFIED:
-        services.hazard_verify(actor=user, hazard=h, reason=payload.reason)
-    elif to == HazardStatus.CLOSED:
-        services.hazard_close(actor=user, hazard=h, reason=payload.reason)
-    else:
-        raise InvalidInput(_("Unknown status: %(value)s") % {"value": to}, "to")
+    services.hazard_transition(
+        actor=request.user,
+        hazard=selectors.hazard_get(request.user, hazard_id),
+        to=payload.to,
+        reason=payload.reason,
+        note=payload.note,
+        deadline=payload.deadline,
+    )
     return _detail(request, hazard_id)
 
 

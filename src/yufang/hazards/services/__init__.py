@@ -30,6 +30,7 @@ from yufang.hazards.services.core import (
     CHECKLIST_EDITORS,
     INSPECTORS,
     REPORTERS,
+    TEXT_LIMITS,
     TRANSITIONS,
     HazardInvalid,
     S,
@@ -46,6 +47,7 @@ from yufang.hazards.services.core import (
     _move,
     _notify_found,
     allowed_next,
+    text_errors,
 )
 from yufang.hazards.services.escalation import (
     _needs_escalation,
@@ -60,6 +62,7 @@ from yufang.hazards.services.lifecycle import (
     hazard_report,
     hazard_start,
     hazard_submit,
+    hazard_transition,
     hazard_verify,
 )
 from yufang.hazards.services.notices import (
@@ -130,6 +133,7 @@ __all__ = [
     "hazard_report",
     "hazard_start",
     "hazard_submit",
+    "hazard_transition",
     "hazard_verify",
     "may_configure_issuer",
     "measurement_add",
@@ -139,4 +143,6 @@ __all__ = [
     "photo_add",
     "statistics_due",
     "statistics_generate",
+    "text_errors",
+    "TEXT_LIMITS",
 ]

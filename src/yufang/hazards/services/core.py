@@ -4,6 +4,7 @@ write shares: the one place a hazard changes status, and a new hazard registered
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -65,6 +66,31 @@ class HazardInvalid(InvalidInput):
     """Hazard or assessment input that cannot be saved."""
 
 
+# The longest text each free-text input takes, in characters (the API's schemas use the same
+# limits from `support.bounds`): a page or the API refuses longer, naming the field.
+TEXT_LIMITS = {
+    "description": 2000,
+    "location": 200,
+    "reason": 2000,
+    "note": 2000,
+    "answer": 2000,
+    "responsible": 100,
+    "measures": 20000,
+    "emergency": 20000,
+    "notes": 20000,
+    "legal_basis": 2000,
+}
+
+
+def text_errors(**texts: str | None) -> dict[str, str]:
+    """field → message for each text longer than its `TEXT_LIMITS`."""
+    return {
+        field: _("This text is longer than %(n)s characters.") % {"n": TEXT_LIMITS[field]}
+        for field, text in texts.items()
+        if text is not None and len(text.strip()) > TEXT_LIMITS[field]
+    }
+
+
 def allowed_next(user: Any, hazard: Hazard) -> list[str]:
     """The statuses this user may move this hazard to now."""
     role = getattr(user, "role", None)
@@ -118,9 +144,25 @@ def _locked(hazard: Hazard) -> Hazard:
     return hazard
 
 
-def _move(*, actor: Any, hazard: Hazard, to: str, reason: str = "", **changes: Any) -> Hazard:
-    """The one place a hazard changes status: checks, saves, records history and audit."""
+def _move(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    to: str,
+    reason: str = "",
+    reason_field: str = "reason",
+    validate: Callable[[Hazard], dict[str, str]] | None = None,
+    **changes: Any,
+) -> Hazard:
+    """The one place a hazard changes status: checks the move against the table (once), then
+    the move's own rules (`validate`: field → message; the reason's length, named as the
+    form names it), saves, records history and audit."""
     _check_transition(actor, hazard, to)
+    errors = text_errors(**{reason_field: reason})
+    if validate is not None:
+        errors.update(validate(hazard))
+    if errors:
+        raise HazardInvalid(errors)
     before = snapshot(hazard)
     frm = hazard.status
     now = timezone.now()

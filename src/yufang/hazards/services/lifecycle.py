@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,6 @@ from yufang.hazards.services.core import (
     INSPECTORS,
     HazardInvalid,
     S,
-    _check_transition,
     _decimal,
     _hazard_new,
     _hazard_url,
@@ -35,7 +35,9 @@ from yufang.hazards.services.core import (
     _may_inspect_enterprise,
     _move,
     _notify_found,
+    text_errors,
 )
+from yufang.hazards.services.photos import photo_add
 from yufang.lib.topics import Topic
 from yufang.notifications.services import notify
 
@@ -48,8 +50,13 @@ def hazard_report(
     level: str,
     description: str,
     location: str = "",
+    photo: UploadedFile | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
 ) -> Hazard:
-    """An ad-hoc finding (a grid worker's report, an official's spot check)."""
+    """An ad-hoc finding (a grid worker's report, an official's spot check), with its photo
+    if one is given: a photo that is refused leaves no hazard behind, so sending the form
+    again does not register it twice."""
     if not _may_inspect_enterprise(actor, enterprise, institution_id=None):
         raise PermissionDenied(_("You may not report hazards at this enterprise."))
     errors: dict[str, str] = {}
@@ -59,8 +66,7 @@ def hazard_report(
         errors["level"] = _("Choose ordinary or major.")
     if not description.strip():
         errors["description"] = _("Describe the hazard.")
-    if len(location.strip()) > 200:
-        errors["location"] = _("The location is longer than 200 characters.")
+    errors.update(text_errors(description=description, location=location))
     if errors:
         raise HazardInvalid(errors)
     with transaction.atomic():
@@ -76,6 +82,15 @@ def hazard_report(
         if actor.role == Role.INSTITUTION_STAFF:
             hazard.institution_id = actor.institution_id
             hazard.save(update_fields=["institution"])
+        if photo is not None:
+            photo_add(
+                actor=actor,
+                upload=photo,
+                kind=PhotoKind.FINDING,
+                hazard=hazard,
+                latitude=latitude,
+                longitude=longitude,
+            )
     _notify_found(enterprise, [hazard])
     return hazard
 
@@ -84,14 +99,22 @@ def hazard_assign(
     *, actor: Any, hazard: Hazard, deadline: dt.date | None = None, reason: str = ""
 ) -> Hazard:
     """Hands the hazard to the enterprise to rectify, optionally with another deadline."""
+
+    def past(_hazard: Hazard) -> dict[str, str]:
+        if deadline is not None and deadline < timezone.localdate():
+            return {"deadline": _("The deadline cannot be in the past.")}
+        return {}
+
+    changes: dict[str, Any] = {} if deadline is None else {"deadline": deadline}
     with transaction.atomic():
-        hazard = _locked(hazard)
-        changes: dict[str, Any] = {}
-        if deadline is not None:
-            if deadline < timezone.localdate():
-                raise HazardInvalid(_("The deadline cannot be in the past."), "deadline")
-            changes["deadline"] = deadline
-        _move(actor=actor, hazard=hazard, to=S.ASSIGNED, reason=reason, **changes)
+        hazard = _move(
+            actor=actor,
+            hazard=_locked(hazard),
+            to=S.ASSIGNED,
+            reason=reason,
+            validate=past,
+            **changes,
+        )
     notify(
         recipients=_managers_of(hazard.enterprise_id),
         title=_("Rectify hazard #%(id)s by %(deadline)s")
@@ -141,6 +164,7 @@ def hazard_plan_set(
         ):
             if not text.strip():
                 errors[field] = _("This part of the plan is required.")
+        errors.update(text_errors(measures=measures, responsible=responsible, emergency=emergency))
         if amount is None and "funds" not in errors:
             errors["funds"] = _("This part of the plan is required.")
         if deadline is None:
@@ -149,7 +173,7 @@ def hazard_plan_set(
             raise HazardInvalid(errors)
         before = snapshot(hazard)
         hazard.plan_measures = measures.strip()
-        hazard.plan_responsible = responsible.strip()[:100]
+        hazard.plan_responsible = responsible.strip()
         hazard.plan_funds = amount.quantize(Decimal("0.01")) if amount is not None else None
         hazard.plan_deadline = deadline
         hazard.plan_emergency = emergency.strip()
@@ -160,9 +184,8 @@ def hazard_plan_set(
 
 def hazard_submit(*, actor: Any, hazard: Hazard, note: str) -> Hazard:
     """The enterprise says it has rectified, with evidence: a note and at least one photo."""
-    with transaction.atomic():
-        hazard = _locked(hazard)
-        _check_transition(actor, hazard, S.SUBMITTED)
+
+    def evidenced(hazard: Hazard) -> dict[str, str]:
         errors: dict[str, str] = {}
         if not note.strip():
             errors["note"] = _("Describe what was done.")
@@ -170,13 +193,16 @@ def hazard_submit(*, actor: Any, hazard: Hazard, note: str) -> Hazard:
             errors["evidence"] = _("Upload at least one photo of the rectification first.")
         if hazard.level == HazardLevel.MAJOR and not hazard.plan_complete:
             errors["plan"] = _("A major hazard needs the complete five-in-place plan first.")
-        if errors:
-            raise HazardInvalid(errors)
-        _move(
+        return errors
+
+    with transaction.atomic():
+        hazard = _move(
             actor=actor,
-            hazard=hazard,
+            hazard=_locked(hazard),
             to=S.SUBMITTED,
             reason=note.strip(),
+            reason_field="note",
+            validate=evidenced,
             rectification_note=note.strip(),
         )
     notify(
@@ -195,10 +221,20 @@ def hazard_verify(*, actor: Any, hazard: Hazard, reason: str = "") -> Hazard:
 
 def hazard_reject(*, actor: Any, hazard: Hazard, reason: str) -> Hazard:
     """Sends the hazard back to the enterprise; the reason is required and recorded."""
-    if not reason.strip():
-        raise HazardInvalid(_("Say why the rectification is not accepted."), "reason")
+
+    def explained(_hazard: Hazard) -> dict[str, str]:
+        if not reason.strip():
+            return {"reason": _("Say why the rectification is not accepted.")}
+        return {}
+
     with transaction.atomic():
-        hazard = _move(actor=actor, hazard=_locked(hazard), to=S.RECTIFYING, reason=reason.strip())
+        hazard = _move(
+            actor=actor,
+            hazard=_locked(hazard),
+            to=S.RECTIFYING,
+            reason=reason.strip(),
+            validate=explained,
+        )
     notify(
         recipients=_managers_of(hazard.enterprise_id),
         title=_("Rectification of hazard #%(id)s not accepted") % {"id": hazard.pk},
@@ -212,3 +248,33 @@ def hazard_close(*, actor: Any, hazard: Hazard, reason: str = "") -> Hazard:
     """销号: the hazard leaves the ledger of open hazards."""
     with transaction.atomic():
         return _move(actor=actor, hazard=_locked(hazard), to=S.CLOSED, reason=reason)
+
+
+def hazard_transition(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    to: str,
+    reason: str = "",
+    note: str = "",
+    deadline: dt.date | None = None,
+) -> Hazard:
+    """Moves a hazard to the status `to`: the one entry of the pages' buttons and the API.
+    Which move it is follows from the hazard's status (`core.TRANSITIONS` says who may make
+    it); back to rectifying from submitted is a rejection, which needs a reason."""
+    if to not in S.values:
+        raise HazardInvalid(_("Unknown status: %(value)s") % {"value": to}, "to")
+    if to == S.ASSIGNED:
+        return hazard_assign(actor=actor, hazard=hazard, deadline=deadline, reason=reason)
+    if to == S.RECTIFYING and hazard.status == S.SUBMITTED:
+        return hazard_reject(actor=actor, hazard=hazard, reason=reason)
+    if to == S.RECTIFYING:
+        return hazard_start(actor=actor, hazard=hazard, reason=reason)
+    if to == S.SUBMITTED:
+        return hazard_submit(actor=actor, hazard=hazard, note=note or reason)
+    if to == S.VERIFIED:
+        return hazard_verify(actor=actor, hazard=hazard, reason=reason)
+    if to == S.CLOSED:
+        return hazard_close(actor=actor, hazard=hazard, reason=reason)
+    with transaction.atomic():  # back to reported: the table has no such move
+        return _move(actor=actor, hazard=_locked(hazard), to=to, reason=reason)

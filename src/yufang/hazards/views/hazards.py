@@ -147,17 +147,10 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                 level=data.get("level", ""),
                 description=data.get("description", ""),
                 location=data.get("location", ""),
+                photo=request.FILES.get("photo"),
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
             )
-            upload = request.FILES.get("photo")
-            if upload is not None:
-                services.photo_add(
-                    actor=request.user,
-                    upload=upload,
-                    kind=PhotoKind.FINDING,
-                    hazard=hazard,
-                    latitude=data.get("latitude"),
-                    longitude=data.get("longitude"),
-                )
         except InvalidInput as exc:
             errors = exc.errors
         else:
@@ -176,6 +169,17 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The buttons of a hazard's page and the status each moves it to (`services.hazard_transition`).
+PAGE_MOVES = {
+    "assign": HazardStatus.ASSIGNED,
+    "start": HazardStatus.RECTIFYING,
+    "submit": HazardStatus.SUBMITTED,
+    "verify": HazardStatus.VERIFIED,
+    "reject": HazardStatus.RECTIFYING,
+    "close": HazardStatus.CLOSED,
+}
+
+
 @login_required
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = selectors.hazard_get(request.user, pk)
@@ -185,15 +189,15 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         p = request.POST
         user = request.user
         try:
-            if action == "assign":
-                services.hazard_assign(
+            if action in PAGE_MOVES:
+                services.hazard_transition(
                     actor=user,
                     hazard=hazard,
-                    deadline=_date(p.get("deadline"), "deadline"),
+                    to=PAGE_MOVES[action],
                     reason=p.get("reason", ""),
+                    note=p.get("note", ""),
+                    deadline=_date(p.get("deadline"), "deadline"),
                 )
-            elif action == "start":
-                services.hazard_start(actor=user, hazard=hazard, reason=p.get("reason", ""))
             elif action == "plan":
                 services.hazard_plan_set(
                     actor=user,
@@ -216,14 +220,6 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     latitude=p.get("latitude"),
                     longitude=p.get("longitude"),
                 )
-            elif action == "submit":
-                services.hazard_submit(actor=user, hazard=hazard, note=p.get("note", ""))
-            elif action == "verify":
-                services.hazard_verify(actor=user, hazard=hazard, reason=p.get("reason", ""))
-            elif action == "reject":
-                services.hazard_reject(actor=user, hazard=hazard, reason=p.get("reason", ""))
-            elif action == "close":
-                services.hazard_close(actor=user, hazard=hazard, reason=p.get("reason", ""))
             elif action == "notice":
                 notice = services.notice_issue(
                     actor=user,
