@@ -9,9 +9,9 @@ session (a database constraint), so a person is counted once per session.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -291,7 +291,8 @@ class SessionPhoto(models.Model):
 
     @property
     def url(self) -> str:
-        return default_storage.url(self.image)
+        """Served after a scope check (`views.session_photo_file`), never from /media/."""
+        return reverse("training:photo", args=[self.pk])
 
 
 class Enrollment(models.Model):
@@ -420,7 +421,8 @@ class Lesson(models.Model):
 
     @property
     def url(self) -> str:
-        return default_storage.url(self.file) if self.file else ""
+        """Served after a scope check (`views.lesson_file`), never from /media/."""
+        return reverse("training:lesson_file", args=[self.pk]) if self.file else ""
 
 
 class LessonProgress(models.Model):

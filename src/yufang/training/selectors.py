@@ -53,6 +53,7 @@ from yufang.training.models import (
     Material,
     Question,
     QuestionType,
+    SessionPhoto,
     Trainee,
     TrainingBase,
     TrainingSession,
@@ -196,6 +197,13 @@ def session_export_rows(qs: QuerySet[TrainingSession]) -> Iterator[list[Any]]:
         ]
 
 
+def session_photo_get(user: Any, pk: int) -> SessionPhoto:
+    """A photo of a session the user sees, or 404."""
+    return get_object_or_404(
+        SessionPhoto.objects.filter(session__in=sessions_visible(user).values("pk")), pk=pk
+    )
+
+
 def bases_visible(user: Any) -> QuerySet[TrainingBase]:
     qs = TrainingBase.objects.select_related("city", "institution")
     if _none(user):
@@ -337,6 +345,13 @@ def courses_visible(user: Any) -> QuerySet[Course]:
 
 def course_get(user: Any, pk: int) -> Course:
     return get_object_or_404(courses_visible(user), pk=pk)
+
+
+def lesson_get(user: Any, pk: int) -> Lesson:
+    """A lesson of a course the user sees, or 404."""
+    return get_object_or_404(
+        Lesson.objects.select_related("course").filter(course__in=courses_visible(user)), pk=pk
+    )
 
 
 def completed_lessons(trainee: Trainee | None, course: Course) -> set[int]:

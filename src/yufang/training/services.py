@@ -444,16 +444,8 @@ def session_photo_add(
 ) -> SessionPhoto:
     if not may_run_session(actor, session):
         raise PermissionDenied(_("Your role cannot run training here."))
-    if (image.content_type or "").split("/")[0] != "image":
-        raise TrainingInvalid({"image": _("Upload a photo (an image file).")})
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        Image.open(image).verify()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise TrainingInvalid({"image": _("This file is not a readable image.")}) from exc
-    image.seek(0)
-    path = _store(image, "photos")
+    ext = upload_check(image, field="image", kinds=IMAGE_KINDS)
+    path = _store(image, "photos", ext)
     with transaction.atomic():
         photo = SessionPhoto.objects.create(
             session=session, image=path, caption=caption.strip()[:200]
@@ -462,11 +454,107 @@ def session_photo_add(
     return photo
 
 
-def _store(upload: UploadedFile, folder: str) -> str:
-    """Save an upload under training/<folder>/<year>/ and return its storage path."""
-    name = (upload.name or "file").replace("/", "_")[-100:]
-    path = f"training/{folder}/{timezone.localdate():%Y}/{secrets.token_hex(4)}-{name}"
+def _store(upload: UploadedFile, folder: str, ext: str) -> str:
+    """Save an upload under training/<folder>/<year>/ and return its storage path. The
+    extension is the one its content was found to be (`upload_check`), never the sender's."""
+    stem = (upload.name or "file").rsplit(".", 1)[0].replace("/", "_").replace("\\", "_")
+    path = f"training/{folder}/{timezone.localdate():%Y}/{secrets.token_hex(4)}-{stem[-80:]}.{ext}"
+    upload.seek(0)
     return str(default_storage.save(path, upload))
+
+
+# ---------------------------------------------------------------- uploads
+
+# What a training upload may be, by its content (the name and the declared type are the
+# sender's word, not the file's): the extension it is stored and served under.
+IMAGE_KINDS = frozenset({"jpg", "png", "webp", "gif"})
+VIDEO_KINDS = frozenset({"mp4", "webm", "ogv"})
+DOCUMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx"})
+UPLOAD_CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "ogv": "video/ogg",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_PILLOW_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# An Office Open XML file is a zip whose [Content_Types].xml names its main part's type.
+_OFFICE_MAIN_TYPES = {
+    "docx": "wordprocessingml.document.main+xml",
+    "xlsx": "spreadsheetml.sheet.main+xml",
+    "pptx": "presentationml.presentation.main+xml",
+}
+
+
+def upload_max_bytes() -> int:
+    return int(getattr(settings, "TRAINING_UPLOAD_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def _sniff(upload: UploadedFile, kinds: frozenset[str]) -> str | None:
+    upload.seek(0)
+    head = upload.read(64)
+    upload.seek(0)
+    if "pdf" in kinds and head.startswith(b"%PDF-"):
+        return "pdf"
+    if "mp4" in kinds and head[4:8] == b"ftyp":
+        return "mp4"
+    if "webm" in kinds and head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head:
+        return "webm"
+    if "ogv" in kinds and head.startswith(b"OggS"):
+        return "ogv"
+    if kinds & IMAGE_KINDS:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(upload) as img:
+                found = _PILLOW_FORMATS.get(str(img.format))
+                img.verify()
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            found = None
+        upload.seek(0)
+        if found in kinds:
+            return found
+    if kinds & set(_OFFICE_MAIN_TYPES) and head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            types = ""
+        upload.seek(0)
+        for ext, main in _OFFICE_MAIN_TYPES.items():
+            if ext in kinds and main in types:
+                return ext
+    return None
+
+
+def upload_check(upload: UploadedFile | None, *, field: str, kinds: frozenset[str]) -> str:
+    """The kind of an upload, found by its content, or a refusal naming the field: too large,
+    empty, or not one of `kinds`."""
+    if upload is None or not upload.size:
+        raise TrainingInvalid({field: _("Upload the file.")})
+    limit = upload_max_bytes()
+    if upload.size > limit:
+        raise TrainingInvalid(
+            {field: _("The file is larger than %(n)s MB.") % {"n": limit // (1024 * 1024)}}
+        )
+    found = _sniff(upload, kinds)
+    if found is None:
+        names = "、".join(sorted(k.upper() for k in kinds))
+        raise TrainingInvalid(
+            {
+                field: _("This file is not one of: %(kinds)s (checked by its content).")
+                % {"kinds": names}
+            }
+        )
+    return found
 
 
 # ---------------------------------------------------------------- enrollment
@@ -1003,9 +1091,6 @@ def _require_course_owner(actor: Any, course: Course) -> None:
     raise PermissionDenied(_("Your role cannot change this course."))
 
 
-VIDEO_TYPES = ("video/mp4", "video/webm", "video/ogg")
-
-
 def lesson_add(
     *,
     actor: Any,
@@ -1026,12 +1111,14 @@ def lesson_add(
         errors["kind"] = _("Choose text, image or video.")
     elif kind == Lesson.Kind.TEXT and not body.strip():
         errors["body"] = _("Enter the lesson's text.")
-    elif kind in (Lesson.Kind.IMAGE, Lesson.Kind.VIDEO):
-        wanted = "image/" if kind == Lesson.Kind.IMAGE else "video/"
-        if file is None or not (file.content_type or "").startswith(wanted):
-            errors["file"] = (
-                _("Upload an image file.") if kind == "image" else _("Upload a video file.")
+    ext = ""
+    if kind in (Lesson.Kind.IMAGE, Lesson.Kind.VIDEO):
+        try:
+            ext = upload_check(
+                file, field="file", kinds=IMAGE_KINDS if kind == Lesson.Kind.IMAGE else VIDEO_KINDS
             )
+        except TrainingInvalid as exc:
+            errors.update(exc.errors)
     if errors:
         raise TrainingInvalid(errors)
     with transaction.atomic():
@@ -1044,7 +1131,7 @@ def lesson_add(
             title=title.strip(),
             kind=kind,
             body=body,
-            file=_store(file, "lessons") if file is not None else "",
+            file=_store(file, "lessons", ext) if file is not None and ext else "",
             minutes=minutes,
         )
         audit_create(actor, lesson)
@@ -1722,15 +1809,18 @@ def material_create(
         errors["kind"] = _("Choose textbook or handout.")
     if topic not in Topic.values:
         errors["topic"] = _("Choose a topic.")
-    if file is None or not file.size:
-        errors["file"] = _("Upload the file.")
+    ext = ""
+    try:
+        ext = upload_check(file, field="file", kinds=DOCUMENT_KINDS | IMAGE_KINDS)
+    except TrainingInvalid as exc:
+        errors.update(exc.errors)
     if year is not None and not 1980 <= year <= timezone.localdate().year + 1:
         errors["year"] = _("Not a plausible year.")
     if errors:
         raise TrainingInvalid(errors)
     with transaction.atomic():
         material = Material.objects.create(
-            file=_store(file, "materials"),
+            file=_store(file, "materials", ext),
             title=title.strip(),
             kind=kind,
             topic=topic,

@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from yufang.enterprises.selectors import enterprises_visible
 from yufang.funds.models import Institution
 from yufang.lib.documents import qr_png
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import spreadsheet_response
+from yufang.lib.http import private_file_response, spreadsheet_response
 from yufang.lib.topics import Topic
 from yufang.regions.models import Region
 from yufang.support.bounds import MAX_BIGINT, bounded_int, bounded_year
@@ -871,11 +871,33 @@ def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _lesson_of(request: AuthedRequest, pk: int) -> Lesson:
-    lesson = Lesson.objects.select_related("course").filter(pk=pk).first()
-    if lesson is None:
+    return sel.lesson_get(request.user, pk)
+
+
+def _upload_response(path: str, *, download: bool = False) -> HttpResponseBase:
+    """A training upload, after the view's scope check, under the type its content was found
+    to be when uploaded (`svc.upload_check`)."""
+    response = private_file_response(path)
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if ext in svc.UPLOAD_CONTENT_TYPES:
+        response["Content-Type"] = svc.UPLOAD_CONTENT_TYPES[ext]
+    if download:
+        name = path.rsplit("/", 1)[-1].split("-", 1)[-1]
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def lesson_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    lesson = sel.lesson_get(request.user, pk)
+    if not lesson.file:
         raise Http404
-    sel.course_get(request.user, lesson.course_id)
-    return lesson
+    return _upload_response(lesson.file)
+
+
+@login_required
+def session_photo_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    return _upload_response(sel.session_photo_get(request.user, pk).image)
 
 
 def _progress_json(lesson: Lesson, progress: Any) -> dict[str, Any]:
@@ -1446,13 +1468,11 @@ def material_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def material_download(request: AuthedRequest, pk: int) -> FileResponse:
+def material_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     material = sel.material_get(request.user, pk)
+    response = _upload_response(material.file, download=True)
     svc.material_download(material=material)
-    name = material.file.rsplit("/", 1)[-1].split("-", 1)[-1]
-    return FileResponse(
-        default_storage.open(material.file, "rb"), as_attachment=True, filename=name
-    )
+    return response
 
 
 # ---------------------------------------------------------------- statistics and feedback
