@@ -84,7 +84,7 @@ def _described(exc: BaseException) -> str:
 
 
 @pytest.mark.parametrize("role", [Role.CITY_OFFICIAL, Role.SAFETY_MANAGER])
-def test_no_operation_answers_5xx_or_off_its_schema(role, world, live_server):
+def test_no_operation_answers_5xx_or_off_its_schema(role, reference_data, world, live_server):
     from yufang.accounts.services import api_token_issue
 
     token, _ = api_token_issue(user=world.people[role])
