@@ -37,8 +37,12 @@ from yufang.hazards.services.core import (
     _hazard_new,
     _may_inspect_enterprise,
     _notify_found,
+    text_errors,
 )
 from yufang.lib.topics import Topic
+
+# An answer's note is a line on the report (the column holds 500 characters).
+ANSWER_NOTE_MAX = 500
 
 
 def assessment_create(
@@ -70,6 +74,7 @@ def assessment_create(
         }
     if planned_on is not None and planned_on < today:
         errors["planned_on"] = _("A planned visit cannot be in the past.")
+    errors.update(text_errors(notes=notes))
     if errors or checklist is None:
         raise HazardInvalid(errors)
     planned = planned_on is not None and planned_on > today
@@ -143,6 +148,15 @@ def assessment_record(
                 "n": items[item_id].number,
                 "value": result,
             }
+    for item_id, (_result, note) in answers.items():
+        if len(note) > ANSWER_NOTE_MAX and f"item_{item_id}" not in errors:
+            errors[f"item_{item_id}"] = _(
+                "Item %(n)s: the note is longer than %(max)s characters."
+            ) % {
+                "n": items[item_id].number,
+                "max": ANSWER_NOTE_MAX,
+            }
+    errors.update(text_errors(notes=notes))
     values: dict[str, Any] = {}
     if lec is not None:
         scales = scoring.lec_scales(on)
@@ -187,12 +201,10 @@ def assessment_record(
         for item_id, (result, note) in answers.items():
             if item_id in existing:
                 answer = existing[item_id]
-                answer.result, answer.note = result, note[:500]
+                answer.result, answer.note = result, note
                 changed.append(answer)
             else:
-                new.append(
-                    Answer(assessment=assessment, item_id=item_id, result=result, note=note[:500])
-                )
+                new.append(Answer(assessment=assessment, item_id=item_id, result=result, note=note))
         Answer.objects.bulk_create(new)
         Answer.objects.bulk_update(changed, ["result", "note"])
         audit_update(actor, assessment, before, reason=f"{len(answers)} answers")
@@ -345,6 +357,7 @@ def measurement_add(
             errors["value"] = _("At most three decimal places.")
     if sampled_on > today:
         errors["sampled_on"] = _("The sample date cannot be in the future.")
+    errors.update(text_errors(location=location))
     if errors or number is None:
         raise HazardInvalid(errors)
     with transaction.atomic():
@@ -355,7 +368,7 @@ def measurement_add(
             value=number,
             unit=unit,
             sampled_on=sampled_on,
-            location=location.strip()[:200],
+            location=location.strip(),
             recorded_by=actor,
         )
         audit_create(actor, measurement)

@@ -85,6 +85,10 @@ def checklists_import(*, path: Path = CHECKLISTS_FILE, actor: Any = None) -> int
     return created
 
 
+# An item is a sentence or two of a national standard, and its legal basis a citation.
+ITEM_TEXT_MAX = 2000
+
+
 @dataclass
 class ItemInput:
     text: str
@@ -117,6 +121,12 @@ def checklist_revise(
     for n, item in enumerate(items, start=1):
         if not item.text.strip():
             errors[f"items.{n}"] = _("Item %(n)s has no text.") % {"n": n}
+        elif (
+            len(item.text.strip()) > ITEM_TEXT_MAX or len(item.legal_basis.strip()) > ITEM_TEXT_MAX
+        ):
+            errors[f"items.{n}"] = _(
+                "Item %(n)s: its text or legal basis is longer than %(max)s characters."
+            ) % {"n": n, "max": ITEM_TEXT_MAX}
     latest = Checklist.objects.filter(key=checklist.key).order_by("-version").first() or checklist
     if effective_from < latest.effective_from:
         errors["effective_from"] = _(

@@ -26,6 +26,7 @@ from yufang.hazards.services.core import (
     HazardInvalid,
     S,
     _hazard_url,
+    text_errors,
 )
 from yufang.notifications.services import notify
 
@@ -124,6 +125,8 @@ def escalation_answer(*, actor: Any, escalation: Escalation, answer: str) -> Esc
         raise PermissionDenied(_("Only the officials it was escalated to may answer it."))
     if not answer.strip():
         raise HazardInvalid(_("Write the answer."), "answer")
+    if errors := text_errors(answer=answer):
+        raise HazardInvalid(errors)
     with transaction.atomic():
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
         if escalation.answered_at is not None:

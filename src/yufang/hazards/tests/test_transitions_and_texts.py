@@ -179,3 +179,55 @@ def test_api_transition_names_a_reason_beyond_its_length(world: Any) -> None:
     )
     assert response.status_code == 422
     assert {str(e["loc"][-1]) for e in response.json()["detail"]} == {"reason"}
+
+
+def test_assessment_notes_and_sampling_points_beyond_their_length_are_refused_not_cut(
+    world: Any, checklists: int
+) -> None:
+    from yufang.hazards.models import AnswerResult
+
+    official = world.people[Role.COUNTY_OFFICIAL]
+    assessment = services.assessment_create(
+        actor=official, enterprise=world.enterprise, checklist_key="T13", method="site_patrol"
+    )
+    item = assessment.checklist.items.first()
+    assert item is not None
+    with pytest.raises(services.HazardInvalid) as noted:
+        services.assessment_record(
+            actor=official,
+            assessment=assessment,
+            answers={item.pk: (AnswerResult.FAIL, "锁" * 501)},
+            notes="x" * 20001,
+        )
+    assert set(noted.value.errors) == {f"item_{item.pk}", "notes"}
+    assert not assessment.answers.exists()
+    with pytest.raises(services.HazardInvalid) as sampled:
+        services.measurement_add(
+            actor=official,
+            assessment=assessment,
+            agent="noise",
+            sample_type="twa_8h",
+            value="80",
+            unit="dB(A)",
+            location="车间" * 101,
+        )
+    assert set(sampled.value.errors) == {"location"}
+
+
+def test_an_escalation_answer_beyond_its_length_is_refused(world: Any) -> None:
+    from yufang.hazards.models import Escalation
+
+    hazard = _report(world)
+    escalation = Escalation.objects.create(
+        hazard=hazard,
+        level="county",
+        round=1,
+        region=world.enterprise.county,
+        cause="overdue",
+        escalated_at=hazard.reported_at,
+    )
+    with pytest.raises(services.HazardInvalid) as refused:
+        services.escalation_answer(
+            actor=world.people[Role.COUNTY_OFFICIAL], escalation=escalation, answer="x" * 2001
+        )
+    assert set(refused.value.errors) == {"answer"}
