@@ -11,7 +11,7 @@ from yufang import policy
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import ENTERPRISE_FIELDS, enterprise_fields_writable, may_write_at
 from yufang.audit.services import audit_update, snapshot
-from yufang.enterprises.models import Enterprise, EnterpriseSize
+from yufang.enterprises.models import SIZE_UNKNOWN, Enterprise, EnterpriseSize
 from yufang.enterprises.services import (
     EnterpriseFields,
     RegistryLookups,
@@ -193,6 +193,7 @@ class EnterpriseImporter:
         update_existing = bool(options.get("update_existing"))
         year = _headcount_year(options.get("headcount_year"), today)
         result = Validated()
+        unknown_size = {"规模未知", "size unknown", str(SIZE_UNKNOWN)}
         given = records[0][1].keys() if records else set()
         if "insured_headcount" in given and "headcount_year" not in given and year is None:
             # A headcount is a year's: never guess the year.
@@ -241,6 +242,10 @@ class EnterpriseImporter:
             if year_missing and year is not None:
                 record = {**record, "headcount_year": str(year)}
             size_raw = record.get("size", "").strip()
+            if size_raw in unknown_size:
+                # An export's "size unknown" reads as a blank size.
+                size_raw = ""
+                record = {**record, "size": ""}
             cleaned = enterprise_clean(record, lookups=lookups)
             if year_missing and year is None:
                 cleaned.errors["headcount_year"] = _(

@@ -14,6 +14,20 @@ class EnterpriseSize(models.TextChoices):
     MICRO = "micro", _("micro")
 
 
+# A blank size: not given and not derivable from the insured headcount.
+SIZE_UNKNOWN = _("size unknown")
+
+
+def size_label(value: str) -> str:
+    """A size as people read it; a blank one is "size unknown", never an empty cell."""
+    return str(EnterpriseSize(value).label) if value in EnterpriseSize.values else str(SIZE_UNKNOWN)
+
+
+def size_labels() -> dict[str, str]:
+    """Every size by its label, the blank one included (for tables grouped by size)."""
+    return {"": str(SIZE_UNKNOWN), **{str(k): str(v) for k, v in EnterpriseSize.choices}}
+
+
 class Enterprise(models.Model):
     """An employer (用人单位) in the registry.
 
@@ -101,6 +115,9 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_size_display(self) -> str:  # type: ignore[no-redef]  # blank reads "size unknown"
+        return size_label(self.size)
 
 
 class InsuredHeadcount(models.Model):

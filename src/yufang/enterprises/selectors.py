@@ -147,7 +147,7 @@ def enterprise_export_rows(qs: QuerySet[Enterprise]) -> Iterator[list[Any]]:
             e.industry.code,
             e.industry.name,
             e.risk_class,
-            e.size,
+            e.get_size_display(),
             "是" if e.is_key_industry else "否",
             e.latitude,
             e.longitude,

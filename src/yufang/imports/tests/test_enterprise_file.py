@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yufang.accounts.models import Role
 from yufang.enterprises.importers import size_from_headcount
@@ -235,3 +235,31 @@ def test_an_update_keeps_what_the_file_has_no_column_for(world, django_capture_o
     assert e.name == "青岛更名有限公司"
     assert (e.address, e.contact_person, e.grid_id) == ("黄岛区某路1号", "王安全", grid_id)
     assert (e.risk_class, e.risk_class_is_override) == (8, True)
+
+
+def test_a_blank_size_reads_size_unknown_on_the_pages_and_in_the_export_and_imports_back(
+    world, client
+):
+    from yufang.lib.spreadsheets import read_table
+
+    official = world.people[Role.CITY_OFFICIAL]
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(size="")
+    client.force_login(official)
+    detail = client.get(f"/enterprises/{world.enterprise.pk}/").content.decode()
+    assert "规模未知" in detail
+    listing = client.get("/enterprises/", {"q": world.enterprise.name}).content.decode()
+    assert "规模未知" in listing
+    exported = read_table(client.get("/enterprises/", {"export": "csv"}).content)
+    sizes = {cells.get("规模", cells.get("企业规模")) for _n, cells in exported.rows}
+    assert "规模未知" in sizes
+    assert not {"", "micro", "small"} & sizes
+    # The export goes back in: "size unknown" is a blank size, kept.
+    row = next(
+        cells
+        for _n, cells in exported.rows
+        if cells["统一社会信用代码"] == world.enterprise.credit_code
+    )
+    body = ",".join(exported.headers) + "\n" + ",".join(row[h] for h in exported.headers) + "\n"
+    with translation.override("zh-hans"):
+        job = upload(official, body, update_existing=True)
+    assert job.status == ImportJob.Status.PREVIEW, job.errors
