@@ -33,6 +33,7 @@ from yufang.injuries.services import (
     case_reveal_id_number,
     case_update,
     exposure_set,
+    priority_ranking_refresh,
 )
 from yufang.lib.errors import InvalidInput
 from yufang.support.bounds import MAX_BIGINT, Code, Count, Id, Search, Year, paginated
@@ -270,6 +271,7 @@ def priority(
     """Enterprises ranked for prevention (empirical-Bayes smoothed injury rate or excess
     cases), with the numbers behind each rank."""
     f = filters.to_filter()
+    priority_ranking_refresh(year=f.year_to or latest_year(request.user))
     rows = priority_list(
         request.user,
         year=f.year_to,

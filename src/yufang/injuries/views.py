@@ -55,6 +55,7 @@ from yufang.injuries.services import (
     case_update,
     exposure_set,
     may_reveal_id_number,
+    priority_ranking_refresh,
 )
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
@@ -270,6 +271,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     targets = target_progress(user, region=target_region) if target_region else []
     industries = rate_rows(user, by="industry", filters=this_year)
     categories = rate_rows(user, by="category", filters=this_year)
+    priority_ranking_refresh(year=year)
     priority = priority_list(user, year=year, filters=base, limit=20)
     pilot = pilot_comparison(user) if regional and city is None and county is None else None
     rates_url = reverse("injuries:rates")
@@ -397,6 +399,7 @@ def priority_view(request: HttpRequest) -> HttpResponse:
     filters = RateFilter.from_params(request.GET)
     year = bounded_year(request.GET.get("year"))
     order = "excess" if request.GET.get("order") == "excess" else "smoothed"
+    priority_ranking_refresh(year=year or latest_year(request.user))
     scores = priority_scores(request.user, year=year, filters=filters, order=order)
     kind = request.GET.get("export")
     if kind in ("xlsx", "csv"):

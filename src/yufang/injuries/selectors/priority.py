@@ -9,15 +9,15 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from yufang import policy
 from yufang.accounts.scoping import (
     scope_queryset,
 )
-from yufang.injuries.models import (
-    PriorityScore,
-)
+from yufang.enterprises.selectors import enterprises_visible
+from yufang.injuries.models import PriorityRanking, PriorityScore
 from yufang.injuries.selectors.dashboard import latest_year
 from yufang.injuries.selectors.filters import PRIORITY_PATHS, RateFilter
-from yufang.injuries.services.priority import priority_ranking
+from yufang.injuries.services.priority import priority_window_scores
 from yufang.lib import rates
 
 
@@ -82,8 +82,9 @@ def priority_scores(
 ) -> QuerySet[PriorityScore]:
     """The enterprises of the user's region (and `filters`) in the prevention ranking of the
     window ending in `year` (default: the latest year with data), best first. `order` is
-    "smoothed" (default) or "excess". See `services.priority` for how they are ranked."""
-    ranking = priority_ranking(year or latest_year(user))
+    "smoothed" (default) or "excess". See `services.priority` for how they are ranked; a
+    window not ranked yet reads as empty (`priority_ranking_refresh` ranks it)."""
+    ranking = PriorityRanking.objects.filter(year=year or latest_year(user)).first()
     if ranking is None:
         return PriorityScore.objects.none()
     f = filters or RateFilter()
@@ -153,5 +154,31 @@ def priority_list(
 
 def priority_enterprise_ids(user: Any, *, year: int | None = None, limit: int = 200) -> list[int]:
     """Enterprise ids in the user's scope ranked by prevention priority, best first (the
-    empirical-Bayes smoothed injury rate; see `priority_scores`)."""
-    return list(priority_scores(user, year=year)[:limit].values_list("enterprise_id", flat=True))
+    empirical-Bayes smoothed injury rate; see `priority_scores`).
+
+    For other domains (training's targeting), which read it without a page to rank first: a
+    window not ranked yet is computed here without being stored (the background task stores
+    it after the next write of cases or headcounts)."""
+    year = year or latest_year(user)
+    if PriorityRanking.objects.filter(year=year).exists():
+        return list(
+            priority_scores(user, year=year)[:limit].values_list("enterprise_id", flat=True)
+        )
+    try:
+        scores = priority_window_scores(year)
+    except policy.ParameterError:
+        return []
+    # Columns after the ranking's: enterprise, division, city, county, cases, person-years,
+    # industry rate, smoothed rate, excess cases (see services.priority._SCORE_COLUMNS).
+    ranked = [s[0] for s in sorted(scores, key=lambda s: (-s[7], -s[8], s[0]))]
+    found: list[int] = []
+    for start in range(0, len(ranked), _IDS_AT_ONCE):
+        part = ranked[start : start + _IDS_AT_ONCE]
+        visible = set(enterprises_visible(user).filter(pk__in=part).values_list("pk", flat=True))
+        found.extend(pk for pk in part if pk in visible)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+_IDS_AT_ONCE = 5000

@@ -28,7 +28,7 @@ from yufang.injuries.services.checks import (
 )
 from yufang.injuries.services.priority import (
     priority_mark_stale,
-    priority_ranking,
+    priority_ranking_refresh,
     priority_rebuild,
     priority_stale_rebuild,
     priority_still_stale,
@@ -67,7 +67,7 @@ __all__ = [
     "headcount_guard",
     "may_reveal_id_number",
     "priority_mark_stale",
-    "priority_ranking",
+    "priority_ranking_refresh",
     "priority_rebuild",
     "priority_stale_rebuild",
     "priority_still_stale",

@@ -107,8 +107,29 @@ def _rank_window(year: int) -> int:
     (two cases in thirty person-years: 67 ‰) to each of its members as a known industry rate,
     and lift its small firms with no case of their own to the top of the list.
     """
-    start, end = priority_window(year)
+    start, _end = priority_window(year)
     read_at = timezone.now()
+    scores = priority_window_scores(year)
+    with transaction.atomic():
+        ranking, _created = PriorityRanking.objects.update_or_create(
+            year=year,
+            defaults={"window_start": start, "computed_at": read_at},
+        )
+        ranking.scores.all().delete()
+        rows_insert(
+            PriorityScore._meta.db_table,
+            _SCORE_COLUMNS,
+            [(ranking.pk, *score) for score in scores],
+        )
+        ranking.enterprises = len(scores)
+        ranking.save(update_fields=["enterprises"])
+    return len(scores)
+
+
+def priority_window_scores(year: int) -> list[tuple[Any, ...]]:
+    """The scores of the window ending in `year`, computed and not stored: per enterprise,
+    the columns of `PriorityScore` after its ranking (see `_SCORE_COLUMNS`)."""
+    start, end = priority_window(year)
     exposure = (
         InsuredHeadcount.objects.filter(year__gte=start, year__lte=end, insured_headcount__gt=0)
         .values(
@@ -142,48 +163,38 @@ def _rank_window(year: int) -> int:
     by_division: dict[str, list[tuple[int, tuple[Any, Any], int, int]]] = defaultdict(list)
     for pk, division, city, county, n in exposure:
         by_division[division].append((pk, (city, county), cases.get(pk, 0), int(n)))
-    with transaction.atomic():
-        ranking, _created = PriorityRanking.objects.update_or_create(
-            year=year,
-            defaults={"window_start": start, "computed_at": read_at},
-        )
-        ranking.scores.all().delete()
-        scores: list[tuple[Any, ...]] = []
-        totals = {
-            division: (sum(m[2] for m in members), sum(m[3] for m in members))
-            for division, members in by_division.items()
-        }
-        across = rates.eb_prior([t[0] for t in totals.values()], [t[1] for t in totals.values()])
-        for division, members in by_division.items():
-            within = rates.eb_prior([m[2] for m in members], [m[3] for m in members])
-            if within is None or across is None:
-                continue
-            # The within-division spread sets how far members may stray (the prior's
-            # strength); the division's shrunk rate is where they are pulled.
-            mean = rates.eb_rate(*totals[division], across)
-            prior = rates.GammaPrior(mean * within.rate, within.rate)
-            industry_rate = prior.mean * 1000
-            for pk, region, y, n in members:
-                smoothed = rates.eb_rate(y, n, prior)
-                scores.append(
-                    (
-                        ranking.pk,
-                        pk,
-                        division,
-                        *region,
-                        y,
-                        n,
-                        industry_rate,
-                        smoothed * 1000,
-                        (smoothed - prior.mean) * n,
-                        prior.shape,
-                        prior.rate,
-                    )
+    scores: list[tuple[Any, ...]] = []
+    totals = {
+        division: (sum(m[2] for m in members), sum(m[3] for m in members))
+        for division, members in by_division.items()
+    }
+    across = rates.eb_prior([t[0] for t in totals.values()], [t[1] for t in totals.values()])
+    for division, members in by_division.items():
+        within = rates.eb_prior([m[2] for m in members], [m[3] for m in members])
+        if within is None or across is None:
+            continue
+        # The within-division spread sets how far members may stray (the prior's
+        # strength); the division's shrunk rate is where they are pulled.
+        mean = rates.eb_rate(*totals[division], across)
+        prior = rates.GammaPrior(mean * within.rate, within.rate)
+        industry_rate = prior.mean * 1000
+        for pk, region, y, n in members:
+            smoothed = rates.eb_rate(y, n, prior)
+            scores.append(
+                (
+                    pk,
+                    division,
+                    *region,
+                    y,
+                    n,
+                    industry_rate,
+                    smoothed * 1000,
+                    (smoothed - prior.mean) * n,
+                    prior.shape,
+                    prior.rate,
                 )
-        rows_insert(PriorityScore._meta.db_table, _SCORE_COLUMNS, scores)
-        ranking.enterprises = len(scores)
-        ranking.save(update_fields=["enterprises"])
-    return len(scores)
+            )
+    return scores
 
 
 _SCORE_COLUMNS = (
@@ -202,9 +213,11 @@ _SCORE_COLUMNS = (
 )
 
 
-def priority_ranking(year: int) -> PriorityRanking | None:
+def priority_ranking_refresh(*, year: int) -> PriorityRanking | None:
     """The ranking of the window ending in `year`, computed now when there is none yet (the
-    first request after the data arrived; later ones are kept fresh in the background)."""
+    pages and the API ask before they read, for the first request after the data arrived);
+    a ranking that exists, stale or not, is left to the background task
+    (`priority_mark_stale` queues it)."""
     ranking = PriorityRanking.objects.filter(year=year).first()
     if (
         ranking is None
