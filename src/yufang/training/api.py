@@ -3,9 +3,10 @@
 No `from __future__ import annotations` here: Ninja resolves the `Query[...]` schemas at import.
 """
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_type_hints
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import create_model
 
 from yufang.enterprises.selectors import enterprises_to_pick, enterprises_visible
 from yufang.lib.errors import InvalidInput
@@ -115,17 +117,21 @@ class SessionIn(Schema):
     campaign_id: int | None = None
 
 
-class SessionFilterIn(Schema):
-    q: str = ""
-    kind: str = ""
-    topic: str = ""
-    city: str = ""
-    base: Id | None = None
-    campaign: Id | None = None
-    month: str = ""
-    year: Year | None = None
-    status: str = ""
-    upcoming: bool = False
+def filter_schema(name: str, filters: type, bounds: dict[str, Any]) -> type[Schema]:
+    """The API's query schema for a selector's filter dataclass: the same fields and defaults
+    (one list of filters, not two), each number held to its bound (`bounds`)."""
+    hints = get_type_hints(filters)
+    fields: dict[str, Any] = {
+        f.name: (bounds.get(f.name, hints[f.name]), f.default) for f in dataclasses.fields(filters)
+    }
+    return create_model(name, __base__=Schema, **fields)
+
+
+SessionFilterIn = filter_schema(
+    "SessionFilterIn",
+    sel.SessionFilter,
+    {"base": Id | None, "campaign": Id | None, "year": Year | None},
+)
 
 
 class ReasonIn(Schema):
@@ -612,8 +618,8 @@ def hall_new(request: HttpRequest, base_id: int, payload: HallIn) -> Status:
 
 @router.get("/sessions", response=list[SessionOut])
 @paginated(50)
-def sessions(request: HttpRequest, filters: Query[SessionFilterIn]):  # type: ignore[no-untyped-def]
-    return sel.session_list(request.user, sel.SessionFilter(**filters.dict()))
+def sessions(request: HttpRequest, filters: Query[SessionFilterIn]):  # type: ignore[no-untyped-def,valid-type]
+    return sel.session_list(request.user, sel.SessionFilter(**filters.dict()))  # type: ignore[attr-defined]
 
 
 @router.post("/sessions", response={201: SessionOut})
