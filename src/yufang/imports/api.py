@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
@@ -179,7 +180,21 @@ def job_upload(
 @paginated(page_size=50)
 def job_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The caller's imports, newest first."""
-    return [_job_out(job) for job in import_jobs(request.user)]
+    return _JobPage(import_jobs(request.user))
+
+
+class _JobPage:
+    """The caller's jobs for the paginator: counted in the database, and only the page's
+    jobs read and shown."""
+
+    def __init__(self, jobs: QuerySet[ImportJob]) -> None:
+        self.jobs = jobs
+
+    def __len__(self) -> int:
+        return self.jobs.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [_job_out(job) for job in self.jobs[page]]
 
 
 @router.get("/jobs/{job_id}", response=ImportJobOut)

@@ -32,7 +32,9 @@ from yufang.imports.services import (
 
 @login_required
 def job_list(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(import_jobs(request.user), 30).get_page(request.GET.get("page"))
+    # The list shows no job's errors, preview or headers: they are not read.
+    jobs = import_jobs(request.user).defer("errors", "result", "headers", "column_mapping")
+    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
     labels = {i.kind: i.label for i in importers()}
     for job in page:
         job.kind_label = labels.get(job.kind, job.kind)  # type: ignore[attr-defined]
