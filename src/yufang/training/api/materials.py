@@ -1,0 +1,83 @@
+"""Materials, statistics and feedback."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Status, UploadedFile
+
+from yufang.support.bounds import Year, paginated
+from yufang.training import selectors as sel
+from yufang.training import services as svc
+from yufang.training.api.common import (
+    router,
+)
+from yufang.training.api.schemas import (
+    CardOut,
+    MaterialOut,
+    ScoreOut,
+    StatRowOut,
+)
+
+
+@router.get("/materials", response=list[MaterialOut])
+@paginated(50)
+def materials(request: HttpRequest, topic: str = ""):  # type: ignore[no-untyped-def]
+    qs = sel.materials_visible(request.user)
+    return qs.filter(topic=topic) if topic else qs
+
+
+@router.post("/materials", response={201: MaterialOut})
+def material_new(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    title: Form[str],
+    kind: Form[str],
+    topic: Form[str],
+    series: Form[str] = "",
+    authors: Form[str] = "",
+    publisher: Form[str] = "",
+    year: Form[int | None] = None,
+    description: Form[str] = "",
+) -> Status:
+    material = svc.material_create(
+        actor=request.user,
+        title=title,
+        kind=kind,
+        topic=topic,
+        file=file,
+        series=series,
+        authors=authors,
+        publisher=publisher,
+        year=year,
+        description=description,
+    )
+    return Status(201, material)
+
+
+@router.get("/card", response=CardOut)
+def card(request: HttpRequest, year: Year | None = None) -> Any:
+    """The headline: sessions held and person-times in the year (and over all years), with the
+    definition of person-times the statistics and campaigns use."""
+    return sel.training_card(request.user, year=year)
+
+
+@router.get("/statistics", response=list[StatRowOut])
+def statistics(request: HttpRequest, year: Year | None = None, by: str = "city") -> Any:
+    """Sessions, person-times, enterprises reached and pass rates by city, base, topic or month."""
+    return sel.training_statistics(
+        request.user, year=year or timezone.localdate().year, dimension=by
+    )
+
+
+@router.get("/feedback/scores", response=list[ScoreOut])
+def feedback_scores(request: HttpRequest) -> Any:
+    return [
+        {
+            "institution_id": r["session__institution_id"],
+            "institution": r["session__institution__name"],
+            "ratings": r["ratings"],
+            "average": r["average"],
+        }
+        for r in sel.feedback_scores(request.user)
+    ]
