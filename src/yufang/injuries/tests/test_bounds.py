@@ -144,3 +144,10 @@ def test_case_form_refuses_text_and_numbers_beyond_their_columns_by_field(client
     assert 'data-testid="form-errors"' in html
     assert "不超过 40 字符" in html and "小于或等于2147483647" in html
     assert not recorded.enterprise.injury_cases.filter(person_name="张9").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["", "edit/"])
+def test_a_case_id_beyond_64_bits_is_404(client, recorded, path):
+    client.force_login(recorded.people[Role.PROVINCE_OFFICIAL])
+    assert client.get(f"/injuries/cases/{HUGE}/{path}").status_code == 404
