@@ -10,7 +10,7 @@ from ninja import Status
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
-from yufang.support.bounds import Year
+from yufang.support.bounds import Code, Note, Year
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -89,13 +89,13 @@ def targeting(request: HttpRequest, year: Year | None = None) -> Any:
 
 
 @router.get("/recommendations", response=RecommendationOut)
-def recommendations(request: HttpRequest, topics: str = "") -> Any:
+def recommendations(request: HttpRequest, topics: Note = "") -> Any:
     """Courses, halls and upcoming sessions for comma-separated topics (e.g. open hazards)."""
     return sel.recommendations_for(request.user, [t for t in topics.split(",") if t])
 
 
 @router.get("/key-people", response=KeyPeopleOut)
-def key_people(request: HttpRequest, key_role: str = "") -> Any:
+def key_people(request: HttpRequest, key_role: Code = "") -> Any:
     today = timezone.localdate()
     rows = sel.key_people_hours(request.user, role=key_role)
     return {

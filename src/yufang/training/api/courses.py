@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Form, Schema, Status, UploadedFile
 
-from yufang.support.bounds import paginated
+from yufang.support.bounds import Code, Name, Text, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -21,7 +21,7 @@ from yufang.training.api.schemas import (
 
 @router.get("/courses", response=list[CourseOut])
 @paginated(50)
-def courses(request: HttpRequest, topic: str = ""):  # type: ignore[no-untyped-def]
+def courses(request: HttpRequest, topic: Code = ""):  # type: ignore[no-untyped-def]
     qs = sel.courses_visible(request.user)
     return qs.filter(topic=topic) if topic else qs
 
@@ -48,9 +48,9 @@ def course_detail(request: HttpRequest, course_id: int) -> Any:
 def lesson_new(
     request: HttpRequest,
     course_id: int,
-    title: Form[str],
-    kind: Form[str],
-    body: Form[str] = "",
+    title: Form[Name],
+    kind: Form[Code],
+    body: Form[Text] = "",
     file: File[UploadedFile] | None = None,
     minutes: Form[int] = 10,
 ) -> Status:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 from yufang.lib.errors import InvalidInput
-from yufang.support.bounds import paginated
+from yufang.support.bounds import Code, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -33,7 +33,7 @@ from yufang.training.models import (
 
 @router.get("/questions", response=list[QuestionOut])
 @paginated(100)
-def questions(request: HttpRequest, topic: str = "", type: str = ""):  # type: ignore[no-untyped-def]  # noqa: A002
+def questions(request: HttpRequest, topic: Code = "", type: Code = ""):  # type: ignore[no-untyped-def]  # noqa: A002
     qs = sel.questions_visible(request.user)
     if topic:
         qs = qs.filter(topic=topic)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Status, UploadedFile
 
-from yufang.support.bounds import Year, paginated
+from yufang.support.bounds import Code, Name, Note, Year, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -22,7 +22,7 @@ from yufang.training.api.schemas import (
 
 @router.get("/materials", response=list[MaterialOut])
 @paginated(50)
-def materials(request: HttpRequest, topic: str = ""):  # type: ignore[no-untyped-def]
+def materials(request: HttpRequest, topic: Code = ""):  # type: ignore[no-untyped-def]
     qs = sel.materials_visible(request.user)
     return qs.filter(topic=topic) if topic else qs
 
@@ -31,14 +31,14 @@ def materials(request: HttpRequest, topic: str = ""):  # type: ignore[no-untyped
 def material_new(
     request: HttpRequest,
     file: File[UploadedFile],
-    title: Form[str],
-    kind: Form[str],
-    topic: Form[str],
-    series: Form[str] = "",
-    authors: Form[str] = "",
-    publisher: Form[str] = "",
-    year: Form[int | None] = None,
-    description: Form[str] = "",
+    title: Form[Name],
+    kind: Form[Code],
+    topic: Form[Code],
+    series: Form[Name] = "",
+    authors: Form[Name] = "",
+    publisher: Form[Name] = "",
+    year: Form[Year | None] = None,
+    description: Form[Note] = "",
 ) -> Status:
     material = svc.material_create(
         actor=request.user,

@@ -3,13 +3,13 @@
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any, get_type_hints
+from typing import Annotated, Any, get_type_hints
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import create_model
 
-from yufang.support.bounds import Id, Year
+from yufang.support.bounds import Code, Id, Name, Note, Text, Year
 from yufang.training import selectors as sel
 from yufang.training.models import (
     Campaign,
@@ -20,6 +20,11 @@ from yufang.training.models import (
     TrainingBase,
     TrainingSession,
 )
+
+# Columns narrower than the shared bounds: a trainee's name, a hall's, a trainer's (100) and a
+# question's code (20).
+PersonName = Annotated[str, Field(max_length=100)]
+QuestionCode = Annotated[str, Field(max_length=20)]
 
 
 class BaseOut(Schema):
@@ -39,10 +44,10 @@ class BaseOut(Schema):
 
 
 class BaseIn(Schema):
-    name: str
-    city: str
-    address: str = ""
-    institution_id: int | None = None
+    name: Name
+    city: Code
+    address: Note = ""
+    institution_id: Id | None = None
 
 
 class HallOut(Schema):
@@ -54,8 +59,8 @@ class HallOut(Schema):
 
 
 class HallIn(Schema):
-    name: str
-    topic: str
+    name: PersonName
+    topic: Code
     capacity: int
 
 
@@ -83,18 +88,18 @@ class SessionOut(Schema):
 
 
 class SessionIn(Schema):
-    kind: str
-    title: str
-    topic: str
-    trainer: str
+    kind: Code
+    title: Name
+    topic: Code
+    trainer: PersonName
     starts_at: dt.datetime
     ends_at: dt.datetime
     class_hours: Decimal
     capacity: int | None = None
-    hall_id: int | None = None
-    enterprise_credit_code: str = ""
-    location: str = ""
-    campaign_id: int | None = None
+    hall_id: Id | None = None
+    enterprise_credit_code: Code = ""
+    location: Name = ""
+    campaign_id: Id | None = None
 
 
 def filter_schema(name: str, filters: type, bounds: dict[str, Any]) -> type[Schema]:
@@ -115,7 +120,7 @@ SessionFilterIn = filter_schema(
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Note
 
 
 class EnrollmentOut(Schema):
@@ -139,14 +144,14 @@ class EnrollmentOut(Schema):
 
 
 class RosterPerson(Schema):
-    name: str
-    id_number: str
-    phone: str = ""
-    key_role: str = ""
+    name: PersonName
+    id_number: Code
+    phone: Code = ""
+    key_role: Code = ""
 
 
 class GroupBookingIn(Schema):
-    trainee_ids: list[int] = []
+    trainee_ids: list[Id] = []
     people: list[RosterPerson] = []
     # Book the valid people and list the others in `skipped` (default: all or nothing).
     partial: bool = False
@@ -165,7 +170,7 @@ class BookingOut(Schema):
 
 
 class CheckInManyIn(Schema):
-    enrollment_ids: list[int]
+    enrollment_ids: list[Id]
 
 
 class RefusedOut(Schema):
@@ -179,12 +184,12 @@ class CheckInManyOut(Schema):
 
 
 class SignUpIn(Schema):
-    id_number: str = ""
-    phone: str = ""
+    id_number: Code = ""
+    phone: Code = ""
 
 
 class TokenIn(Schema):
-    token: str
+    token: Note
 
 
 class TokenOut(Schema):
@@ -194,7 +199,7 @@ class TokenOut(Schema):
 
 class FeedbackIn(Schema):
     rating: int
-    comment: str = ""
+    comment: Note = ""
 
 
 def _shown(context: dict[str, Any] | None, trainee: Trainee) -> sel.PersonShown:
@@ -238,10 +243,10 @@ class CourseOut(Schema):
 
 
 class CourseIn(Schema):
-    title: str
-    topic: str
+    title: Name
+    topic: Code
     class_hours: Decimal
-    description: str = ""
+    description: Note = ""
 
 
 class LessonOut(Schema):
@@ -264,19 +269,19 @@ class CourseDetailOut(CourseOut):
 
 
 class QuestionOption(Schema):
-    key: str
-    text: str
+    key: Code
+    text: Note
 
 
 class QuestionIn(Schema):
-    code: str = ""
-    topic: str
-    type: str
-    stem: str
+    code: QuestionCode = ""
+    topic: Code
+    type: Code
+    stem: Text
     options: list[QuestionOption]
-    answer: list[str]
-    explanation: str = ""
-    basis: str = ""
+    answer: list[Code]
+    explanation: Note = ""
+    basis: Note = ""
 
 
 class QuestionOut(Schema):
@@ -309,17 +314,17 @@ class ItemStatOut(Schema):
 
 
 class ExamIn(Schema):
-    title: str
-    topics: list[str] = []
+    title: Name
+    topics: list[Code] = []
     single_count: int = 0
     multiple_count: int = 0
     true_false_count: int = 0
     pass_mark: int | None = None
     time_limit_minutes: int | None = None
     max_attempts: int | None = None
-    course_id: int | None = None
+    course_id: Id | None = None
     requires_lessons: bool = False
-    required_session_id: int | None = None
+    required_session_id: Id | None = None
 
 
 class ExamOut(Schema):
@@ -372,8 +377,8 @@ class AttemptOut(Schema):
 
 
 class AnswerIn(Schema):
-    question_id: int
-    chosen: list[str]
+    question_id: Id
+    chosen: list[Code]
 
 
 class SubmitIn(Schema):
@@ -421,13 +426,13 @@ class VerificationOut(Schema):
 
 
 class CampaignIn(Schema):
-    name: str
-    region: str
+    name: Name
+    region: Code
     starts_on: dt.date
     ends_on: dt.date
     target_enterprises: int
     target_person_times: int
-    description: str = ""
+    description: Note = ""
 
 
 class CampaignOut(Schema):
@@ -465,9 +470,9 @@ class CampaignProgressOut(Schema):
 
 
 class CampaignLinkIn(Schema):
-    enterprise_credit_codes: list[str] = []
-    course_ids: list[int] = []
-    session_ids: list[int] = []
+    enterprise_credit_codes: list[Code] = []
+    course_ids: list[Id] = []
+    session_ids: list[Id] = []
 
 
 class TargetOut(Schema):

@@ -11,7 +11,7 @@ from ninja import File, Form, Query, Status, UploadedFile
 from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
-from yufang.support.bounds import Id, paginated
+from yufang.support.bounds import Code, Id, Note, Search, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -307,7 +307,7 @@ def session_check_in_code(request: HttpRequest, session_id: int) -> Any:
 
 @router.post("/sessions/{session_id}/photos", response={201: Created})
 def session_photo(
-    request: HttpRequest, session_id: int, image: File[UploadedFile], caption: Form[str] = ""
+    request: HttpRequest, session_id: int, image: File[UploadedFile], caption: Form[Note] = ""
 ) -> Status:
     session = sel.session_get(request.user, session_id)
     photo = svc.session_photo_add(actor=request.user, session=session, image=image, caption=caption)
@@ -363,7 +363,7 @@ def check_in_session(request: HttpRequest, payload: TokenIn) -> Enrollment:
 
 @router.get("/trainees", response=list[TraineeOut])
 @paginated(50)
-def trainees(request: HttpRequest, q: str = "", key_role: str = ""):  # type: ignore[no-untyped-def]
+def trainees(request: HttpRequest, q: Search = "", key_role: Code = ""):  # type: ignore[no-untyped-def]
     qs = sel.trainee_search(request.user, sel.trainees_visible(request.user), q)
     if key_role:
         qs = qs.filter(key_role=key_role)
