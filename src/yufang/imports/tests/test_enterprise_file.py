@@ -263,3 +263,17 @@ def test_a_blank_size_reads_size_unknown_on_the_pages_and_in_the_export_and_impo
     with translation.override("zh-hans"):
         job = upload(official, body, update_existing=True)
     assert job.status == ImportJob.Status.PREVIEW, job.errors
+
+
+def test_the_rates_by_size_name_a_blank_size_size_unknown(world, client):
+    from yufang.injuries.services import case_create, rollup_rebuild
+    from yufang.injuries.tests.helpers import case_data, insure
+
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(size="")
+    world.enterprise.refresh_from_db()
+    insure(world.enterprise, 2024, 100)
+    rollup_rebuild()
+    case_create(actor=world.people[Role.ADMIN], data=case_data(world.enterprise, 1))
+    client.force_login(world.people[Role.PROVINCE_OFFICIAL])
+    page = client.get("/injuries/rates/", {"by": "size", "year": "2024"}).content.decode()
+    assert "规模未知" in page

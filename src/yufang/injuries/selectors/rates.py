@@ -20,7 +20,7 @@ from yufang.accounts.scoping import (
     home_region,
     scope_queryset,
 )
-from yufang.enterprises.models import EnterpriseSize, InsuredHeadcount
+from yufang.enterprises.models import InsuredHeadcount, size_labels
 from yufang.enterprises.selectors import enterprise_names
 from yufang.industries.models import Industry
 from yufang.injuries.models import (
@@ -305,7 +305,7 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by == "category":
         return {str(k): str(v) for k, v in AccidentCategory.choices}
     if by == "size":
-        return {str(k): str(v) for k, v in EnterpriseSize.choices}
+        return size_labels()
     if by == "risk_class":
         return {k: (_("class %(n)s") % {"n": k}) if k else _("not classified") for k in keys}
     if by == "key_industry":
