@@ -127,6 +127,8 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
                 "",
                 rng.choice(["large", "medium", "small", "micro"]),
                 division in ("06", "26", "47", "48", "54"),
+                "",
+                "",
                 now,
                 now,
             )
@@ -148,6 +150,8 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
                 "risk_class_override_reason",
                 "size",
                 "is_key_industry",
+                "contact_person",
+                "contact_phone",
                 "created_at",
                 "updated_at",
             ],
