@@ -19,7 +19,9 @@ def refused(response: Any, field: str) -> None:
     assert any(field in loc for loc in locations), locations
 
 
-def test_ids_beyond_64_bits_in_a_body_are_refused(client: Any, world: Any, staff: Any, hall: Any):
+def test_ids_beyond_64_bits_in_a_body_are_refused(
+    client: Any, world: Any, staff: Any, hall: Any
+) -> None:
     session = schedule(staff, hall)
     client.force_login(world.people[Role.SAFETY_MANAGER])
     refused(
@@ -67,3 +69,30 @@ def test_texts_longer_than_their_columns_are_refused(client: Any, staff: Any) ->
         "code",
     )
     refused(client.get("/api/v1/training/trainees", {"q": "王" * 500}), "q")
+
+
+def test_a_page_ignores_ids_beyond_64_bits_instead_of_failing(
+    client: Any, world: Any, staff: Any, hall: Any
+) -> None:
+    session = schedule(staff, hall)
+    page = f"/training/sessions/{session.pk}/"
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    booked = client.submit(
+        page, {"trainee": [str(2**70), "x"]}, action=f"/training/sessions/{session.pk}/book/"
+    )
+    assert booked.status_code < 500
+    client.force_login(staff)
+    checked = client.submit(
+        page, {"enrollment": [str(2**64)]}, action=f"/training/sessions/{session.pk}/check-in/"
+    )
+    assert checked.status_code < 500
+
+
+def test_a_course_page_refuses_class_hours_that_are_not_a_number(client: Any, staff: Any) -> None:
+    client.force_login(staff)
+    answer = client.submit(
+        "/training/courses/",
+        {"title": "消防", "topic": "fire", "class_hours": "NaN", "description": ""},
+    )
+    assert answer.status_code == 200
+    assert "NaN" in answer.content.decode()

@@ -19,6 +19,7 @@ from yufang.training.views.common import (
     PLANNERS,
     _attempt,
     _date,
+    _ids,
     _int,
 )
 
@@ -86,7 +87,9 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=user,
                 campaign=campaign,
                 enterprises=found,
-                courses=sel.courses_visible(user).filter(pk__in=request.POST.getlist("course")),
+                courses=sel.courses_visible(user).filter(
+                    pk__in=_ids(request.POST.getlist("course"))
+                ),
             )
 
         errors = _attempt(request, link, reverse("training:campaign", args=[pk]))

@@ -121,11 +121,19 @@ def _int(value: str | None) -> int | None:
     return bounded_int(value, low=0, high=MAX_BIGINT)
 
 
+def _ids(values: list[str]) -> list[int]:
+    """The ids a form posted (checkboxes), leaving out anything that is not one."""
+    return [i for i in (bounded_int(v, low=1, high=MAX_BIGINT) for v in values) if i is not None]
+
+
 def _decimal(value: str | None, field: str) -> Decimal:
     try:
-        return Decimal((value or "").strip())
+        number = Decimal((value or "").strip()[:40])
     except InvalidOperation as exc:
         raise InvalidInput({field: _("Not a number: %(value)s") % {"value": value}}) from exc
+    if not number.is_finite():
+        raise InvalidInput({field: _("Not a number: %(value)s") % {"value": value}})
+    return number
 
 
 def _datetime(value: str | None, field: str) -> dt.datetime:

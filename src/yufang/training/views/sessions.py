@@ -40,6 +40,7 @@ from yufang.training.views.common import (
     _attempt,
     _datetime,
     _decimal,
+    _ids,
     _int,
     _labelled,
     _page,
@@ -235,7 +236,7 @@ def session_book(request: AuthedRequest, pk: int) -> HttpResponse:
                 partial=partial,
             )
         else:
-            ids = [int(i) for i in request.POST.getlist("trainee") if i.isdigit()]
+            ids = _ids(request.POST.getlist("trainee"))
             trainees = list(sel.trainees_visible(user).filter(pk__in=ids))
             result = svc.enrollment_book_group(
                 actor=user, session=session, enterprise=enterprise, trainees=trainees
@@ -281,7 +282,7 @@ def roster_template(request: AuthedRequest) -> HttpResponse:
 def session_check_in_many(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff tick several people (or all) in the attendance list and mark them present."""
     session = sel.session_get(request.user, pk)
-    ids = [int(i) for i in request.POST.getlist("enrollment") if i.isdigit()]
+    ids = _ids(request.POST.getlist("enrollment"))
     chosen = list(sel.enrollments_of_session(request.user, session).filter(pk__in=ids))
     outcome: list[svc.CheckInResult] = []
     response = _back_to_session(
