@@ -242,13 +242,9 @@ def enterprise_work_q(user: Any) -> Q | None:
     """Enterprises a user may pick to work at (assess, report a hazard at, train, record a
     case for): those in their scope, and for institution staff the enterprises of their
     institution's city, where they are contracted to work. None means every enterprise."""
-    if (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role == Role.INSTITUTION_STAFF
-        and user.institution_id
-    ):
-        return Q(city_id=user.institution.city_id)
+    city_id = institution_city_id(user) if getattr(user, "is_active", False) else None
+    if city_id is not None:
+        return Q(city_id=city_id)
     return scope_q(user, ScopePaths(city="city", county="county", grid="grid", enterprise="pk"))
 
 
@@ -424,3 +420,33 @@ def institution_city_id(user: Any) -> int | None:
     if getattr(user, "role", None) == Role.INSTITUTION_STAFF and user.institution_id:
         return int(user.institution.city_id)
     return None
+
+
+# --- where institution staff work; who answers an escalation ----------------------------------
+
+
+def may_work_at(user: Any, enterprise: Any, *, institution_id: int | None = None) -> bool:
+    """Whether a user may work at an enterprise (assess it, report a finding there): where
+    they may change records (`may_change_enterprise`). Institution staff work on what is
+    assigned to their institution (`institution_id`), and on unassigned work anywhere in
+    their institution's city (`institution_city_id`)."""
+    if getattr(user, "role", None) == Role.INSTITUTION_STAFF:
+        city_id = institution_city_id(user) if user.is_active else None
+        if city_id is None:
+            return False
+        if institution_id is not None:
+            return bool(institution_id == user.institution_id)
+        return bool(enterprise.city_id == city_id)
+    return may_change_enterprise(user, enterprise)
+
+
+def may_answer_escalation(user: Any, escalation: Any) -> bool:
+    """An escalation is answered by the officials it is addressed to (those of its region)
+    and by province-wide roles; others may read it."""
+    if not can_write(user):
+        return False
+    if user.role in PROVINCE_WIDE_ROLES:
+        return True
+    return user.role in (Role.COUNTY_OFFICIAL, Role.CITY_OFFICIAL) and bool(
+        user.region_id == escalation.region_id
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yufang import policy
 from yufang.accounts.models import Role, User
-from yufang.accounts.scoping import may_change_enterprise
+from yufang.accounts.scoping import may_change_enterprise, may_work_at
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards.models import (
@@ -109,16 +109,10 @@ def _may_act_on(user: Any, hazard: Hazard) -> bool:
 
 
 def _may_inspect_enterprise(user: Any, enterprise: Enterprise, *, institution_id: Any) -> bool:
-    role = getattr(user, "role", None)
-    if role == Role.INSTITUTION_STAFF:
-        # Consulting experts work where their institution is assigned, or ad hoc in its city.
-        return bool(user.institution_id) and (
-            institution_id == user.institution_id
-            or (institution_id is None and user.institution.city_id == enterprise.city_id)
-        )
-    if role not in REPORTERS:
+    """Reporters assess and report where `scoping.may_work_at` lets them work."""
+    if getattr(user, "role", None) not in REPORTERS:
         return False
-    return may_change_enterprise(user, enterprise)
+    return may_work_at(user, enterprise, institution_id=institution_id)
 
 
 def _check_transition(user: Any, hazard: Hazard, to: str) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from yufang import policy
 from yufang.accounts.models import Role, User
+from yufang.accounts.scoping import may_answer_escalation
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.hazards.models import (
     RECTIFICATION_PENDING,
@@ -116,12 +117,7 @@ def escalations_run(*, now: dt.datetime | None = None) -> list[Escalation]:
 
 def escalation_answer(*, actor: Any, escalation: Escalation, answer: str) -> Escalation:
     """An official answers an escalation (what they will do); it then stops rising."""
-    role = getattr(actor, "role", None)
-    allowed = role in (Role.PROVINCE_OFFICIAL, Role.ADMIN) or (
-        role in (Role.COUNTY_OFFICIAL, Role.CITY_OFFICIAL)
-        and actor.region_id == escalation.region_id
-    )
-    if not allowed:
+    if not may_answer_escalation(actor, escalation):
         raise PermissionDenied(_("Only the officials it was escalated to may answer it."))
     if not answer.strip():
         raise HazardInvalid(_("Write the answer."), "answer")

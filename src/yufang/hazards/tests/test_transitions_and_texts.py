@@ -231,3 +231,45 @@ def test_an_escalation_answer_beyond_its_length_is_refused(world: Any) -> None:
             actor=world.people[Role.COUNTY_OFFICIAL], escalation=escalation, answer="x" * 2001
         )
     assert set(refused.value.errors) == {"answer"}
+
+
+def _escalated(world: Any) -> Any:
+    from yufang.hazards.models import Escalation
+
+    hazard = _report(world)
+    return Escalation.objects.create(
+        hazard=hazard,
+        level="county",
+        round=1,
+        region=world.enterprise.county,
+        cause="overdue",
+        escalated_at=hazard.reported_at,
+    )
+
+
+def test_the_answer_form_of_an_escalation_shows_to_whoever_the_service_lets_answer(
+    world: Any, client: Any
+) -> None:
+    escalation = _escalated(world)
+    page = f"/hazards/{escalation.hazard_id}/"
+    answer = f"/hazards/escalations/{escalation.pk}/answer/"
+    # An administrator may answer (the page used to offer the form to province officials only).
+    client.force_login(world.people[Role.ADMIN])
+    assert answer in client.get(page).content.decode()
+    # An auditor reads escalations but does not answer them: no form on either page.
+    client.force_login(world.people[Role.AUDITOR])
+    assert answer not in client.get(page).content.decode()
+    listed = client.get("/hazards/escalations/").content.decode()
+    assert "escalation-answer" not in listed and 'name="answer"' not in listed
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    assert 'name="answer"' in client.get("/hazards/escalations/").content.decode()
+    assert answer in client.get(page).content.decode()
+
+
+def test_an_escalation_id_beyond_its_bounds_is_a_404_not_a_server_error(
+    world: Any, client: Any
+) -> None:
+    _escalated(world)
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    response = client.submit("/hazards/escalations/", {"escalation": "9" * 30, "answer": "已约谈"})
+    assert response.status_code == 404

@@ -3,6 +3,7 @@ the map, escalations and uploaded photos."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.models import Role
-from yufang.accounts.scoping import regions_visible
+from yufang.accounts.scoping import may_answer_escalation, regions_visible
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.hazards import selectors, services
 from yufang.hazards.models import (
@@ -41,6 +42,7 @@ from yufang.lib.errors import InvalidInput
 from yufang.lib.http import private_file_response, spreadsheet_response
 from yufang.lib.topics import Topic
 from yufang.regions.models import Region
+from yufang.support.bounds import bounded_id
 
 
 @login_required
@@ -249,7 +251,9 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": selectors.is_overdue(hazard),
             "events": hazard.events.select_related("actor"),
             "photos": hazard.photos.all(),
-            "escalations": hazard.escalations.select_related("answered_by", "region"),
+            "escalations": _answerable(
+                request, hazard.escalations.select_related("answered_by", "region")
+            ),
             "notices": hazard.notices.all(),
             "errors": errors,
             "can": {
@@ -421,13 +425,21 @@ def hazard_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _answerable(request: HttpRequest, escalations: Iterable[Escalation]) -> list[Escalation]:
+    """The escalations, each with `can_answer` (`scoping.may_answer_escalation`) for the page."""
+    rows = list(escalations)
+    for x in rows:
+        x.can_answer = may_answer_escalation(request.user, x)  # type: ignore[attr-defined]
+    return rows
+
+
 @login_required
 def escalations(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         escalation = get_object_or_404(
             selectors.escalations_for(request.user, open_only=False),
-            pk=request.POST.get("escalation") or 0,
+            pk=bounded_id(request.POST.get("escalation")) or 0,
         )
         try:
             services.escalation_answer(
@@ -441,6 +453,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     qs = selectors.escalations_for(request.user, open_only=not show_all)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = _answerable(request, page.object_list)
     return _render(
         request,
         "hazards/escalations.html",
