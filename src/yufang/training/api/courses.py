@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Form, Schema, Status, UploadedFile
 
-from yufang.support.bounds import Code, Name, Text, paginated
+from yufang.support.bounds import Code, Name, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -50,7 +50,7 @@ def lesson_new(
     course_id: int,
     title: Form[Name],
     kind: Form[Code],
-    body: Form[Text] = "",
+    body: str = Form("", max_length=20000),
     file: File[UploadedFile] | None = None,
     minutes: Form[int] = 10,
 ) -> Status:

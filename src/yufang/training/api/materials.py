@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Status, UploadedFile
 
-from yufang.support.bounds import Code, Name, Note, Year, paginated
+from yufang.support.bounds import Code, Name, Year, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -34,11 +34,11 @@ def material_new(
     title: Form[Name],
     kind: Form[Code],
     topic: Form[Code],
-    series: Form[Name] = "",
-    authors: Form[Name] = "",
-    publisher: Form[Name] = "",
+    series: str = Form("", max_length=200),
+    authors: str = Form("", max_length=200),
+    publisher: str = Form("", max_length=200),
     year: Form[Year | None] = None,
-    description: Form[Note] = "",
+    description: str = Form("", max_length=2000),
 ) -> Status:
     material = svc.material_create(
         actor=request.user,

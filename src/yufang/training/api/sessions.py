@@ -11,7 +11,7 @@ from ninja import File, Form, Query, Status, UploadedFile
 from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
-from yufang.support.bounds import Code, Id, Note, Search, paginated
+from yufang.support.bounds import Code, Id, Search, paginated
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -307,7 +307,10 @@ def session_check_in_code(request: HttpRequest, session_id: int) -> Any:
 
 @router.post("/sessions/{session_id}/photos", response={201: Created})
 def session_photo(
-    request: HttpRequest, session_id: int, image: File[UploadedFile], caption: Form[Note] = ""
+    request: HttpRequest,
+    session_id: int,
+    image: File[UploadedFile],
+    caption: str = Form("", max_length=2000),
 ) -> Status:
     session = sel.session_get(request.user, session_id)
     photo = svc.session_photo_add(actor=request.user, session=session, image=image, caption=caption)
