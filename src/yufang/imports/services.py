@@ -32,6 +32,7 @@ from yufang.lib.spreadsheets import (
     read_table,
     table_shape,
 )
+from yufang.support.bounds import bounded_year
 
 PREVIEW_ROWS = 20
 # A file of up to this many rows is read and checked in the request; a larger one in the
@@ -192,11 +193,12 @@ def import_options(
     }
     text = "" if headcount_year is None else str(headcount_year).strip()
     if text:
-        if not (text.isdigit() and 2000 <= int(text) <= timezone.localdate().year):
+        year = bounded_year(text)
+        if year is None or not 2000 <= year <= timezone.localdate().year:
             raise ImportRefused(
-                _("Not a valid year: %(value)s") % {"value": text}, "headcount_year"
+                _("Not a valid year: %(value)s") % {"value": text[:20]}, "headcount_year"
             )
-        options["headcount_year"] = int(text)
+        options["headcount_year"] = year
     return options
 
 

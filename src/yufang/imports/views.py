@@ -28,6 +28,7 @@ from yufang.imports.services import (
     import_job_remap,
     import_options,
 )
+from yufang.support.bounds import bounded_id
 
 
 @login_required
@@ -53,7 +54,7 @@ def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
-        mapping = mappings.filter(pk=request.POST.get("mapping") or 0).first()
+        mapping = mappings.filter(pk=bounded_id(request.POST.get("mapping")) or 0).first()
         if upload is None:
             error = _("Choose a file to upload.")
         else:

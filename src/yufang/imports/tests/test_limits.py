@@ -212,3 +212,22 @@ def test_the_trainee_page_lists_the_posts_the_key_role_column_accepts(official, 
     for word in ("分管安全负责人", "专职安全员", "班组长", "其他任何岗位"):
         assert word in row
     assert "其他员工" in row
+
+
+def test_numbers_beyond_their_bounds_in_the_upload_form_are_refused_not_a_server_error(
+    official, client
+):
+    client.force_login(official)
+    page = "/imports/new/enterprises/"
+    data = (HEADER + enterprise_lines(1)).encode()
+    answer = client.submit(
+        page,
+        {
+            "file": SimpleUploadedFile("a.csv", data),
+            "mapping": "9" * 30,
+            "headcount_year": "9" * 5000,
+        },
+    )
+    assert answer.status_code == 200
+    assert "不是有效年度：99999999999999999999" in answer.content.decode()
+    assert not ImportJob.objects.exists()
