@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from yufang.hazards.models import (
 )
 from yufang.hazards.pdf import verify_path
 from yufang.lib.errors import InvalidInput
+from yufang.regions.models import Region
 from yufang.support.bounds import (
     Code,
     Id,
@@ -694,6 +695,67 @@ def notice_issue(request: HttpRequest, payload: NoticeIn) -> Status:
         "verify_url": verify_path(notice),
     }
     return Status(201, body)
+
+
+class IssuerOut(Schema):
+    region: str
+    region_name: str
+    level: str
+    name: str
+    configured: bool
+    seal_url: str | None
+
+
+def _issuer_out(row: selectors.IssuerRow) -> dict[str, Any]:
+    issuer = row.issuer
+    return {
+        "region": row.region.code,
+        "region_name": row.region.name,
+        "level": "city" if row.region.level == Region.Level.CITY else "county",
+        "name": row.name,
+        "configured": issuer is not None,
+        "seal_url": reverse("hazards:notice_issuer_seal", args=[issuer.pk])
+        if issuer is not None and issuer.seal_path
+        else None,
+    }
+
+
+def _issuer_rows(request: HttpRequest) -> list[selectors.IssuerRow]:
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(request.user, "role", None) not in services.ISSUER_EDITORS:
+        raise PermissionDenied(_("Province and city officials configure the issuing authority."))
+    return selectors.notice_issuer_rows(request.user)
+
+
+@router.get("/issuers", response=list[IssuerOut])
+def notice_issuers(request: HttpRequest) -> list[dict[str, Any]]:
+    """The cities and counties whose issuing authority of rectification notices the caller
+    may configure (province and city officials), with the authority notices go out under
+    now: the region's own, else its city's, else the city's bureau by name."""
+    return [_issuer_out(r) for r in _issuer_rows(request)]
+
+
+@router.post("/issuers/{region}", response=IssuerOut)
+def notice_issuer_set(
+    request: HttpRequest,
+    region: Code,
+    name: str = Form(..., max_length=100),
+    seal: UploadedFile | None = File(None),  # noqa: B008 - Ninja reads the default
+    remove_seal: bool = Form(False),
+) -> dict[str, Any]:
+    """Sets a city's or county's issuing authority (multipart: `name`, optionally a `seal`
+    PNG or JPEG up to 2 MB, or `remove_seal`). Notices already issued keep theirs. 404 for a
+    region the caller may not configure."""
+    rows = {r.region.code: r for r in _issuer_rows(request)}
+    row = rows.get(region)
+    if row is None:
+        raise Http404
+    services.notice_issuer_set(
+        actor=request.user, region=row.region, name=name, seal=seal, remove_seal=remove_seal
+    )
+    fresh = {r.region.code: r for r in selectors.notice_issuer_rows(request.user)}
+    return _issuer_out(fresh[region])
 
 
 @router.get("/board")

@@ -209,3 +209,55 @@ def test_hazard_writes(reference_data: None, world: Any, api_client: Any) -> Non
     assert manager.post(stats, json={"kind": "year", "year": 2025}).status_code == 403
     generated = county.post(stats, json={"kind": "year", "year": 2025})
     assert generated.status_code == 201 and generated.json()["due"] == "2026-01-31"
+
+
+def test_notice_issuers_are_listed_and_set_per_region(
+    reference_data: None, world: Any, api_client: Any
+) -> None:
+    from yufang.hazards.models import NoticeIssuer
+    from yufang.hazards.tests.test_notice_issuer import seal_png
+
+    city = api_client(world.people[Role.CITY_OFFICIAL])
+    listed = city.get("/hazards/issuers")
+    assert listed.status_code == 200, listed.text
+    rows = {r["region"]: r for r in listed.json()}
+    assert "370200" in rows and "370211" in rows and "370100" not in rows
+    assert rows["370211"] == {
+        "region": "370211",
+        "region_name": rows["370211"]["region_name"],
+        "level": "county",
+        "name": "青岛市人力资源和社会保障局",
+        "configured": False,
+        "seal_url": None,
+    }
+
+    name = "青岛市人力资源和社会保障局（试）"
+    seal = seal_png()
+    set_ = city.post(
+        "/hazards/issuers/370200",
+        data={"name": name},
+        files={"seal": ("seal.png", seal.read(), "image/png")},
+    )
+    assert set_.status_code == 200, set_.text
+    issuer = NoticeIssuer.objects.get(region__code="370200")
+    assert set_.json()["name"] == name and set_.json()["configured"] is True
+    assert set_.json()["seal_url"] == f"/hazards/issuers/{issuer.pk}/seal/"
+    # A county without its own issuer now issues under its city's.
+    county_row = {r["region"]: r for r in city.get("/hazards/issuers").json()}["370211"]
+    assert county_row["name"] == name and county_row["configured"] is False
+
+    assert fields_of(city.post("/hazards/issuers/370200", data={"name": "局" * 101})) == {"name"}
+    assert fields_of(city.post("/hazards/issuers/370200", data={"name": " "})) == {"name"}
+    not_an_image = {"seal": ("seal.png", b"not an image", "image/png")}
+    refused = city.post("/hazards/issuers/370200", data={"name": name}, files=not_an_image)
+    assert fields_of(refused) == {"seal"}
+    removed = city.post("/hazards/issuers/370200", data={"name": name, "remove_seal": "true"})
+    assert removed.status_code == 200 and removed.json()["seal_url"] is None
+
+    # Another city's region is not the caller's to configure; a county official configures none.
+    assert city.post("/hazards/issuers/370100", data={"name": "济南"}).status_code == 404
+    jinan = api_client(world.jinan_city_official)
+    assert "370200" not in {r["region"] for r in jinan.get("/hazards/issuers").json()}
+    county = api_client(world.people[Role.COUNTY_OFFICIAL])
+    assert county.get("/hazards/issuers").status_code == 403
+    assert county.post("/hazards/issuers/370211", data={"name": "x"}).status_code == 403
