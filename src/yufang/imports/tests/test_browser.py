@@ -49,3 +49,21 @@ def test_official_imports_a_bureau_file_without_a_size_column(
     listed = page.locator("[data-testid=enterprise-table]").inner_text()
     assert "青岛浏览器甲有限公司" in listed
     assert "青岛浏览器乙有限公司" in listed
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_file_too_wide_is_refused_on_the_page_naming_the_limit(page: Any, world: Any) -> None:
+    official = world.people[Role.CITY_OFFICIAL]
+    browser_login(page, official.username, TEST_PASSWORD)
+    page.goto(f"{page.base_url}/imports/new/enterprises/")
+    limits = page.locator("[data-testid=import-limits]").inner_text()
+    assert "最多 100000 行数据、100 列" in limits
+    wide = ",".join(f"列{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n"
+    page.set_input_files(
+        "#file",
+        files=[{"name": "宽表.csv", "mimeType": "text/csv", "buffer": wide.encode()}],
+    )
+    page.click("[data-testid=import-upload]")
+    error = page.locator("[data-testid=import-error]").inner_text()
+    assert error == "第 1 行（表头）超过 100 列；此类导入最多允许 100 列。"
