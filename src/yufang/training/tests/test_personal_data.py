@@ -3,11 +3,14 @@ table of docs/security.md, "Personal data"."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from yufang.accounts.models import Role
 from yufang.training import services as svc
@@ -145,3 +148,21 @@ def test_no_one_sees_a_whole_id_number(client: Any, world: Any, wang: Trainee) -
         client.force_login(world.people[role])
         page = client.get(reverse("training:trainee", args=[wang.pk])).content.decode()
         assert MASKED_ID in page and id_number(7) not in page
+
+
+def test_a_liaison_reads_certificates_without_names_and_not_their_pdf(
+    client: Any, world: Any, wang: Trainee
+) -> None:
+    certificate = svc.certificate_issue(
+        actor=world.people[Role.ADMIN],
+        trainee=wang,
+        title="消防安全",
+        issued_on=dt.date(2026, 1, 5),
+    )
+    client.force_login(world.people[Role.DEPARTMENT_LIAISON])
+    page = client.get(reverse("training:certificates")).content.decode()
+    assert "王**" in page and "王大明" not in page
+    export = client.get(reverse("training:certificates"), {"export": "xlsx"})
+    cells = [c for row in load_workbook(io.BytesIO(export.content)).active.values for c in row]
+    assert "王**" in cells and "王大明" not in cells
+    assert client.get(reverse("training:certificate_pdf", args=[certificate.pk])).status_code == 404

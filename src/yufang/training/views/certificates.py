@@ -50,7 +50,7 @@ def certificate_list(request: AuthedRequest) -> HttpResponse:
             (
                 [
                     c.code,
-                    c.trainee.name,
+                    sel.trainee_shown(request.user, c.trainee).name,
                     c.trainee.enterprise.name if c.trainee.enterprise else "",
                     c.title,
                     c.issued_on,
