@@ -82,6 +82,27 @@ def checklist_versions(key: str) -> QuerySet[Checklist]:
     )
 
 
+BOARD_READERS = frozenset(
+    {Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.AUDITOR, Role.ADMIN}
+)
+
+
+def pages_open_to(user: Any) -> dict[str, bool]:
+    """Which of the hazards pages beyond the list, map, assessments, checklists and
+    statistics a user may open (their tabs show by it): the work queue (not the enterprise's
+    own), the board and the escalations (officials, auditors), the notice issuers (those who
+    configure them)."""
+    from yufang.hazards.services import ISSUER_EDITORS
+
+    role = getattr(user, "role", None)
+    return {
+        "queue": role != Role.SAFETY_MANAGER,
+        "board": role in BOARD_READERS,
+        "escalations": role in BOARD_READERS,
+        "issuers": role in ISSUER_EDITORS,
+    }
+
+
 def checklist_get(pk: int) -> Checklist:
     return get_object_or_404(Checklist.objects.prefetch_related("items"), pk=pk)
 

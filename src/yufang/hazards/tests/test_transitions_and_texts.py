@@ -273,3 +273,29 @@ def test_an_escalation_id_beyond_its_bounds_is_a_404_not_a_server_error(
     client.force_login(world.people[Role.COUNTY_OFFICIAL])
     response = client.submit("/hazards/escalations/", {"escalation": "9" * 30, "answer": "已约谈"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (Role.SAFETY_MANAGER, [], ["/hazards/board/", "/hazards/escalations/"]),
+        (Role.AUDITOR, ["/hazards/board/", "/hazards/escalations/"], ["/hazards/issuers/"]),
+        (Role.CITY_OFFICIAL, ["/hazards/board/", "/hazards/issuers/"], []),
+        (Role.COUNTY_OFFICIAL, ["/hazards/queue/", "/hazards/board/"], ["/hazards/issuers/"]),
+    ],
+)
+def test_the_tabs_are_the_pages_the_role_may_open(
+    role: str, shown: list[str], hidden: list[str], world: Any, client: Any
+) -> None:
+    client.force_login(world.people[role])
+    tabs = client.get("/hazards/list/").content.decode().split('data-testid="hazard-tabs"')[1]
+    tabs = tabs.split("</ul>")[0]
+    for url in shown:
+        assert f'href="{url}"' in tabs
+        assert client.get(url).status_code == 200
+    for url in hidden:
+        assert f'href="{url}"' not in tabs
+        if url != "/hazards/escalations/":  # open to all, listing only what is theirs
+            assert client.get(url).status_code == 403
+    # The enterprise has no inspector's work queue.
+    assert ('href="/hazards/queue/"' in tabs) is (role != Role.SAFETY_MANAGER)

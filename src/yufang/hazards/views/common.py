@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role
 from yufang.enterprises.forms import EnterprisePickForm
+from yufang.hazards import selectors
 from yufang.hazards.models import (
     RiskColour,
 )
@@ -107,6 +108,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     """`render`, with a form's errors also labelled for the reader (`shown_errors`)."""
     if "errors" in context:
         context["shown_errors"] = _labelled(context["errors"])
+    context.setdefault("tabs", selectors.pages_open_to(request.user))
     return render(request, template, context)
 
 

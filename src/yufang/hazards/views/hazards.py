@@ -32,7 +32,6 @@ from yufang.hazards.models import (
 )
 from yufang.hazards.views.common import (
     COLOUR_CSS,
-    OFFICIALS,
     _date,
     _enterprise_pick,
     _render,
@@ -310,7 +309,7 @@ def _bar(labels: list[str], values: list[int], urls: list[str], name: str) -> di
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    if _role(request) not in (*OFFICIALS, Role.AUDITOR):
+    if not selectors.pages_open_to(request.user)["board"]:
         raise PermissionDenied(_("The hazard board is for officials."))
     county = request.GET.get("county", "").strip()
     figures = selectors.hazard_board(request.user, county=county)
