@@ -171,7 +171,9 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("password", "") != request.POST.get("password_again", ""):
                 raise UserInvalid(_("The two passwords differ."), "password_again")
-            user_password_set(actor=request.user, user=user, password=request.POST["password"])
+            user_password_set(
+                actor=request.user, user=user, password=request.POST.get("password", "")
+            )
         except UserInvalid as exc:
             errors = exc.errors
         else:

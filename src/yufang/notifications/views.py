@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -29,7 +29,8 @@ def open_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Marks one notification read and follows its link."""
     notification = inbox(request.user).filter(pk=pk).first()
     if notification is None:
-        return redirect("notifications:inbox")
+        # Someone else's notification, like any record outside the scope, is not found.
+        raise Http404
     notification_mark_read(user=request.user, ids=[pk])
     # Links are stored by our own services; still, never send anyone off the site.
     if notification.url and url_has_allowed_host_and_scheme(

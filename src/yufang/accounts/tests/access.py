@@ -1,0 +1,661 @@
+"""Who may do what: the declared expectation for every page and API operation.
+
+Each endpoint names ONE rule (below, in RULES) and the kind of record its URL points at. A
+rule gives, for each role and for the anonymous visitor, what happens with a record INSIDE the
+user's scope and one OUTSIDE it (for an endpoint without a record: the same call twice):
+
+- `ok`     served (or refused for its input: 400/409/422, i.e. past the scope check)
+- `404`    not found: the platform's answer for a record outside the scope
+- `403`    the role may not do this at all
+- `denied` 403 or 404 (a role with no business here)
+- `login`  anonymous: sent to the sign-in page (pages) or 401 (API)
+
+A page, an API operation or a declaration without a counterpart fails
+`test_every_endpoint_has_a_declared_expectation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = (
+    "province",
+    "city",
+    "county",
+    "grid_worker",
+    "safety_manager",
+    "institution",
+    "liaison",
+    "worker",
+    "auditor",
+    "admin",
+)
+ANONYMOUS = "anonymous"
+# The roles whose scope takes in Jinan: the "outside" records are inside theirs.
+PROVINCE_WIDE = ("province", "admin", "auditor")
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str | None
+    get: str
+    post: str | None = None
+    args: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Op:
+    rule: str
+    kind: str | None = None
+
+
+# URL parameter of an API path -> the kind of record it names.
+API_PARAM_KINDS = {
+    "user_id": "user",
+    "enterprise_id": "enterprise",
+    "case_id": "case",
+    "checklist_id": "checklist",
+    "assessment_id": "assessment",
+    "hazard_id": "hazard",
+    "escalation_id": "escalation",
+    "base_id": "base",
+    "session_id": "session",
+    "enrollment_id": "enrollment",
+    "trainee_id": "trainee",
+    "course_id": "course",
+    "lesson_id": "lesson",
+    "certificate_id": "certificate",
+    "campaign_id": "campaign",
+    "job_id": "job",
+    "exam_id": "exam",
+    "attempt_id": "attempt",
+    "question_id": "question",
+    "kind": "import_kind",
+    "year": "year",
+    "region": "region",
+}
+# Rules whose pages show a record to anyone holding its code, whatever their scope.
+SHOWS_ANY_SCOPE = {"public"}
+
+
+def _rule(default: str, anonymous: str = "login/login", **roles: str) -> dict[str, tuple[str, str]]:
+    """`default` for every role not named; each value is "inside/outside"."""
+    spec = {role: roles.get(role, default) for role in ROLES} | {ANONYMOUS: anonymous}
+    return {who: tuple(value.split("/")) for who, value in spec.items()}  # type: ignore[misc]
+
+
+RULES: dict[str, dict[str, tuple[str, str]]] = {
+    # A region's notice issuer: the province for any, a city official for the city's own.
+    "issuer_config": _rule("403/403", province="ok/ok", city="ok/404", admin="ok/ok"),
+    # Officials manage accounts in their region: outside it 404; others 403/404.
+    "account_manager": _rule(
+        "404/404",
+        province="ok/ok",
+        city="ok/404",
+        county="ok/404",
+        grid_worker="403/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # Who carries out an assessment in scope; outside 404; others 403.
+    "assessor_write": _rule(
+        "ok/404",
+        province="ok/ok",
+        safety_manager="403/404",
+        liaison="403/404",
+        worker="403/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # The campaign's officials (city up) link sessions.
+    "campaign_owner_write": _rule(
+        "404/404",
+        province="ok/ok",
+        city="ok/404",
+        county="403/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # Campaigns: officials of the region and province-wide roles.
+    "campaign_reader": _rule(
+        "404/404", province="ok/ok", city="ok/404", county="ok/404", auditor="ok/ok", admin="ok/ok"
+    ),
+    # Officials (county up) record cases; others 403 (institution staff 404).
+    "case_create": _rule(
+        "403/403",
+        province="ok/ok",
+        city="ok/ok",
+        county="ok/ok",
+        institution="404/404",
+        admin="ok/ok",
+    ),
+    # Injury cases: officials, grid workers and safety managers in scope.
+    "case_reader": _rule(
+        "ok/404",
+        province="ok/ok",
+        institution="404/404",
+        worker="404/404",
+        auditor="ok/ok",
+        admin="ok/ok",
+    ),
+    # Officials (county up) change injury cases in their region; outside 404.
+    "case_writer": _rule(
+        "403/404",
+        province="ok/ok",
+        city="ok/404",
+        county="ok/404",
+        institution="404/404",
+        worker="404/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # A certificate's PDF: scoped_read_not_institution, and liaisons neither.
+    "certificate_pdf": _rule(
+        "ok/404",
+        province="ok/ok",
+        institution="404/404",
+        liaison="404/404",
+        auditor="ok/ok",
+        admin="ok/ok",
+    ),
+    # The course's owner (institution staff) or province-wide writers add lessons.
+    "course_owner_write": _rule("403/403", province="ok/ok", institution="ok/403", admin="ok/ok"),
+    # The enrollment's trainee, its enterprise or the session's runners cancel it.
+    "enrollment_changer": _rule(
+        "ok/404",
+        province="ok/ok",
+        county="403/404",
+        grid_worker="403/404",
+        liaison="403/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # The enterprise's safety manager books its people; outside 404.
+    "enterprise_books": _rule(
+        "403/404", province="403/403", safety_manager="ok/404", auditor="403/403", admin="403/403"
+    ),
+    # Officials and grid workers register enterprises.
+    "enterprise_create": _rule(
+        "ok/ok",
+        safety_manager="403/403",
+        institution="403/403",
+        liaison="403/403",
+        worker="403/403",
+        auditor="403/403",
+    ),
+    # The enterprise's own people (safety manager, worker).
+    "enterprise_people": _rule("403/403", safety_manager="ok/ok", worker="ok/ok"),
+    # Officials, the grid worker of its grid and its safety manager change an enterprise; outside 404.
+    "enterprise_writer": _rule(
+        "ok/404",
+        province="ok/ok",
+        institution="404/404",
+        liaison="403/404",
+        worker="403/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # The region an escalation went to answers it (the county here); others 404; auditor 403.
+    "escalation_answerer": _rule(
+        "404/404", province="ok/ok", county="ok/404", auditor="403/403", admin="ok/ok"
+    ),
+    # Rectification evidence: the enterprise's safety manager only.
+    "evidence_upload": _rule(
+        "403/404",
+        province="403/403",
+        safety_manager="ok/404",
+        institution="404/404",
+        auditor="403/403",
+        admin="403/403",
+    ),
+    # The group QR of an enterprise in a session: its safety manager; staff must name the enterprise (404 without).
+    "group_code_page": _rule(
+        "404/404",
+        county="403/404",
+        grid_worker="403/404",
+        safety_manager="ok/404",
+        liaison="403/404",
+        worker="403/404",
+        auditor="403/403",
+    ),
+    # Officials in scope and the enterprise set a rectification plan.
+    "hazard_planner": _rule(
+        "ok/404",
+        province="ok/ok",
+        grid_worker="403/404",
+        institution="404/404",
+        liaison="403/404",
+        worker="403/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # Officials (county up) reveal an ID number in scope; the administrator may not.
+    "id_reveal": _rule(
+        "403/404",
+        province="ok/ok",
+        city="ok/404",
+        county="ok/404",
+        institution="404/404",
+        worker="404/404",
+        auditor="403/403",
+        admin="403/403",
+    ),
+    # Writes whose role check comes after the input is validated: the matrix's generated body is refused for its input (422/200 with errors), so only sign-in is proved here (known gap: declare a valid body).
+    "input_checked_first": _rule("ok/ok"),
+    # Inspectors (officials, grid workers, institution staff) start hazards and assessments.
+    "inspector_create": _rule(
+        "ok/ok", safety_manager="403/403", liaison="403/403", worker="403/403", auditor="403/403"
+    ),
+    # The matrix builds no such record yet: a missing id is 404 for everyone (known gap).
+    "no_record_built": _rule("404/404"),
+    # Officials (county up) and the administrator.
+    "official_create": _rule(
+        "403/403", province="ok/ok", city="ok/ok", county="ok/ok", admin="ok/ok"
+    ),
+    # Officials (county up) write in their region; outside 404; others 403/404.
+    "official_write": _rule(
+        "403/404",
+        province="ok/ok",
+        city="ok/404",
+        county="ok/404",
+        institution="404/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # Officials (county up), auditor and administrator.
+    "officials_and_auditors_read": _rule(
+        "ok/ok",
+        grid_worker="403/403",
+        safety_manager="403/403",
+        institution="403/403",
+        liaison="403/403",
+        worker="403/403",
+    ),
+    # Officials (city and province) and institution staff create; others 403.
+    "officials_and_institution_create": _rule(
+        "ok/ok",
+        grid_worker="403/403",
+        safety_manager="403/403",
+        liaison="403/403",
+        worker="403/403",
+        auditor="403/403",
+    ),
+    # The user's own record; anyone else's is 404, for every role.
+    "own_only": _rule("ok/404"),
+    # A form's target: GET is 405 once signed in.
+    "post_only": _rule("405/405"),
+    # A form's target that answers 405 to GET for anyone.
+    "post_only_public": _rule("405/405", anonymous="405/405"),
+    # Province, city and administrator configure (checklists, notice issuers).
+    "province_and_city_config": _rule("403/403", province="ok/ok", city="ok/ok", admin="ok/ok"),
+    # Province official, auditor and administrator.
+    "province_wide_read": _rule("403/403", province="ok/ok", auditor="ok/ok", admin="ok/ok"),
+    # Province official and administrator only.
+    "province_write": _rule("403/403", province="ok/ok", admin="ok/ok"),
+    # Anyone, signed in or not (sign-in, verification of certificates and notices).
+    "public": _rule("ok/ok", anonymous="ok/ok"),
+    # A record in the user's scope (institution staff: assigned to their institution); outside it 404; province-wide roles see all.
+    "scoped_read": _rule("ok/404", province="ok/ok", auditor="ok/ok", admin="ok/ok"),
+    # As scoped_read, but institution staff have no business with the record.
+    "scoped_read_not_institution": _rule(
+        "ok/404", province="ok/ok", institution="404/404", auditor="ok/ok", admin="ok/ok"
+    ),
+    # Who runs training sessions (officials of the city up, the institution): in scope ok, outside 404; other roles 403.
+    "session_runner_write": _rule(
+        "403/404",
+        province="ok/ok",
+        city="ok/404",
+        institution="ok/404",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
+    # Any signed-in user; lists and dashboards filter to the user's scope (the outside record's text never shows).
+    "signed_in": _rule("ok/ok"),
+    # Signing out: every session ends signed out.
+    "signs_out": _rule("login/login"),
+    # Who targets training: officials, grid workers, institution staff, auditor.
+    "targeting_read": _rule("ok/ok", safety_manager="403/403", liaison="403/403", worker="403/403"),
+    # Check-in by signed code: session runners; a code of another city's session is 403 (the code itself proves the record).
+    "token_check_in": _rule(
+        "403/403", province="ok/ok", city="ok/403", institution="ok/403", admin="ok/ok"
+    ),
+    # An import job is its uploader's alone: anyone else gets 404.
+    "uploader_only": _rule("404/404", county="ok/404"),
+    # A worker signs up for a session in scope; others 403.
+    "worker_signs_up": _rule(
+        "403/404", province="403/403", worker="ok/404", auditor="403/403", admin="403/403"
+    ),
+}
+
+# fmt: off
+_PAGE_KINDS: dict[str, tuple[str | None, dict[str, str]]] = {
+    "accounts:login": (None, {}), "accounts:logout": (None, {}),
+    "accounts:users": (None, {}), "accounts:user_new": (None, {}),
+    "accounts:user_active": ("user", {}), "accounts:user_unlock": ("user", {}),
+    "accounts:user_password": ("user", {}), "accounts:password_change": (None, {}),
+    "audit:list": (None, {}),
+    "regions:index": (None, {}), "regions:grids": (None, {}),
+    "regions:map": (None, {"level": "county"}), "regions:pilot": ("city", {}),
+    "industries:list": (None, {}), "industries:detail": ("industry", {}),
+    "enterprises:list": (None, {}), "enterprises:new": (None, {}), "enterprises:mine": (None, {}),
+    "enterprises:options": (None, {"kind": "township"}), "enterprises:pick": (None, {}),
+    "enterprises:detail": ("enterprise", {}), "enterprises:edit": ("enterprise", {}),
+    "imports:list": (None, {}), "imports:new": (None, {"kind": "enterprises"}),
+    "imports:template": (None, {"kind": "enterprises"}),
+    "imports:detail": ("job", {}), "imports:remap": ("job", {}), "imports:confirm": ("job", {}),
+    "imports:cancel": ("job", {}), "imports:progress": ("job", {}),
+    "injuries:dashboard": (None, {}), "injuries:rates": (None, {}),
+    "injuries:targets": (None, {}), "injuries:priority": (None, {}),
+    "injuries:cases": (None, {}), "injuries:case_new": (None, {}),
+    "injuries:case_detail": ("case", {}), "injuries:case_edit": ("case", {}),
+    "injuries:case_delete": ("case", {}), "injuries:case_reveal": ("case", {}),
+    "injuries:headcounts": (None, {}),
+    "hazards:index": (None, {}), "hazards:list": (None, {}), "hazards:hazard_new": (None, {}),
+    "hazards:hazard_detail": ("hazard", {}), "hazards:photo": ("photo", {}),
+    "hazards:queue": (None, {}), "hazards:board": (None, {}), "hazards:map": (None, {}),
+    "hazards:escalations": (None, {}), "hazards:escalation_answer": ("escalation", {}),
+    "hazards:assessments": (None, {}), "hazards:assessment_new": (None, {}),
+    "hazards:assessment_detail": ("assessment", {}), "hazards:assessment_fill": ("assessment", {}),
+    "hazards:assessment_cancel": ("assessment", {}),
+    "hazards:checklists": (None, {}), "hazards:checklist_detail": ("checklist", {}),
+    "hazards:checklist_edit": ("checklist", {}),
+    "hazards:notice_issuers": (None, {}), "hazards:notice_issuer_seal": ("issuer", {}),
+    "hazards:notice_pdf": ("notice", {}), "hazards:notice_verify": ("notice_token", {}),
+    "hazards:statistics": (None, {}),
+    "hazards:statistics_period": (None, {"kind": "year", "start": "2025-01-01"}),
+    "training:index": (None, {}), "training:sessions": (None, {}),
+    "training:session_new": (None, {}), "training:session": ("session", {}),
+    "training:session_book": ("session", {}), "training:session_check_in": ("session", {}),
+    "training:session_group_qr": ("session", {}), "training:roster_template": (None, {}),
+    "training:check_in_group": ("group_token", {}), "training:session_sign_up": ("session", {}),
+    "training:session_cancel": ("session", {}), "training:session_photo": ("session", {}),
+    "training:session_feedback": ("session", {}), "training:session_qr": ("session", {}),
+    "training:enrollment_cancel": ("enrollment", {}),
+    "training:enrollment_check_in": ("enrollment", {}),
+    "training:enrollment_qr": ("enrollment", {}),
+    "training:check_in_session": ("session_token", {}),
+    "training:check_in": ("enrollment_token", {}),
+    "training:my_enrollments": (None, {}),
+    "training:bases": (None, {}), "training:base": ("base", {}),
+    "training:trainees": (None, {}), "training:trainee": ("trainee", {}),
+    "training:courses": (None, {}), "training:course": ("course", {}),
+    "training:lesson": ("lesson", {}), "training:lesson_heartbeat": ("lesson", {}),
+    "training:lesson_file": ("lesson", {}), "training:photo": ("session_photo", {}),
+    "training:questions": (None, {}), "training:question_new": (None, {}),
+    "training:question_edit": ("question", {}),
+    "training:exams": (None, {}), "training:exam": ("exam", {}),
+    "training:attempt": ("attempt", {}),
+    "training:certificates": (None, {}), "training:verify": ("certificate_code", {}),
+    "training:certificate": ("certificate", {}), "training:certificate_pdf": ("certificate", {}),
+    "training:campaigns": (None, {}), "training:campaign": ("campaign", {}),
+    "training:targeting": (None, {}), "training:materials": (None, {}),
+    "training:material_download": ("material", {}), "training:statistics": (None, {}),
+    "notifications:inbox": (None, {}), "notifications:read_all": (None, {}),
+    "notifications:open": ("notification", {}),
+    "home:index": (None, {}),
+}
+# fmt: on
+
+
+# Page name -> (rule of GET, rule of POST or None when the page takes no form).
+# fmt: off
+_PAGE_RULES: dict[str, tuple[str, str | None]] = {
+    "accounts:login": ("public", "public"),
+    "accounts:logout": ("post_only_public", "signs_out"),
+    "accounts:users": ("signed_in", None),
+    "accounts:user_new": ("official_create", "official_create"),
+    "accounts:user_active": ("post_only", "account_manager"),
+    "accounts:user_unlock": ("post_only", "account_manager"),
+    "accounts:user_password": ("account_manager", "account_manager"),
+    "accounts:password_change": ("signed_in", "signed_in"),
+    "audit:list": ("province_wide_read", None),
+    "regions:index": ("signed_in", None),
+    "regions:grids": ("signed_in", None),
+    "regions:map": ("signed_in", None),
+    "regions:pilot": ("post_only", "province_write"),
+    "industries:list": ("signed_in", None),
+    "industries:detail": ("signed_in", "province_write"),
+    "enterprises:list": ("signed_in", None),
+    "enterprises:new": ("enterprise_create", "enterprise_create"),
+    "enterprises:mine": ("enterprise_people", None),
+    "enterprises:options": ("signed_in", None),
+    "enterprises:pick": ("signed_in", None),
+    "enterprises:detail": ("scoped_read_not_institution", "scoped_read_not_institution"),
+    "enterprises:edit": ("enterprise_writer", "enterprise_writer"),
+    "imports:list": ("signed_in", None),
+    "imports:new": ("signed_in", "signed_in"),
+    "imports:template": ("signed_in", None),
+    "imports:detail": ("uploader_only", None),
+    "imports:remap": ("post_only", "uploader_only"),
+    "imports:confirm": ("post_only", "uploader_only"),
+    "imports:cancel": ("post_only", "uploader_only"),
+    "imports:progress": ("uploader_only", None),
+    "injuries:dashboard": ("signed_in", None),
+    "injuries:rates": ("signed_in", None),
+    "injuries:targets": ("signed_in", None),
+    "injuries:priority": ("signed_in", None),
+    "injuries:cases": ("signed_in", None),
+    "injuries:case_new": ("official_create", "official_create"),
+    "injuries:case_detail": ("case_reader", None),
+    "injuries:case_edit": ("case_writer", "case_writer"),
+    "injuries:case_delete": ("post_only", "case_writer"),
+    "injuries:case_reveal": ("post_only", "id_reveal"),
+    "injuries:headcounts": ("signed_in", "signed_in"),
+    "hazards:index": ("signed_in", None),
+    "hazards:list": ("signed_in", None),
+    "hazards:hazard_new": ("inspector_create", "inspector_create"),
+    "hazards:hazard_detail": ("scoped_read_not_institution", "scoped_read_not_institution"),
+    "hazards:photo": ("scoped_read_not_institution", None),
+    "hazards:queue": ("signed_in", None),
+    "hazards:board": ("officials_and_auditors_read", None),
+    "hazards:map": ("signed_in", None),
+    "hazards:escalations": ("signed_in", "no_record_built"),
+    "hazards:escalation_answer": ("post_only_public", "escalation_answerer"),
+    "hazards:assessments": ("signed_in", None),
+    "hazards:assessment_new": ("inspector_create", "inspector_create"),
+    "hazards:assessment_detail": ("scoped_read", "scoped_read"),
+    "hazards:assessment_fill": ("scoped_read", "scoped_read"),
+    "hazards:assessment_cancel": ("post_only_public", "assessor_write"),
+    "hazards:checklists": ("signed_in", None),
+    "hazards:checklist_detail": ("signed_in", None),
+    "hazards:checklist_edit": ("province_and_city_config", "province_and_city_config"),
+    "hazards:notice_issuers": ("province_and_city_config", "province_and_city_config"),
+    "hazards:notice_issuer_seal": ("no_record_built", None),
+    "hazards:notice_pdf": ("scoped_read_not_institution", None),
+    "hazards:notice_verify": ("public", None),
+    "hazards:statistics": ("signed_in", "official_create"),
+    "hazards:statistics_period": ("signed_in", None),
+    "training:index": ("signed_in", None),
+    "training:sessions": ("signed_in", None),
+    "training:session_new": ("officials_and_institution_create", "officials_and_institution_create"),
+    "training:session": ("scoped_read", None),
+    "training:session_book": ("post_only", "enterprise_books"),
+    "training:session_check_in": ("post_only", "session_runner_write"),
+    "training:session_group_qr": ("group_code_page", None),
+    "training:roster_template": ("signed_in", None),
+    "training:check_in_group": ("signed_in", "token_check_in"),
+    "training:session_sign_up": ("post_only", "worker_signs_up"),
+    "training:session_cancel": ("post_only", "session_runner_write"),
+    "training:session_photo": ("post_only", "scoped_read"),
+    "training:session_feedback": ("post_only", "scoped_read"),
+    "training:session_qr": ("session_runner_write", None),
+    "training:enrollment_cancel": ("post_only", "enrollment_changer"),
+    "training:enrollment_check_in": ("post_only", "session_runner_write"),
+    "training:enrollment_qr": ("scoped_read", None),
+    "training:check_in_session": ("signed_in", "signed_in"),
+    "training:check_in": ("signed_in", "token_check_in"),
+    "training:my_enrollments": ("signed_in", None),
+    "training:bases": ("signed_in", "input_checked_first"),
+    "training:base": ("scoped_read", "session_runner_write"),
+    "training:trainees": ("signed_in", None),
+    "training:trainee": ("scoped_read", None),
+    "training:courses": ("signed_in", "input_checked_first"),
+    "training:course": ("signed_in", "course_owner_write"),
+    "training:lesson": ("signed_in", "signed_in"),
+    "training:lesson_file": ("no_record_built", None),
+    "training:photo": ("scoped_read", None),
+    "training:lesson_heartbeat": ("post_only", "signed_in"),
+    "training:questions": ("signed_in", None),
+    "training:question_new": ("signed_in", "officials_and_institution_create"),
+    "training:question_edit": ("no_record_built", "no_record_built"),
+    "training:exams": ("signed_in", "officials_and_institution_create"),
+    "training:exam": ("no_record_built", "no_record_built"),
+    "training:attempt": ("no_record_built", "no_record_built"),
+    "training:certificates": ("signed_in", None),
+    "training:verify": ("public", None),
+    "training:certificate": ("scoped_read_not_institution", "official_write"),
+    "training:certificate_pdf": ("certificate_pdf", None),
+    "training:campaigns": ("signed_in", "input_checked_first"),
+    "training:campaign": ("campaign_reader", "campaign_owner_write"),
+    "training:targeting": ("targeting_read", None),
+    "training:materials": ("signed_in", "input_checked_first"),
+    "training:material_download": ("no_record_built", None),
+    "training:statistics": ("signed_in", None),
+    "notifications:inbox": ("signed_in", None),
+    "notifications:read_all": ("post_only", "signed_in"),
+    "notifications:open": ("own_only", None),
+    "home:index": ("signed_in", None),
+}
+# fmt: on
+PAGES = {
+    name: Page(kind, *_PAGE_RULES[name], args=args)  # type: ignore[misc]
+    for name, (kind, args) in _PAGE_KINDS.items()
+}
+
+# fmt: off
+OPERATIONS: dict[tuple[str, str], Op] = {
+    ("DELETE", "/api/v1/auth/token"): Op("signs_out"),
+    ("DELETE", "/api/v1/injuries/cases/{case_id}"): Op("case_writer", kind="case_to_delete"),
+    ("GET", "/api/v1/audit"): Op("signed_in"),
+    ("GET", "/api/v1/auth/me"): Op("signed_in"),
+    ("GET", "/api/v1/enterprises"): Op("signed_in"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}"): Op("scoped_read_not_institution"),
+    ("GET", "/api/v1/enterprises/{enterprise_id}/headcounts"): Op("scoped_read_not_institution"),
+    ("GET", "/api/v1/grids"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/assessments"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/assessments/{assessment_id}"): Op("scoped_read"),
+    ("GET", "/api/v1/hazards/assessments/{assessment_id}/measurements"): Op("scoped_read"),
+    ("GET", "/api/v1/hazards/board"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/checklists"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/checklists/{checklist_id}"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/escalations"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/hazards"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/hazards/{hazard_id}"): Op("scoped_read_not_institution"),
+    ("GET", "/api/v1/hazards/hazards/{hazard_id}/photos"): Op("scoped_read_not_institution"),
+    ("GET", "/api/v1/hazards/issuers"): Op("province_and_city_config"),
+    ("POST", "/api/v1/hazards/issuers/{region}"): Op("issuer_config"),
+    ("GET", "/api/v1/hazards/open-topics"): Op("signed_in"),
+    ("GET", "/api/v1/hazards/statistics"): Op("signed_in"),
+    ("GET", "/api/v1/imports/jobs"): Op("signed_in"),
+    ("GET", "/api/v1/imports/jobs/{job_id}"): Op("uploader_only"),
+    ("GET", "/api/v1/imports/jobs/{job_id}/errors"): Op("uploader_only"),
+    ("GET", "/api/v1/imports/jobs/{job_id}/preview"): Op("uploader_only"),
+    ("GET", "/api/v1/imports/kinds"): Op("signed_in"),
+    ("GET", "/api/v1/imports/kinds/{kind}/template"): Op("signed_in"),
+    ("GET", "/api/v1/industries"): Op("signed_in"),
+    ("GET", "/api/v1/industries/{code}"): Op("signed_in"),
+    ("GET", "/api/v1/industries/{code}/risk-classes"): Op("signed_in"),
+    ("GET", "/api/v1/injuries/cases"): Op("signed_in"),
+    ("GET", "/api/v1/injuries/cases/{case_id}"): Op("case_reader"),
+    ("GET", "/api/v1/injuries/dashboard"): Op("signed_in"),
+    ("GET", "/api/v1/injuries/headcounts"): Op("signed_in"),
+    ("GET", "/api/v1/injuries/priority"): Op("signed_in"),
+    ("GET", "/api/v1/injuries/rates"): Op("signed_in"),
+    ("GET", "/api/v1/injuries/targets"): Op("signed_in"),
+    ("GET", "/api/v1/notifications"): Op("signed_in"),
+    ("GET", "/api/v1/notifications/unread"): Op("signed_in"),
+    ("GET", "/api/v1/regions"): Op("signed_in"),
+    ("GET", "/api/v1/regions/{code}"): Op("scoped_read_not_institution"),
+    ("GET", "/api/v1/training/attempts/{attempt_id}"): Op("no_record_built"),
+    ("GET", "/api/v1/training/bases"): Op("signed_in"),
+    ("GET", "/api/v1/training/bases/{base_id}/halls"): Op("scoped_read"),
+    ("GET", "/api/v1/training/campaigns"): Op("signed_in"),
+    ("GET", "/api/v1/training/campaigns/{campaign_id}"): Op("campaign_reader"),
+    ("GET", "/api/v1/training/card"): Op("signed_in"),
+    ("GET", "/api/v1/training/certificates"): Op("signed_in"),
+    ("GET", "/api/v1/training/certificates/verify/{code}"): Op("public"),
+    ("GET", "/api/v1/training/certificates/{certificate_id}"): Op("scoped_read_not_institution"),
+    ("GET", "/api/v1/training/courses"): Op("signed_in"),
+    ("GET", "/api/v1/training/courses/{course_id}"): Op("signed_in"),
+    ("GET", "/api/v1/training/enrollments"): Op("signed_in"),
+    ("GET", "/api/v1/training/enrollments/{enrollment_id}/check-in-code"): Op("scoped_read"),
+    ("GET", "/api/v1/training/exams"): Op("signed_in"),
+    ("GET", "/api/v1/training/exams/{exam_id}/results"): Op("no_record_built"),
+    ("GET", "/api/v1/training/feedback/scores"): Op("signed_in"),
+    ("GET", "/api/v1/training/key-people"): Op("signed_in"),
+    ("GET", "/api/v1/training/materials"): Op("signed_in"),
+    ("GET", "/api/v1/training/question-statistics"): Op("signed_in"),
+    ("GET", "/api/v1/training/questions"): Op("signed_in"),
+    ("GET", "/api/v1/training/recommendations"): Op("signed_in"),
+    ("GET", "/api/v1/training/roster-template"): Op("signed_in"),
+    ("GET", "/api/v1/training/sessions"): Op("signed_in"),
+    ("GET", "/api/v1/training/sessions/{session_id}"): Op("scoped_read"),
+    ("GET", "/api/v1/training/sessions/{session_id}/check-in-code"): Op("session_runner_write"),
+    ("GET", "/api/v1/training/sessions/{session_id}/enrollments"): Op("scoped_read"),
+    ("GET", "/api/v1/training/sessions/{session_id}/group-code"): Op("group_code_page"),
+    ("GET", "/api/v1/training/statistics"): Op("signed_in"),
+    ("GET", "/api/v1/training/targeting"): Op("signed_in"),
+    ("GET", "/api/v1/training/trainees"): Op("signed_in"),
+    ("GET", "/api/v1/training/trainees/{trainee_id}"): Op("scoped_read"),
+    ("PATCH", "/api/v1/enterprises/{enterprise_id}"): Op("enterprise_writer"),
+    ("POST", "/api/v1/auth/password"): Op("signed_in"),
+    ("POST", "/api/v1/auth/token"): Op("public"),
+    ("POST", "/api/v1/auth/users/{user_id}/password"): Op("account_manager"),
+    ("POST", "/api/v1/auth/users/{user_id}/unlock"): Op("account_manager"),
+    ("POST", "/api/v1/enterprises"): Op("enterprise_create"),
+    ("POST", "/api/v1/hazards/assessments"): Op("inspector_create"),
+    ("POST", "/api/v1/hazards/assessments/{assessment_id}/answers"): Op("assessor_write"),
+    ("POST", "/api/v1/hazards/assessments/{assessment_id}/cancel"): Op("assessor_write"),
+    ("POST", "/api/v1/hazards/assessments/{assessment_id}/complete"): Op("assessor_write"),
+    ("POST", "/api/v1/hazards/assessments/{assessment_id}/measurements"): Op("assessor_write"),
+    ("POST", "/api/v1/hazards/assessments/{assessment_id}/photos"): Op("assessor_write"),
+    ("POST", "/api/v1/hazards/checklists/{checklist_id}/versions"): Op("province_and_city_config"),
+    ("POST", "/api/v1/hazards/escalations/{escalation_id}/answer"): Op("escalation_answerer"),
+    ("POST", "/api/v1/hazards/hazards"): Op("inspector_create"),
+    ("POST", "/api/v1/hazards/hazards/{hazard_id}/photos"): Op("evidence_upload"),
+    ("POST", "/api/v1/hazards/hazards/{hazard_id}/plan"): Op("hazard_planner"),
+    ("POST", "/api/v1/hazards/hazards/{hazard_id}/transitions"): Op("scoped_read_not_institution"),
+    ("POST", "/api/v1/hazards/notices"): Op("officials_and_institution_create"),
+    ("POST", "/api/v1/hazards/statistics"): Op("official_create"),
+    ("POST", "/api/v1/imports/jobs"): Op("input_checked_first"),
+    ("POST", "/api/v1/imports/jobs/{job_id}/cancel"): Op("uploader_only"),
+    ("POST", "/api/v1/imports/jobs/{job_id}/confirm"): Op("uploader_only"),
+    ("POST", "/api/v1/industries/{code}/risk-classes"): Op("province_write"),
+    ("POST", "/api/v1/injuries/cases"): Op("case_create"),
+    ("POST", "/api/v1/injuries/cases/{case_id}/reveal"): Op("id_reveal"),
+    ("POST", "/api/v1/notifications/read"): Op("signed_in"),
+    ("POST", "/api/v1/training/attempts/{attempt_id}/submit"): Op("no_record_built"),
+    ("POST", "/api/v1/training/bases"): Op("input_checked_first"),
+    ("POST", "/api/v1/training/bases/{base_id}/halls"): Op("session_runner_write"),
+    ("POST", "/api/v1/training/campaigns"): Op("input_checked_first"),
+    ("POST", "/api/v1/training/campaigns/{campaign_id}/links"): Op("campaign_owner_write"),
+    ("POST", "/api/v1/training/certificates/{certificate_id}/revoke"): Op("official_write"),
+    ("POST", "/api/v1/training/check-in"): Op("signed_in"),
+    ("POST", "/api/v1/training/check-in/group"): Op("signed_in"),
+    ("POST", "/api/v1/training/check-in/session"): Op("signed_in"),
+    ("POST", "/api/v1/training/courses"): Op("officials_and_institution_create"),
+    ("POST", "/api/v1/training/courses/{course_id}/lessons"): Op("course_owner_write"),
+    ("POST", "/api/v1/training/enrollments/{enrollment_id}/cancel"): Op("enrollment_changer"),
+    ("POST", "/api/v1/training/enrollments/{enrollment_id}/check-in"): Op("session_runner_write"),
+    ("POST", "/api/v1/training/exams"): Op("officials_and_institution_create"),
+    ("POST", "/api/v1/training/exams/{exam_id}/attempts"): Op("no_record_built"),
+    ("POST", "/api/v1/training/lessons/{lesson_id}/complete"): Op("signed_in"),
+    ("POST", "/api/v1/training/lessons/{lesson_id}/heartbeat"): Op("signed_in"),
+    ("POST", "/api/v1/training/materials"): Op("officials_and_institution_create"),
+    ("POST", "/api/v1/training/questions"): Op("officials_and_institution_create"),
+    ("POST", "/api/v1/training/sessions"): Op("input_checked_first"),
+    ("POST", "/api/v1/training/sessions/{session_id}/book"): Op("enterprise_books"),
+    ("POST", "/api/v1/training/sessions/{session_id}/cancel"): Op("session_runner_write"),
+    ("POST", "/api/v1/training/sessions/{session_id}/check-in"): Op("scoped_read"),
+    ("POST", "/api/v1/training/sessions/{session_id}/feedback"): Op("scoped_read"),
+    ("POST", "/api/v1/training/sessions/{session_id}/photos"): Op("session_runner_write"),
+    ("POST", "/api/v1/training/sessions/{session_id}/roster"): Op("enterprise_books"),
+    ("POST", "/api/v1/training/sessions/{session_id}/sign-up"): Op("worker_signs_up"),
+    ("PUT", "/api/v1/enterprises/{enterprise_id}"): Op("enterprise_writer"),
+    ("PUT", "/api/v1/enterprises/{enterprise_id}/headcounts/{year}"): Op("official_write"),
+    ("PUT", "/api/v1/imports/jobs/{job_id}/mapping"): Op("uploader_only"),
+    ("PUT", "/api/v1/injuries/cases/{case_id}"): Op("case_writer"),
+    ("PUT", "/api/v1/injuries/headcounts/{enterprise_id}/{year}"): Op("official_write"),
+    ("PUT", "/api/v1/training/questions/{question_id}"): Op("no_record_built"),
+}
+# fmt: on
