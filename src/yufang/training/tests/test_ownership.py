@@ -87,3 +87,17 @@ def test_an_institution_cannot_open_a_base_in_another_city(client: Any, staff: A
         content_type="application/json",
     )
     assert made.status_code == 201, made.content
+
+
+def test_the_question_page_tells_a_county_the_shared_bank_is_not_theirs(
+    client: Any, world: Any, bank: int
+) -> None:
+    shared = Question.objects.filter(region=None, institution=None).first()
+    assert shared is not None
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    page = client.get(f"/training/questions/{shared.pk}/").content.decode()
+    assert "不能修改" in page and 'data-testid="not-owner"' in page
+    assert "保存" not in page.split('data-testid="question-form"')[1]
+    client.force_login(world.people[Role.PROVINCE_OFFICIAL])
+    page = client.get(f"/training/questions/{shared.pk}/").content.decode()
+    assert 'data-testid="not-owner"' not in page

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from yufang.accounts.http import AuthedRequest
+from yufang.accounts.scoping import may_change_question
 from yufang.lib.http import spreadsheet_response
 from yufang.lib.topics import Topic
 from yufang.training import selectors as sel
@@ -132,5 +133,9 @@ def question_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse
             "errors": errors,
             "topics": Topic.choices,
             "types": QuestionType.choices,
+            "may_change": question is None
+            or may_change_question(
+                user, region_id=question.region_id, institution_id=question.institution_id
+            ),
         },
     )
