@@ -47,6 +47,7 @@ from yufang.hazards.services.core import (
     _move,
     _notify_found,
     allowed_next,
+    hazard_actions,
     text_errors,
 )
 from yufang.hazards.services.escalation import (
@@ -116,6 +117,7 @@ __all__ = [
     "_seed_note",
     "_topic_of",
     "allowed_next",
+    "hazard_actions",
     "assessment_cancel",
     "assessment_complete",
     "assessment_create",

@@ -20,6 +20,7 @@ from yufang.accounts.scoping import may_change_enterprise, may_work_at
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards.models import (
+    OPEN_STATUSES,
     Assessment,
     AssessmentStatus,
     ChecklistItem,
@@ -99,6 +100,26 @@ def allowed_next(user: Any, hazard: Hazard) -> list[str]:
     return [
         to for (frm, to), roles in TRANSITIONS.items() if frm == hazard.status and role in roles
     ]
+
+
+def hazard_actions(user: Any, hazard: Hazard) -> dict[str, bool]:
+    """What a user may do on a hazard's page now, by the same rules the services apply: its
+    moves (`allowed_next`), evidence, the five-in-place plan, a notice."""
+    nexts = allowed_next(user, hazard)
+    inspector = getattr(user, "role", None) in INSPECTORS and _may_act_on(user, hazard)
+    return {
+        "assign": S.ASSIGNED in nexts,
+        "start": S.RECTIFYING in nexts and hazard.status == S.ASSIGNED,
+        "submit": S.SUBMITTED in nexts,
+        "verify": S.VERIFIED in nexts,
+        "reject": S.RECTIFYING in nexts and hazard.status == S.SUBMITTED,
+        "close": S.CLOSED in nexts,
+        "evidence": S.SUBMITTED in nexts,
+        "plan": hazard.level == HazardLevel.MAJOR
+        and hazard.status not in (S.VERIFIED, S.CLOSED)
+        and (S.SUBMITTED in nexts or inspector),
+        "notice": inspector and hazard.status in OPEN_STATUSES,
+    }
 
 
 def _may_act_on(user: Any, hazard: Hazard) -> bool:

@@ -299,3 +299,17 @@ def test_the_tabs_are_the_pages_the_role_may_open(
             assert client.get(url).status_code == 403
     # The enterprise has no inspector's work queue.
     assert ('href="/hazards/queue/"' in tabs) is (role != Role.SAFETY_MANAGER)
+
+
+def test_the_hazard_page_offers_what_the_services_allow(world: Any, client: Any) -> None:
+    county = world.people[Role.COUNTY_OFFICIAL]
+    manager = world.people[Role.SAFETY_MANAGER]
+    hazard = _report(world, level=HazardLevel.MAJOR)
+    can = services.hazard_actions(county, hazard)
+    assert {k for k, v in can.items() if v} == {"assign", "plan", "notice"}
+    assert not any(services.hazard_actions(manager, hazard).values())
+    services.hazard_assign(actor=county, hazard=hazard)
+    assert {k for k, v in services.hazard_actions(manager, hazard).items() if v} == {"start"}
+    client.force_login(manager)
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    assert 'value="start"' in page and 'value="notice"' not in page

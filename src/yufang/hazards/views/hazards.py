@@ -241,7 +241,6 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("hazards:hazard_detail", pk=pk)
         hazard = selectors.hazard_get(request.user, pk)
-    nexts = services.allowed_next(request.user, hazard)
     return _render(
         request,
         "hazards/hazard_detail.html",
@@ -255,19 +254,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "notices": hazard.notices.all(),
             "errors": errors,
-            "can": {
-                "assign": HazardStatus.ASSIGNED in nexts,
-                "start": HazardStatus.RECTIFYING in nexts and hazard.status == "assigned",
-                "submit": HazardStatus.SUBMITTED in nexts,
-                "verify": HazardStatus.VERIFIED in nexts,
-                "reject": HazardStatus.RECTIFYING in nexts and hazard.status == "submitted",
-                "close": HazardStatus.CLOSED in nexts,
-                "evidence": HazardStatus.SUBMITTED in nexts,
-                "plan": hazard.level == HazardLevel.MAJOR
-                and hazard.status not in ("verified", "closed")
-                and (HazardStatus.SUBMITTED in nexts or _role(request) in services.INSPECTORS),
-                "notice": _role(request) in services.INSPECTORS and hazard.status in OPEN_STATUSES,
-            },
+            "can": services.hazard_actions(request.user, hazard),
         },
     )
 
