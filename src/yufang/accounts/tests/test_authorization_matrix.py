@@ -139,6 +139,8 @@ def test_role_gets_what_the_matrix_declares(client: Any, world: Any, role: str) 
         for side in ("inside", "outside") if kind else ("inside",):
             url, _ = _api_url(path, records, side, role, spec.kind)
             order = _order((method, path))[0]
+            if spec.body is not None:
+                info = info | {"body": spec.body}
             calls.append((order, f"{method} {path}", (spec.rule, side, method, url, info)))
 
     for _, key, call in sorted(calls, key=lambda c: c[0]):
@@ -159,6 +161,8 @@ def test_role_gets_what_the_matrix_declares(client: Any, world: Any, role: str) 
 
 def _call_api(client: Any, method: str, url: str, info: dict[str, Any]) -> Any:
     body = matrix.request_body(info["op"], info["components"])
+    if "body" in info:
+        body = ("application/json", json.dumps(info["body"]))
     if method == "GET":
         return client.get(url)
     if body is None:
