@@ -168,7 +168,8 @@ def test_worker_lesson_is_not_completed_on_opening(
     assert button.is_disabled()
     assert phone_page.locator("[data-testid=lesson-completed]").count() == 0
     # Submitting the form anyway (a script, a replayed request) is refused by the server.
-    phone_page.evaluate("document.querySelector('[data-lesson-complete]').form.submit()")
-    phone_page.wait_for_load_state("load")
+    # Wait for the answer's page itself: a load state alone may still be the old page's.
+    with phone_page.expect_navigation():
+        phone_page.evaluate("document.querySelector('[data-lesson-complete]').form.submit()")
     assert "已学习 0 分钟" in phone_page.inner_text("body")
     assert_fits_phone(phone_page)
