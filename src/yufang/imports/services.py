@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yufang.imports.models import ColumnMapping, ImportJob
 from yufang.imports.registry import (
     Importer,
+    Progress,
     RowError,
     Validated,
     guess_mapping,
@@ -70,12 +71,12 @@ def _refuse_size(size: int, max_bytes: int) -> None:
         )
 
 
-def import_read(data: bytes, importer: Importer) -> Table:
+def import_read(data: bytes, importer: Importer, *, progress: Progress | None = None) -> Table:
     """The file as a table, held to the kind's limits (a file over one is refused, naming
     the limit and the row)."""
     _refuse_size(len(data), max_bytes_for(importer))
     try:
-        return read_table(data, limits=limits_for(importer))
+        return read_table(data, limits=limits_for(importer), progress=progress)
     except SpreadsheetError as exc:
         raise ImportRefused(str(exc), "file") from exc
 
@@ -160,9 +161,14 @@ def import_job_check(job_id: int) -> ImportJob:
     if job.status != ImportJob.Status.CHECKING:
         return job
     importer = importer_for(job.kind)
+
+    def progress(done: int) -> None:
+        cache.set(_progress_key(job.pk), done, 3600)
+
     try:
         with job.file.open("rb") as fh:
-            table = import_read(fh.read(), importer)
+            table = import_read(fh.read(), importer, progress=progress)
+        progress(len(table.rows))
     except (ImportRefused, OSError) as exc:
         job.status = ImportJob.Status.INVALID
         job.errors = [RowError(0, "file", str(getattr(exc, "message", exc))).as_dict()]
@@ -179,6 +185,7 @@ def import_job_check(job_id: int) -> ImportJob:
             job.refresh_from_db()
             return job
         job.save()
+    cache.delete(_progress_key(job.pk))
     return job
 
 
@@ -385,6 +392,6 @@ def _import_job_run(job_id: int) -> ImportJob:
 
 
 def import_job_progress(job: ImportJob) -> int:
-    if job.status == ImportJob.Status.RUNNING:
+    if job.status in (ImportJob.Status.RUNNING, ImportJob.Status.CHECKING):
         return int(cache.get(_progress_key(job.pk), 0))
     return job.processed_rows

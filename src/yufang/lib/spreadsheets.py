@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -51,10 +51,15 @@ def sniff_kind(data: bytes) -> str:
 
 
 def read_table(
-    data: bytes, *, max_rows: int | None = None, limits: SheetLimits | None = None
+    data: bytes,
+    *,
+    max_rows: int | None = None,
+    limits: SheetLimits | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Table:
     """Parse CSV or XLSX bytes into a header row and the non-empty rows after it; a file
-    over `limits` is refused as soon as the reading passes one."""
+    over `limits` is refused as soon as the reading passes one. `progress` is told the rows
+    read every 10,000 rows."""
     if limits is None and max_rows is not None:
         limits = SheetLimits(rows=max_rows, columns=10_000, cell=1_000_000)
     encoding, headers, raw_rows, close = _open(data, limits)
@@ -73,11 +78,28 @@ def read_table(
                     )
                 ),
             )
-            for number, cells in _checked(headers, raw_rows, limits, text_cells=encoding != "")
+            for number, cells in _reported(
+                _checked(headers, raw_rows, limits, text_cells=encoding != ""), progress
+            )
         ]
     finally:
         close()
     return Table(headers=headers, rows=rows, encoding=encoding)
+
+
+def _reported(
+    rows: Iterator[tuple[int, list[str]]], progress: Callable[[int], None] | None
+) -> Iterator[tuple[int, list[str]]]:
+    if progress is None:
+        return rows
+
+    def counted() -> Iterator[tuple[int, list[str]]]:
+        for count, row in enumerate(rows, start=1):
+            if count % 10_000 == 0:
+                progress(count)
+            yield row
+
+    return counted()
 
 
 def table_shape(data: bytes, limits: SheetLimits) -> tuple[int, list[str]]:

@@ -231,3 +231,27 @@ def test_numbers_beyond_their_bounds_in_the_upload_form_are_refused_not_a_server
     assert answer.status_code == 200
     assert "不是有效年度：99999999999999999999" in answer.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_background_check_reports_the_rows_read(official, client):
+    from django.core.cache import cache
+
+    lines = 10_001
+    data = (HEADER + enterprise_lines(lines)).encode()
+    job = upload(official, data)
+    seen: list[int] = []
+    real_set = cache.set
+
+    def spy(key, value, *args, **kwargs):
+        if key == f"import-progress:{job.pk}":
+            seen.append(value)
+        return real_set(key, value, *args, **kwargs)
+
+    with mock.patch.object(services.cache, "set", spy):
+        import_job_check(job.pk)
+    assert seen == [10_000, lines]
+    cache.set(f"import-progress:{job.pk}", 10_000, 60)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING)
+    client.force_login(official)
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert f"10000 / {lines}" in page
