@@ -16,13 +16,13 @@ from yufang.accounts.api import router as accounts_router
 from yufang.accounts.services import LoginLocked, api_token_user
 from yufang.audit.api import router as audit_router
 from yufang.enterprises.api import router as enterprises_router
-from yufang.grid.api import router as grid_router
 from yufang.hazards.api import router as hazards_router
 from yufang.imports.api import router as imports_router
 from yufang.industries.api import router as industries_router
 from yufang.injuries.api import router as injuries_router
 from yufang.lib.errors import InvalidInput
 from yufang.notifications.api import router as notifications_router
+from yufang.regions.api import grids_router as grid_router
 from yufang.regions.api import router as regions_router
 from yufang.training.api import router as training_router
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from yufang.accounts.models import Role, User
 from yufang.enterprises.models import Enterprise
-from yufang.grid.models import Grid
+from yufang.regions.models import Grid
 from yufang.tests.clients import ApiClient, FormClient
 from yufang.tests.factories import (
     DepartmentFactory,

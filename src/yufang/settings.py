@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "yufang.audit",
     "yufang.regions",
     "yufang.industries",
+    "yufang.organisations",
     "yufang.funds",
     "yufang.council",
     "yufang.grid",

@@ -8,13 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from yufang.accounts.models import Role, User
-from yufang.council.models import Department
 from yufang.enterprises.demo import pick_demo_enterprise
-from yufang.funds.models import Institution
-from yufang.grid.demo import DEMO_COUNTY
-from yufang.grid.models import Grid
 from yufang.home.demo import DEMO_PASSWORD, DemoContext
-from yufang.regions.models import Region
+from yufang.organisations.models import Department, Institution
+from yufang.regions.demo import DEMO_COUNTY
+from yufang.regions.models import Grid, Region
 
 ORDER = 90
 

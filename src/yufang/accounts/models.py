@@ -39,7 +39,7 @@ class User(AbstractUser):
         related_name="+",
     )
     grid = models.ForeignKey(
-        "grid.Grid",
+        "regions.Grid",
         verbose_name=_("grid"),
         null=True,
         blank=True,
@@ -55,7 +55,7 @@ class User(AbstractUser):
         related_name="+",
     )
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("institution"),
         null=True,
         blank=True,
@@ -63,7 +63,7 @@ class User(AbstractUser):
         related_name="+",
     )
     department = models.ForeignKey(
-        "council.Department",
+        "organisations.Department",
         verbose_name=_("department"),
         null=True,
         blank=True,

@@ -178,11 +178,10 @@ def _scope_for(
     """Resolve the scope codes a form or API sends into the records the role binds to,
     refusing anything outside the actor's own scope."""
     from yufang.accounts.scoping import regions_visible
-    from yufang.council.models import Department
     from yufang.enterprises.selectors import enterprises_visible
-    from yufang.funds.models import Institution
-    from yufang.grid.selectors import grids_visible
+    from yufang.organisations.models import Department, Institution
     from yufang.regions.models import Region
+    from yufang.regions.selectors import grids_visible
 
     errors: dict[str, str] = {}
     bound: dict[str, Any] = {}

@@ -29,8 +29,7 @@ from yufang.accounts.services import (
     user_password_set,
     user_set_active,
 )
-from yufang.council.models import Department
-from yufang.funds.models import Institution
+from yufang.organisations.models import Department, Institution
 
 USER_FIELDS = (
     "username",

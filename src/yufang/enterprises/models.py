@@ -60,7 +60,7 @@ class Enterprise(models.Model):
         related_name="+",
     )
     grid = models.ForeignKey(
-        "grid.Grid",
+        "regions.Grid",
         verbose_name=_("grid"),
         null=True,
         blank=True,

@@ -27,12 +27,11 @@ from yufang.accounts.scoping import (
 from yufang.audit.services import audit_create, audit_create_many, audit_update, snapshot
 from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
 from yufang.enterprises.selectors import REGISTRY_VERSION_KEY
-from yufang.grid.models import Grid
 from yufang.industries.models import Industry
 from yufang.industries.selectors import risk_class_from_map, risk_class_map
 from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import check_credit_code, normalise_credit_code
-from yufang.regions.models import Region
+from yufang.regions.models import Grid, Region
 
 # Words people type in spreadsheets for each size, in both languages.
 SIZE_WORDS = {

@@ -39,9 +39,9 @@ from yufang.enterprises.services import (
     enterprise_update,
     headcount_set,
 )
-from yufang.grid.selectors import grids_visible
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
+from yufang.regions.selectors import grids_visible
 
 
 @login_required

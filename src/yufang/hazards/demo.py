@@ -13,8 +13,6 @@ from django.utils import timezone
 
 from yufang import policy
 from yufang.enterprises.models import Enterprise
-from yufang.funds.models import Institution
-from yufang.grid.demo import DEMO_COUNTY
 from yufang.hazards import scoring
 from yufang.hazards.models import (
     Answer,
@@ -40,6 +38,8 @@ from yufang.hazards.services import (
 )
 from yufang.home.demo import DemoContext
 from yufang.lib.topics import Topic
+from yufang.organisations.models import Institution
+from yufang.regions.demo import DEMO_COUNTY
 
 ORDER = 60
 S = HazardStatus

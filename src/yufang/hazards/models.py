@@ -138,7 +138,7 @@ class Assessment(models.Model):
     planned_on = models.DateField(_("planned for"), null=True, blank=True)
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("assigned institution"),
         null=True,
         blank=True,
@@ -314,7 +314,7 @@ class Hazard(models.Model):
         related_name="+",
     )
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("assigned institution"),
         null=True,
         blank=True,

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import home_region
 from yufang.enterprises.selectors import registry_figures_by_area
-from yufang.grid.selectors import grids_visible
 from yufang.home.todos import todos_for
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
-from yufang.regions.selectors import pilot_city_codes
+from yufang.regions.selectors import grids_visible, pilot_city_codes
 
 
 def _map_option(

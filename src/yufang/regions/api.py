@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
 from yufang.accounts.scoping import regions_visible
-from yufang.regions.selectors import region_search, with_pilot_flag
+from yufang.regions.models import Grid
+from yufang.regions.selectors import grid_list, region_search, with_pilot_flag
 from yufang.support.bounds import Code, RegionLevel, Search, Year, paginated
 
 router = Router(tags=["regions"])
@@ -47,3 +50,35 @@ def region_detail(request: HttpRequest, code: str, year: Year | None = None):  #
         regions_visible(request.user).select_related("parent"), year or timezone.localdate().year
     )
     return get_object_or_404(qs, code=code)
+
+
+grids_router = Router(tags=["grids"])
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    township: str
+    county: str
+    city: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    enterprise_count: int = 0
+
+    @staticmethod
+    def resolve_township(obj: Grid) -> str:
+        return obj.township.code
+
+    @staticmethod
+    def resolve_county(obj: Grid) -> str:
+        return obj.county.code
+
+    @staticmethod
+    def resolve_city(obj: Grid) -> str:
+        return obj.city.code
+
+
+@grids_router.get("", response=list[GridOut])
+@paginated(page_size=100)
+def grids(request: HttpRequest, city: str = "", county: str = "", township: str = "", q: str = ""):  # type: ignore[no-untyped-def]
+    return grid_list(request.user, city=city, county=county, township=township, q=q)

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from yufang.regions.models import PilotYear, Region
+from yufang.accounts.scoping import ScopePaths, scope_queryset
+from yufang.regions.models import Grid, PilotYear, Region
 
 
 def region_search(
@@ -51,3 +52,25 @@ def county_map(city_code: str | None = None) -> dict[str, Any]:
         return data
     features = [f for f in data["features"] if str(f["properties"]["adcode"])[:4] == city_code[:4]]
     return {"type": "FeatureCollection", "features": features}
+
+
+GRID_PATHS = ScopePaths(city="city", county="county", grid="pk")
+
+
+def grids_visible(user: Any) -> QuerySet[Grid]:
+    return scope_queryset(user, Grid.objects.all(), GRID_PATHS)
+
+
+def grid_list(
+    user: Any, *, city: str = "", county: str = "", township: str = "", q: str = ""
+) -> QuerySet[Grid]:
+    qs = grids_visible(user).select_related("city", "county", "township")
+    if city:
+        qs = qs.filter(city__code=city)
+    if county:
+        qs = qs.filter(county__code=county)
+    if township:
+        qs = qs.filter(township__code=township)
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q)
+    return qs.annotate(enterprise_count=Count("enterprises")).order_by("code")

@@ -7,13 +7,11 @@ from typing import Any
 import factory
 
 from yufang.accounts.models import Role, User
-from yufang.council.models import Department
 from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
-from yufang.funds.models import Institution
-from yufang.grid.models import Grid
 from yufang.industries.models import Industry
 from yufang.lib.identifiers import credit_code_check_character
-from yufang.regions.models import Region
+from yufang.organisations.models import Department, Institution
+from yufang.regions.models import Grid, Region
 
 TEST_PASSWORD = "correct horse battery staple"
 

@@ -77,7 +77,7 @@ class TrainingBase(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("operating institution"),
         on_delete=models.PROTECT,
         related_name="training_bases",
@@ -209,7 +209,7 @@ class TrainingSession(models.Model):
     )
     location = models.CharField(_("workshop or team"), max_length=200, blank=True)
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("institution"),
         null=True,
         blank=True,
@@ -363,7 +363,7 @@ class Course(models.Model):
     description = models.TextField(pgettext_lazy("training", "description"), blank=True)
     class_hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("institution"),
         null=True,
         blank=True,
@@ -484,7 +484,7 @@ class Question(models.Model):
         related_name="+",
     )
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("institution"),
         null=True,
         blank=True,
@@ -514,7 +514,7 @@ class Exam(models.Model):
         related_name="exams",
     )
     institution = models.ForeignKey(
-        "funds.Institution",
+        "organisations.Institution",
         verbose_name=_("institution"),
         null=True,
         blank=True,

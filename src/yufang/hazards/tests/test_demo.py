@@ -15,7 +15,7 @@ from yufang.home.demo import make_context
 @pytest.mark.django_db
 def test_demo_gives_the_demo_accounts_hazards_and_escalations() -> None:
     ctx = make_context(2021, io.StringIO())
-    for app in ["regions", "council", "funds", "grid", "enterprises", "hazards", "accounts"]:
+    for app in ["regions", "organisations", "enterprises", "hazards", "accounts"]:
         importlib.import_module(f"yufang.{app}.demo").seed(ctx)
     assert 200 <= Hazard.objects.count() <= 600
     statuses = set(Hazard.objects.values_list("status", flat=True))

@@ -80,7 +80,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             if assessment.status == AssessmentStatus.PLANNED:
                 return redirect("hazards:assessment_detail", pk=assessment.pk)
             return redirect("hazards:assessment_fill", pk=assessment.pk)
-    from yufang.funds.models import Institution
+    from yufang.organisations.models import Institution
 
     return _render(
         request,

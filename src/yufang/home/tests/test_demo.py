@@ -7,10 +7,10 @@ from django.db.models import Count
 
 from yufang.accounts.models import Role, User
 from yufang.enterprises.models import Enterprise
-from yufang.grid.models import Grid
 from yufang.home.demo import DEMO_PASSWORD, make_context
+from yufang.regions.models import Grid
 
-FOUNDATION = ["regions", "council", "funds", "grid", "enterprises", "accounts"]
+FOUNDATION = ["regions", "organisations", "enterprises", "accounts"]
 
 
 @pytest.fixture
@@ -66,8 +66,7 @@ def test_demo_has_one_account_per_role_nested_in_qingdao(foundation_demo):
 def test_demo_is_deterministic_for_a_seed(foundation_demo):
     import importlib
 
-    from yufang.council.models import Department
-    from yufang.funds.models import Institution
+    from yufang.organisations.models import Department, Institution
     from yufang.regions.models import PilotYear
 
     first = list(

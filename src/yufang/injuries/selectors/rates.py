@@ -294,7 +294,7 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by in ("city", "county"):
         return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     if by == "grid":
-        from yufang.grid.models import Grid
+        from yufang.regions.models import Grid
 
         return dict(Grid.objects.filter(code__in=keys).values_list("code", "name"))
     if by == "industry":

@@ -41,8 +41,8 @@ def test_province_official_sets_pilot_years_and_it_is_recorded(client, world):
 
 
 def test_grid_import_is_all_or_nothing(tmp_path, world):
-    from yufang.grid.models import Grid
-    from yufang.grid.services import GridInvalid, grids_import
+    from yufang.regions.models import Grid
+    from yufang.regions.services import GridInvalid, grids_import
 
     good = tmp_path / "grids.csv"
     good.write_text(

@@ -53,7 +53,7 @@ def bases(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/bases", response={201: BaseOut})
 def base_new(request: HttpRequest, payload: BaseIn) -> Status:
-    from yufang.funds.models import Institution
+    from yufang.organisations.models import Institution
 
     user: Any = request.user
     city = Region.objects.filter(code=payload.city, level=Region.Level.CITY).first()

@@ -18,8 +18,8 @@ from yufang.accounts.scoping import (
     PROVINCE_WIDE_ROLES,
 )
 from yufang.audit.services import audit_create
-from yufang.funds.models import Institution
 from yufang.lib.topics import Topic
+from yufang.organisations.models import Institution
 from yufang.training.models import (
     Course,
     Lesson,

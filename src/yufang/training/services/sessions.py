@@ -20,8 +20,8 @@ from yufang.accounts.scoping import (
 )
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
-from yufang.funds.models import Institution
 from yufang.lib.topics import Topic
+from yufang.organisations.models import Institution
 from yufang.regions.models import Region
 from yufang.training.models import (
     Campaign,

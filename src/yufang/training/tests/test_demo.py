@@ -13,7 +13,7 @@ from yufang.home.demo import make_context
 from yufang.training import selectors as sel
 from yufang.training.models import Campaign, Certificate, Enrollment, Question, TrainingBase
 
-FOUNDATION = ["regions", "council", "funds", "grid", "enterprises", "accounts", "training"]
+FOUNDATION = ["regions", "organisations", "enterprises", "accounts", "training"]
 
 
 @pytest.mark.django_db

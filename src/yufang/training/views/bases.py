@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import regions_visible
-from yufang.funds.models import Institution
 from yufang.lib.errors import InvalidInput
 from yufang.lib.topics import Topic
+from yufang.organisations.models import Institution
 from yufang.regions.models import Region
 from yufang.training import selectors as sel
 from yufang.training import services as svc

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yufang.grid.services import GridInvalid, grids_import
+from yufang.regions.services import GridInvalid, grids_import
 
 
 class Command(BaseCommand):

@@ -1,7 +1,42 @@
+"""The organisations accounts bind to: service institutions and the joint
+meeting's member departments."""
+
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Institution(models.Model):
+    """A service institution paid from the prevention fee: training, consulting, publicity.
+
+    Procured projects, contracts, acceptance and payments will hang on it.
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("training")
+        CONSULTING = "consulting", _("consulting and assessment")
+        PUBLICITY = "publicity", _("publicity")
+        MEDICAL = "medical", _("medical and health")
+        ASSOCIATION = "association", _("industry association")
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    city = models.ForeignKey(
+        "regions.Region", verbose_name=_("city"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    class Meta:
+        db_table = "funds_institution"
+        verbose_name = _("service institution")
+        verbose_name_plural = _("service institutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Department(models.Model):
@@ -26,6 +61,7 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=200)
 
     class Meta:
+        db_table = "council_department"
         verbose_name = _("member department")
         verbose_name_plural = _("member departments")
         ordering = ["region__code", "code"]

@@ -1,11 +1,14 @@
+"""Demo service institutions and member departments."""
+
 from __future__ import annotations
 
-from yufang.funds.models import Institution
 from yufang.home.demo import DemoContext
 from yufang.lib.identifiers import credit_code_check_character, organisation_code_check_character
+from yufang.organisations.models import Department, Institution
 from yufang.regions.models import Region
 
 ORDER = 20
+
 
 INSTITUTIONS = [
     ("370200", "青岛市工伤预防培训中心", Institution.Kind.TRAINING),
@@ -24,7 +27,7 @@ def demo_credit_code(ctx: DemoContext, region_code: str, kind: str = "91") -> st
     return body + credit_code_check_character(body)
 
 
-def seed(ctx: DemoContext) -> None:
+def seed_institutions(ctx: DemoContext) -> None:
     cities = {c.code: c for c in Region.objects.filter(level=Region.Level.CITY)}
     made = []
     for city_code, name, kind in INSTITUTIONS:
@@ -38,3 +41,30 @@ def seed(ctx: DemoContext) -> None:
             )
         )
     ctx.shared["institutions"] = made
+
+
+BUREAU_NAMES = {
+    Department.Code.HRSS: "人力资源和社会保障局",
+    Department.Code.EMERGENCY: "应急管理局",
+    Department.Code.HEALTH: "卫生健康委员会",
+    Department.Code.FINANCE: "财政局",
+    Department.Code.UNION: "总工会",
+}
+
+
+def seed_departments(ctx: DemoContext) -> None:
+    regions = Region.objects.filter(level__lte=Region.Level.CITY).order_by("code")
+    departments = []
+    for region in regions:
+        for code, suffix in BUREAU_NAMES.items():
+            if region.level == Region.Level.PROVINCE:
+                name = region.name + suffix.replace("局", "厅").replace("委员会", "委员会")
+            else:
+                name = region.name + suffix
+            departments.append(Department(code=code, region=region, name=name))
+    Department.objects.bulk_create(departments, ignore_conflicts=True)
+
+
+def seed(ctx: DemoContext) -> None:
+    seed_institutions(ctx)
+    seed_departments(ctx)
