@@ -283,6 +283,8 @@ MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 # Uploads: spreadsheets for imports, photos for hazards.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Training materials, lesson files (videos) and session photos.
+TRAINING_UPLOAD_MAX_BYTES = env_int("TRAINING_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 # The address people reach the platform at, for links in e-mails, SMS and QR codes.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

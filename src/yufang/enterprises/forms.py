@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
@@ -10,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from yufang.enterprises.models import Enterprise, EnterpriseSize
 from yufang.enterprises.selectors import enterprise_resolve, enterprises_to_pick
 from yufang.lib.errors import InvalidInput
+from yufang.support.bounds import bounded_int, bounded_year
+
+# More insured people than any enterprise has; the column is a 64-bit integer.
+MAX_HEADCOUNT = 10**9
 
 
 class EnterpriseForm(forms.Form):
@@ -211,3 +217,41 @@ class EnterprisePickForm(forms.Form):
         if not self.is_valid():
             raise InvalidInput(" ".join(str(e) for e in self.errors["enterprise"]), "enterprise")
         return cast(Enterprise, self.cleaned_data["enterprise"])
+
+
+@dataclass(frozen=True)
+class HeadcountInput:
+    year: int
+    insured_headcount: int
+    hours_worked: Decimal | None
+
+
+def headcount_input(data: Any) -> tuple[HeadcountInput | None, dict[str, str]]:
+    """A year's insured headcount and hours as a headcount form posts them, held to what the
+    columns take: the one parser for the enterprise page's and the injuries page's forms."""
+    from django.utils.translation import gettext as gettext_now
+
+    year, count, hours = (
+        str(data.get(k, "")).strip() for k in ("year", "insured_headcount", "hours_worked")
+    )
+    errors: dict[str, str] = {}
+    year_value = bounded_year(year)
+    count_value = bounded_int(count, low=0, high=MAX_HEADCOUNT)
+    if year_value is None:
+        errors["year"] = gettext_now("Not a valid year: %(value)s") % {"value": year[:20]}
+    if count_value is None:
+        errors["insured_headcount"] = gettext_now("The insured headcount must be a whole number.")
+    hours_value: Decimal | None = None
+    if hours:
+        try:
+            hours_value = Decimal(hours)
+        except InvalidOperation:
+            hours_value = None
+        # The column holds 14 digits with one decimal place.
+        if hours_value is None or not hours_value.is_finite() or not 0 <= hours_value < 10**13:
+            errors["hours_worked"] = gettext_now("Not a number: %(value)s") % {"value": hours[:20]}
+        else:
+            hours_value = hours_value.quantize(Decimal("0.1"))
+    if errors or year_value is None or count_value is None:
+        return None, errors
+    return HeadcountInput(year_value, count_value, hours_value), {}

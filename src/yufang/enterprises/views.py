@@ -17,7 +17,7 @@ from yufang.accounts.scoping import (
     regions_visible,
 )
 from yufang.audit.selectors import audit_entries
-from yufang.enterprises.forms import EnterpriseForm
+from yufang.enterprises.forms import EnterpriseForm, headcount_input
 from yufang.enterprises.models import Enterprise, EnterpriseSize
 from yufang.enterprises.panels import enterprise_panels
 from yufang.enterprises.selectors import (
@@ -92,29 +92,15 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "headcount":
-        year, count, hours = (
-            request.POST.get(k, "").strip() for k in ("year", "insured_headcount", "hours_worked")
-        )
-        if not year.isdigit():
-            errors["year"] = _("Not a valid year: %(value)s") % {"value": year}
-        if not count.isdigit():
-            errors["insured_headcount"] = _("The insured headcount must be a whole number.")
-        hours_value = None
-        if hours:
-            from decimal import Decimal, InvalidOperation
-
-            try:
-                hours_value = Decimal(hours)
-            except InvalidOperation:
-                errors["hours_worked"] = _("Not a number: %(value)s") % {"value": hours}
-        if not errors:
+        given, errors = headcount_input(request.POST)
+        if given is not None:
             try:
                 headcount_set(
                     actor=request.user,
                     enterprise=enterprise,
-                    year=int(year),
-                    insured_headcount=int(count),
-                    hours_worked=hours_value,
+                    year=given.year,
+                    insured_headcount=given.insured_headcount,
+                    hours_worked=given.hours_worked,
                 )
             except EnterpriseInvalid as exc:
                 errors = exc.errors

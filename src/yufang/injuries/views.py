@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.scoping import regions_visible, sees_person_names
 from yufang.audit.selectors import audit_entries
-from yufang.enterprises.forms import EnterprisePickForm
+from yufang.enterprises.forms import EnterprisePickForm, headcount_input
 from yufang.enterprises.models import EnterpriseSize
 from yufang.enterprises.services import EnterpriseInvalid
 from yufang.injuries.forms import CaseForm
@@ -59,10 +59,9 @@ from yufang.injuries.services import (
 )
 from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
-from yufang.support.bounds import bounded_int, bounded_year
+from yufang.support.bounds import bounded_year
 
 # An insured headcount fits its column (and any enterprise) well below this.
-MAX_HEADCOUNT = 10**9
 
 
 def _r(value: float | None, digits: int = 3) -> float | None:
@@ -678,41 +677,22 @@ def headcounts_view(request: HttpRequest) -> HttpResponse:
 
 
 def _headcount_post(request: HttpRequest, pick: EnterprisePickForm) -> dict[str, str]:
-    from decimal import Decimal, InvalidOperation
 
-    year, count, hours = (
-        request.POST.get(k, "").strip() for k in ("year", "insured_headcount", "hours_worked")
-    )
     errors: dict[str, str] = {}
     enterprise = pick.cleaned_data["enterprise"] if pick.is_valid() else None
     if enterprise is None:
         errors["enterprise"] = " ".join(str(e) for e in pick.errors.get("enterprise", []))
-    year_value = bounded_year(year)
-    count_value = bounded_int(count, low=0, high=MAX_HEADCOUNT)
-    if year_value is None:
-        errors["year"] = _("Not a valid year: %(value)s") % {"value": year[:20]}
-    if count_value is None:
-        errors["insured_headcount"] = _("The insured headcount must be a whole number.")
-    hours_value = None
-    if hours:
-        try:
-            hours_value = Decimal(hours)
-        except InvalidOperation:
-            hours_value = None
-        # The column holds 14 digits with one decimal place.
-        if hours_value is None or not hours_value.is_finite() or abs(hours_value) >= 10**13:
-            errors["hours_worked"] = _("Not a number: %(value)s") % {"value": hours[:20]}
-        else:
-            hours_value = hours_value.quantize(Decimal("0.1"))
-    if errors or enterprise is None or year_value is None or count_value is None:
+    given, input_errors = headcount_input(request.POST)
+    errors.update(input_errors)
+    if errors or enterprise is None or given is None:
         return errors
     try:
         exposure_set(
             actor=request.user,
             enterprise=enterprise,
-            year=year_value,
-            insured_headcount=count_value,
-            hours_worked=hours_value,
+            year=given.year,
+            insured_headcount=given.insured_headcount,
+            hours_worked=given.hours_worked,
         )
     except EnterpriseInvalid as exc:
         return exc.errors

@@ -105,3 +105,20 @@ def test_the_backbone_imports_no_programme_module():
                 assert not name.startswith(
                     ("yufang.hazards", "yufang.training", "yufang.injuries")
                 ), (path.name, name)
+
+
+def test_the_headcount_form_refuses_numbers_past_its_columns(client, world):
+    from yufang.accounts.models import Role
+
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    page = f"/enterprises/{world.enterprise.pk}/"
+    for field, value in (
+        ("insured_headcount", "99999999999999999999"),
+        ("year", "99999999999999999999"),
+        ("hours_worked", "1e30"),
+    ):
+        data = {"action": "headcount", "year": "2024", "insured_headcount": "10"}
+        data[field] = value
+        response = client.submit(page, data)
+        assert response.status_code == 200, field
+        assert 'data-testid="form-errors"' in response.content.decode(), field
