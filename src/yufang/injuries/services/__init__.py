@@ -10,6 +10,7 @@ from yufang.injuries.services.cases import (
     CASE_CHUNK,
     CASE_WRITERS,
     CaseInvalid,
+    case_clean,
     case_create,
     case_delete,
     case_reveal_id_number,
@@ -23,7 +24,6 @@ from yufang.injuries.services.checks import (
     CaseBatch,
     CaseFields,
     EnterpriseRef,
-    case_clean,
     cases_check,
 )
 from yufang.injuries.services.priority import (

@@ -33,10 +33,11 @@ from yufang.injuries.models import InjuryCase
 from yufang.injuries.services.checks import (
     CASE_ROW_COLUMNS,
     CaseBatch,
+    CaseFields,
     EnterpriseRef,
     _temporary_rows,
     _text,
-    case_clean,
+    cases_check,
 )
 from yufang.injuries.services.priority import priority_mark_stale
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply, rollup_steps
@@ -354,4 +355,17 @@ def exposure_set(
         year=year,
         insured_headcount=insured_headcount,
         hours_worked=hours_worked,
+    )
+
+
+def case_clean(
+    data: dict[str, Any], *, user: Any, today: dt.date, existing_pk: int | None = None
+) -> CaseFields:
+    """Check one case as typed by a person: a file of one row."""
+    batch = cases_check([(1, data)], user=user, today=today, existing_pk=existing_pk)
+    if batch.good:
+        return batch.rows[0]
+    return CaseFields(
+        values={name: column[0] for name, column in batch.columns.items()},
+        errors={name: message for _row, name, message in batch.errors},
     )

@@ -4,7 +4,7 @@ A case is checked in two steps. `_case_columns` checks what each row says on its
 fields, dates, ID number, categories, amounts), a column at a time. `cases_check` then puts
 the rows' keys in a temporary table and lets the database check them against the registry in
 one query: enterprise registered and in the user's region, insured that year with people,
-case number not recorded yet. A person's form is a file of one row (`case_clean`).
+case number not recorded yet. A person's form is a file of one row (`cases.case_clean`).
 """
 
 from __future__ import annotations
@@ -790,16 +790,3 @@ def cases_check(
         for name, message in err.items()
     ]
     return batch
-
-
-def case_clean(
-    data: dict[str, Any], *, user: Any, today: dt.date, existing_pk: int | None = None
-) -> CaseFields:
-    """Check one case as typed by a person: a file of one row."""
-    batch = cases_check([(1, data)], user=user, today=today, existing_pk=existing_pk)
-    if batch.good:
-        return batch.rows[0]
-    return CaseFields(
-        values={name: column[0] for name, column in batch.columns.items()},
-        errors={name: message for _row, name, message in batch.errors},
-    )
