@@ -51,6 +51,9 @@ def _path_of(url: str) -> str:
     return urlsplit(url).path
 
 
+OCTETS = "application/octet-stream"
+
+
 class FormClient(Client):
     def __init__(self, **defaults: Any) -> None:
         super().__init__(enforce_csrf_checks=True, **defaults)
@@ -115,35 +118,26 @@ class FormClient(Client):
         data, headers = self._with_token("post", path, data, content_type, extra)
         return super().post(path, data, content_type, headers=headers, **extra)
 
-    def put(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        **extra: Any,
+    def _body_call(
+        self, method: str, path: str, data: Any, content_type: str, extra: dict[str, Any]
     ) -> Any:
-        data, headers = self._with_token("put", path, data, content_type, extra)
-        return super().put(path, data, content_type, headers=headers, **extra)
+        data, headers = self._with_token(method, path, data, content_type, extra)
+        return getattr(super(), method)(path, data, content_type, headers=headers, **extra)
+
+    def put(  # type: ignore[override]
+        self, path: str, data: Any = "", content_type: str = OCTETS, **extra: Any
+    ) -> Any:
+        return self._body_call("put", path, data, content_type, extra)
 
     def patch(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        **extra: Any,
+        self, path: str, data: Any = "", content_type: str = OCTETS, **extra: Any
     ) -> Any:
-        data, headers = self._with_token("patch", path, data, content_type, extra)
-        return super().patch(path, data, content_type, headers=headers, **extra)
+        return self._body_call("patch", path, data, content_type, extra)
 
     def delete(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = "",
-        content_type: str = "application/octet-stream",
-        **extra: Any,
+        self, path: str, data: Any = "", content_type: str = OCTETS, **extra: Any
     ) -> Any:
-        data, headers = self._with_token("delete", path, data, content_type, extra)
-        return super().delete(path, data, content_type, headers=headers, **extra)
+        return self._body_call("delete", path, data, content_type, extra)
 
     def post_direct(self, path: str, data: dict[str, Any] | None = None, **extra: Any) -> Any:
         """A form post made by hand with the session's own CSRF token, as someone who edits a
