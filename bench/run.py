@@ -317,8 +317,8 @@ def _our_import(data: bytes, user: Any) -> dict[str, Any]:
 
     from yufang.imports.registry import guess_mapping
     from yufang.injuries.importers import injury_case_importer
-    from yufang.lib.bulk import collector_paused
     from yufang.lib.spreadsheets import read_table
+    from yufang.support.bulk import collector_paused
 
     started = time.perf_counter()
     table = read_table(data)
@@ -533,8 +533,8 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
     from yufang.accounts.models import Role, User
     from yufang.injuries.selectors import RateFilter, rate_rows
     from yufang.injuries.services import priority_rebuild, rollup_rebuild
-    from yufang.lib.database import planner_statistics_refresh
     from yufang.regions.models import Region
+    from yufang.support.database import planner_statistics_refresh
 
     call_command("migrate", verbosity=0)
     call_command("import_reference", verbosity=0)

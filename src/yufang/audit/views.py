@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.audit.models import AuditEntry
 from yufang.audit.selectors import AUDIT_READERS, audit_entries, entries_shown, record_types
-from yufang.lib.http import spreadsheet_response
+from yufang.support.http import spreadsheet_response
 
 
 @login_required

@@ -39,9 +39,9 @@ from yufang.enterprises.services import (
     enterprise_update,
     headcount_set,
 )
-from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
 from yufang.regions.selectors import grids_visible
+from yufang.support.http import spreadsheet_response
 
 
 @login_required

@@ -37,9 +37,9 @@ from yufang.hazards.services import (
     statistics_generate,
 )
 from yufang.home.demo import DemoContext
-from yufang.lib.topics import Topic
 from yufang.organisations.models import Institution
 from yufang.regions.demo import DEMO_COUNTY
+from yufang.support.topics import Topic
 
 ORDER = 60
 S = HazardStatus

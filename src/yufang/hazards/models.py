@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 
 class RiskColour(models.TextChoices):

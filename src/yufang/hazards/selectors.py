@@ -46,7 +46,7 @@ ESCALATION_PATHS = ScopePaths.via_enterprise(
 def open_hazard_topics(
     *, enterprise_ids: Iterable[int] | None = None, hazards: QuerySet[Hazard] | None = None
 ) -> dict[int, set[str]]:
-    """Enterprise id → the prevention topics (`lib.topics.Topic` values) of its hazards that
+    """Enterprise id → the prevention topics (`support.topics.Topic` values) of its hazards that
     are not closed. The targeted-training hook: training maps topics to courses and halls.
 
     Not scoped by user unless given the user's `hazards` (`hazards_visible`): other domains'

@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.schedules import crontab
 
 from yufang.celery import app
-from yufang.lib.database import planner_statistics_refresh
+from yufang.support.database import planner_statistics_refresh
 
 
 @shared_task

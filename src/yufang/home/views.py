@@ -13,9 +13,9 @@ from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import home_region
 from yufang.enterprises.selectors import registry_figures_by_area
 from yufang.home.todos import todos_for
-from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
 from yufang.regions.selectors import grids_visible, pilot_city_codes
+from yufang.support.http import spreadsheet_response
 
 
 def _map_option(

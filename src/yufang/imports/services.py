@@ -24,7 +24,6 @@ from yufang.imports.registry import (
     limits_for,
     max_bytes_for,
 )
-from yufang.lib.bulk import collector_paused
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import (
     XLSX_MAGIC,
@@ -34,6 +33,7 @@ from yufang.lib.spreadsheets import (
     table_shape,
 )
 from yufang.support.bounds import bounded_year
+from yufang.support.bulk import collector_paused
 
 PREVIEW_ROWS = 20
 # A file of up to this many rows is read and checked in the request; a larger one in the

@@ -21,7 +21,7 @@ from yufang.industries.selectors import (
     risk_class_of,
 )
 from yufang.industries.services import IndustryError, risk_class_rule_set
-from yufang.lib.http import spreadsheet_response
+from yufang.support.http import spreadsheet_response
 
 RISK_EDITORS = (Role.PROVINCE_OFFICIAL, Role.ADMIN)
 

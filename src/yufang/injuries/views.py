@@ -57,9 +57,9 @@ from yufang.injuries.services import (
     may_reveal_id_number,
     priority_ranking_refresh,
 )
-from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
 from yufang.support.bounds import bounded_year
+from yufang.support.http import spreadsheet_response
 
 # An insured headcount fits its column (and any enterprise) well below this.
 

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import regions_visible, require_role
-from yufang.lib.http import spreadsheet_response
 from yufang.regions.models import Region
 from yufang.regions.selectors import city_map, county_map, grid_list, pilot_city_codes
 from yufang.regions.services import pilot_year_set
+from yufang.support.http import spreadsheet_response
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 
 class KeyRole(models.TextChoices):

@@ -96,7 +96,7 @@ def _hazards(r: Records, world: Any, county: Any, province: Any, staff: Any, str
         HazardLevel,
         NoticeIssuer,
     )
-    from yufang.lib.topics import Topic
+    from yufang.support.topics import Topic
 
     hz.checklists_import()
     inside = hz.hazard_report(

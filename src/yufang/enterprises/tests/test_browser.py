@@ -12,7 +12,7 @@ from yufang.conftest import assert_fits_phone, browser_login
 from yufang.hazards import services as hazards
 from yufang.injuries.services import case_create
 from yufang.injuries.tests.helpers import case_data, insure
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.tests.factories import TEST_PASSWORD, EnterpriseFactory, industry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

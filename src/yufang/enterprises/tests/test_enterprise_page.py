@@ -13,7 +13,7 @@ from yufang.accounts.models import Role
 from yufang.hazards import services as hazards
 from yufang.injuries.services import case_create
 from yufang.injuries.tests.helpers import case_data, insure
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

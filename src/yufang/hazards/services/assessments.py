@@ -39,7 +39,7 @@ from yufang.hazards.services.core import (
     _notify_found,
     text_errors,
 )
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 # An answer's note is a line on the report (the column holds 500 characters).
 ANSWER_NOTE_MAX = 500

@@ -24,7 +24,7 @@ from yufang.hazards.services.core import (
     CHECKLIST_EDITORS,
     HazardInvalid,
 )
-from yufang.lib.topics import CHECKLIST_TOPICS, Topic
+from yufang.support.topics import CHECKLIST_TOPICS, Topic
 
 CHECKLISTS_FILE = Path(__file__).resolve().parents[2] / "data" / "checklists.json"
 

@@ -38,8 +38,8 @@ from yufang.hazards.services.core import (
     text_errors,
 )
 from yufang.hazards.services.photos import photo_add
-from yufang.lib.topics import Topic
 from yufang.notifications.services import notify
+from yufang.support.topics import Topic
 
 
 def hazard_report(

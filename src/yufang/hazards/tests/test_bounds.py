@@ -13,7 +13,7 @@ from django.test import Client
 from yufang.accounts.models import Role
 from yufang.hazards import services
 from yufang.hazards.models import Hazard, HazardLevel
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from yufang.accounts.models import Role
 from yufang.hazards import services
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.tests.factories import TEST_PASSWORD
 
 

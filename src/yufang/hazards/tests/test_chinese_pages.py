@@ -15,7 +15,7 @@ from yufang.hazards import services
 from yufang.hazards.models import AnswerResult, HazardLevel, PhotoKind
 from yufang.hazards.tasks import escalate_hazards
 from yufang.hazards.tests.conftest import png
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ def test_demo_gives_the_demo_accounts_hazards_and_escalations() -> None:
     # Every demo measurement above its limit is a registered occupational-disease finding.
     from yufang.hazards.models import Measurement
     from yufang.hazards.scoring import exceedance
-    from yufang.lib.topics import Topic
+    from yufang.support.topics import Topic
 
     over = [
         m

@@ -12,7 +12,7 @@ from yufang.accounts.models import Role
 from yufang.hazards import services
 from yufang.hazards.models import AnswerResult, Assessment, HazardLevel, RiskColour
 from yufang.hazards.selectors import enterprise_risk_colours
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from yufang.hazards.models import (
 )
 from yufang.hazards.selectors import is_overdue, open_hazard_topics, with_overdue
 from yufang.hazards.tests.conftest import png
-from yufang.lib.topics import Topic
 from yufang.notifications.models import Notification
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from yufang.hazards import services
 from yufang.hazards.models import HazardLevel, NoticeIssuer
 from yufang.hazards.pdf import notice_pdf
 from yufang.hazards.tests.conftest import pdf_text
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.tests.factories import region
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from yufang.hazards.models import Hazard, HazardLevel, HazardStatus
 from yufang.hazards.tasks import escalate_hazards
 from yufang.hazards.tests.conftest import png
 from yufang.home.todos import todos_for
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.tests.factories import InstitutionFactory, persona
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from yufang.accounts.models import Role
 from yufang.conftest import assert_fits_phone, browser_login
 from yufang.hazards import services
 from yufang.hazards.models import AnswerResult, HazardLevel
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

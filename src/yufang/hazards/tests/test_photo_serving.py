@@ -11,7 +11,7 @@ from yufang.accounts.models import Role
 from yufang.hazards import services
 from yufang.hazards.models import Hazard, HazardLevel, PhotoKind
 from yufang.hazards.tests.conftest import png
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from yufang.hazards.models import (
 from yufang.hazards.pdf import notice_pdf, notice_token
 from yufang.hazards.tasks import escalate_hazards, generate_previous_period_statistics
 from yufang.hazards.tests.conftest import jpeg_with_exif, pdf_text, png
-from yufang.lib.topics import Topic
 from yufang.notifications.models import Notification
+from yufang.support.topics import Topic
 
 pytestmark = pytest.mark.django_db
 

@@ -38,10 +38,10 @@ from yufang.hazards.views.common import (
     _role,
 )
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import private_file_response, spreadsheet_response
-from yufang.lib.topics import Topic
 from yufang.regions.models import Region
 from yufang.support.bounds import bounded_id
+from yufang.support.http import private_file_response, spreadsheet_response
+from yufang.support.topics import Topic
 
 
 @login_required

@@ -21,7 +21,7 @@ from yufang.hazards.views.common import (
     _role,
 )
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import private_file_response
+from yufang.support.http import private_file_response
 
 
 @login_required

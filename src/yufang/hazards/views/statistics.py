@@ -22,8 +22,8 @@ from yufang.hazards.views.common import (
     _role,
 )
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import spreadsheet_response
 from yufang.support.bounds import bounded_int, bounded_year
+from yufang.support.http import spreadsheet_response
 
 STAT_HEADERS = [
     "统计期",

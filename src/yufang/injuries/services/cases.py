@@ -41,7 +41,14 @@ from yufang.injuries.services.checks import (
 )
 from yufang.injuries.services.priority import priority_mark_stale
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, rollup_apply, rollup_steps
-from yufang.lib.bulk import (
+from yufang.lib.errors import InvalidInput
+from yufang.lib.identifiers import mask_id_number
+from yufang.lib.protected import (
+    id_number_decrypt,
+    id_number_digest,
+    id_number_encrypt,
+)
+from yufang.support.bulk import (
     DatabaseStep,
     Rows,
     collector_paused,
@@ -49,13 +56,6 @@ from yufang.lib.bulk import (
     rows_writer,
     steps_run,
     while_database_runs,
-)
-from yufang.lib.errors import InvalidInput
-from yufang.lib.identifiers import mask_id_number
-from yufang.lib.protected import (
-    id_number_decrypt,
-    id_number_digest,
-    id_number_encrypt,
 )
 
 

@@ -35,9 +35,9 @@ from yufang.injuries.models import (
     lost_time,
 )
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, case_profile
-from yufang.lib.bulk import DatabaseStep, collector_paused, rows_insert, while_database_runs
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
 from yufang.lib.protected import id_numbers_protect
+from yufang.support.bulk import DatabaseStep, collector_paused, rows_insert, while_database_runs
 
 # Enum `.values` builds a new list on each access; validation runs it per imported row.
 _CASEKIND_VALUES = frozenset(CaseKind.values)

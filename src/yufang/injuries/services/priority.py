@@ -22,7 +22,7 @@ from yufang import policy
 from yufang.enterprises.models import InsuredHeadcount
 from yufang.injuries.models import RATE_KINDS, InjuryCase, PriorityRanking, PriorityScore
 from yufang.lib import rates
-from yufang.lib.bulk import rows_insert
+from yufang.support.bulk import rows_insert
 
 
 def priority_window(year: int) -> tuple[int, int]:

@@ -38,7 +38,7 @@ from yufang.injuries.models import (
     InjuryRollup,
     RollupDimension,
 )
-from yufang.lib.bulk import DatabaseStep, copy_data, rows_writer, steps_run
+from yufang.support.bulk import DatabaseStep, copy_data, rows_writer, steps_run
 
 
 class EnterpriseDims(NamedTuple):

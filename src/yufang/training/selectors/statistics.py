@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yufang.lib.topics import Topic
 from yufang.regions.models import Region
+from yufang.support.topics import Topic
 from yufang.training.models import (
     Enrollment,
     ExamAttempt,

@@ -17,7 +17,7 @@ from yufang.accounts.scoping import (
     scope_queryset,
 )
 from yufang.enterprises.models import Enterprise
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.training.models import (
     Course,
     Enrollment,

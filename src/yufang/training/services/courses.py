@@ -18,8 +18,8 @@ from yufang.accounts.scoping import (
     PROVINCE_WIDE_ROLES,
 )
 from yufang.audit.services import audit_create
-from yufang.lib.topics import Topic
 from yufang.organisations.models import Institution
+from yufang.support.topics import Topic
 from yufang.training.models import (
     Course,
     Lesson,

@@ -19,7 +19,7 @@ from yufang.accounts.scoping import (
     PROVINCE_WIDE_ROLES,
 )
 from yufang.audit.services import audit_create, audit_update, snapshot
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.training.models import (
     AttemptItem,
     Course,

@@ -17,7 +17,7 @@ from yufang.accounts.scoping import (
     can_write,
 )
 from yufang.audit.services import audit_create
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.training.models import (
     Enrollment,
     Feedback,

@@ -17,7 +17,7 @@ from yufang.accounts.scoping import (
     may_change_question,
 )
 from yufang.audit.services import audit_create, audit_create_many, audit_update, snapshot
-from yufang.lib.topics import QUESTION_TOPICS, Topic
+from yufang.support.topics import QUESTION_TOPICS, Topic
 from yufang.training.models import (
     Question,
     QuestionType,

@@ -20,9 +20,9 @@ from yufang.accounts.scoping import (
 )
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
-from yufang.lib.topics import Topic
 from yufang.organisations.models import Institution
 from yufang.regions.models import Region
+from yufang.support.topics import Topic
 from yufang.training.models import (
     Campaign,
     Enrollment,

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yufang.accounts.models import Role
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.tests.factories import region
 from yufang.training import selectors as sel
 from yufang.training import services as svc

@@ -13,9 +13,9 @@ from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import regions_visible
 from yufang.lib.errors import InvalidInput
-from yufang.lib.topics import Topic
 from yufang.organisations.models import Institution
 from yufang.regions.models import Region
+from yufang.support.topics import Topic
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.views.common import (

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, sees_person_names
-from yufang.lib.http import spreadsheet_response
+from yufang.support.http import spreadsheet_response
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.views.common import (

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import private_file_response
-from yufang.lib.topics import Topic
+from yufang.support.http import private_file_response
+from yufang.support.topics import Topic
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.models import (

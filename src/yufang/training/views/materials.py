@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.http import AuthedRequest
 from yufang.lib.errors import InvalidInput
-from yufang.lib.topics import Topic
+from yufang.support.topics import Topic
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.models import (

@@ -13,8 +13,8 @@ from django.utils.translation import pgettext
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import may_change_question
-from yufang.lib.http import spreadsheet_response
-from yufang.lib.topics import Topic
+from yufang.support.http import spreadsheet_response
+from yufang.support.topics import Topic
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.models import (

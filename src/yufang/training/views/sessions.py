@@ -25,9 +25,9 @@ from yufang.enterprises.forms import EnterprisePickForm
 from yufang.enterprises.models import Enterprise
 from yufang.lib.documents import qr_png
 from yufang.lib.errors import InvalidInput
-from yufang.lib.http import spreadsheet_response
-from yufang.lib.topics import Topic
 from yufang.regions.models import Region
+from yufang.support.http import spreadsheet_response
+from yufang.support.topics import Topic
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.models import (

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from yufang.accounts.http import AuthedRequest
-from yufang.lib.http import spreadsheet_response
 from yufang.support.bounds import bounded_year
+from yufang.support.http import spreadsheet_response
 from yufang.training import selectors as sel
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import pgettext
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
-from yufang.lib.http import spreadsheet_response
-from yufang.lib.topics import Topic
 from yufang.support.bounds import bounded_year
+from yufang.support.http import spreadsheet_response
+from yufang.support.topics import Topic
 from yufang.training import selectors as sel
 from yufang.training.models import (
     KeyRole,

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from yufang.enterprises.models import Enterprise
 from yufang.home.demo import demo_modules, make_context
-from yufang.lib.database import planner_statistics_refresh
+from yufang.support.database import planner_statistics_refresh
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from yufang.lib.bulk import collector_paused, while_database_runs
+from yufang.support.bulk import collector_paused, while_database_runs
 
 
 def test_collector_is_paused_in_the_block_and_back_after():
