@@ -476,7 +476,9 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     role may not change (`enterprise_fields_writable`) is refused by name, unless it is sent
     unchanged."""
     enterprise = (
-        Enterprise.objects.select_for_update()
+        # Only the enterprise's row is locked: PostgreSQL locks no row on the nullable side
+        # of the joins (township, grid).
+        Enterprise.objects.select_for_update(of=("self",))
         .select_related("county", "township", "grid", "industry")
         .get(pk=enterprise.pk)
     )

@@ -141,6 +141,7 @@ def test_role_gets_what_the_matrix_declares(client: Any, world: Any, role: str) 
             order = _order((method, path))[0]
             if spec.body is not None:
                 info = info | {"body": spec.body}
+            info = info | {"ids": records.inside if side == "inside" else records.outside}
             calls.append((order, f"{method} {path}", (spec.rule, side, method, url, info)))
 
     for _, key, call in sorted(calls, key=lambda c: c[0]):
@@ -163,6 +164,7 @@ def _call_api(client: Any, method: str, url: str, info: dict[str, Any]) -> Any:
     body = matrix.request_body(info["op"], info["components"])
     if "body" in info:
         body = ("application/json", json.dumps(info["body"]))
+    body = _with_record_ids(body, info.get("ids", {}))
     if method == "GET":
         return client.get(url)
     if body is None:
@@ -175,6 +177,25 @@ def _call_api(client: Any, method: str, url: str, info: dict[str, Any]) -> Any:
     from urllib.parse import urlencode
 
     return client.generic(method, url, urlencode(data), content_type, headers=_csrf(client))
+
+
+def _with_record_ids(body: Any, ids: dict[str, Any]) -> Any:
+    """A body's ids of records (`enterprise_id`, `hazard`…) name the side's own records, not
+    the schema's placeholder 1: ids are not 1 on a database whose sequences run on (PostgreSQL)."""
+    if body is None:
+        return None
+    content_type, data = body
+    loaded = json.loads(data) if content_type == "application/json" else data
+    if not isinstance(loaded, dict):
+        return body
+    for key, value in list(loaded.items()):
+        kind = key.removesuffix("_id")
+        if isinstance(value, int) and not isinstance(value, bool) and kind in ids:
+            if isinstance(ids[kind], int):
+                loaded[key] = ids[kind]
+    if content_type == "application/json":
+        return content_type, json.dumps(loaded)
+    return content_type, loaded
 
 
 def _csrf(client: Any) -> dict[str, str]:

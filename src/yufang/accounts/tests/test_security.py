@@ -140,3 +140,17 @@ def test_a_body_over_the_limit_is_a_413_naming_the_limit(client):
     )
     assert response.status_code == 413
     assert "MB" in response.json()["detail"]
+
+
+def test_a_nul_character_is_refused_naming_the_field(client, world):
+    client.force_login(world.people[Role.PROVINCE_OFFICIAL])
+    api = client.get("/api/v1/enterprises?search=a%00b")
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"] == ["query", "search"]
+    body = client.post(
+        "/api/v1/notifications/read", '{"ids": [], "x": "\\u0000"}', content_type="application/json"
+    )
+    assert body.status_code == 422
+    page = client.get("/enterprises/?q=a%00")
+    assert page.status_code == 400
+    assert "空字符" in page.content.decode()
