@@ -15,13 +15,20 @@ from ninja.security import HttpBearer, django_auth
 from yufang.accounts.api import router as accounts_router
 from yufang.accounts.services import LoginLocked, api_token_user
 from yufang.audit.api import router as audit_router
+from yufang.council.api import router as council_router
 from yufang.enterprises.api import router as enterprises_router
+from yufang.field.api import router as field_router
+from yufang.funds.api import router as funds_router
+from yufang.grid.api import router as screening_router
 from yufang.hazards.api import router as hazards_router
 from yufang.imports.api import router as imports_router
 from yufang.industries.api import router as industries_router
 from yufang.injuries.api import router as injuries_router
 from yufang.lib.errors import InvalidInput
 from yufang.notifications.api import router as notifications_router
+from yufang.outreach.api import router as outreach_router
+from yufang.portal.api import router as portal_router
+from yufang.recognition.api import router as recognition_router
 from yufang.regions.api import grids_router as grid_router
 from yufang.regions.api import router as regions_router
 from yufang.training.api import router as training_router
@@ -141,3 +148,10 @@ api.add_router("/hazards", hazards_router)
 api.add_router("/training", training_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/imports", imports_router)
+api.add_router("/grid", screening_router)
+api.add_router("/field", field_router)
+api.add_router("/portal", portal_router)
+api.add_router("/recognition", recognition_router)
+api.add_router("/funds", funds_router)
+api.add_router("/outreach", outreach_router)
+api.add_router("/council", council_router)

@@ -113,6 +113,10 @@ INSTALLED_APPS = [
     "yufang.hazards",
     "yufang.training",
     "yufang.notifications",
+    "yufang.portal",
+    "yufang.recognition",
+    "yufang.outreach",
+    "yufang.field",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,12 @@ urlpatterns = [
     path("hazards/", include("yufang.hazards.urls")),
     path("training/", include("yufang.training.urls")),
     path("notifications/", include("yufang.notifications.urls")),
+    path("grid/", include("yufang.grid.urls")),
+    path("field/", include("yufang.field.urls")),
+    path("portal/", include("yufang.portal.urls")),
+    path("recognition/", include("yufang.recognition.urls")),
+    path("funds/", include("yufang.funds.urls")),
+    path("outreach/", include("yufang.outreach.urls")),
+    path("council/", include("yufang.council.urls")),
     path("", include("yufang.home.urls")),
 ]

@@ -43,6 +43,40 @@ NAV: list[NavItem] = [
         "/hazards/",
     ),
     NavItem(_("Training"), "training:index", tuple(R), "/training/"),
+    # The programme modules' areas; an item shows once its module names the page.
+    NavItem(_("Today's tasks"), "field:today", (R.GRID_WORKER,), "/field/"),
+    NavItem(
+        _("Screening"),
+        "grid:index",
+        (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
+        "/grid/",
+    ),
+    NavItem(_("Self-service"), "portal:home", (R.SAFETY_MANAGER,), "/portal/"),
+    NavItem(
+        _("Enterprise business"),
+        "portal:desk",
+        (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
+        "/portal/",
+    ),
+    NavItem(
+        _("Injury recognition"),
+        "recognition:index",
+        (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
+        "/recognition/",
+    ),
+    NavItem(
+        _("Prevention fee"),
+        "funds:index",
+        (*OFFICIALS, R.INSTITUTION_STAFF),
+        "/funds/",
+    ),
+    NavItem(
+        _("Publicity"),
+        "outreach:index",
+        (*OFFICIALS, R.INSTITUTION_STAFF, R.GRID_WORKER),
+        "/outreach/",
+    ),
+    NavItem(_("Joint meeting"), "council:index", OFFICIALS, "/council/"),
     NavItem(
         _("Regions and grids"), "regions:index", (*OFFICIALS, R.GRID_WORKER), "/regions/", more=True
     ),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import home_region
 from yufang.enterprises.selectors import registry_figures_by_area
+from yufang.home.landing import landing_for
 from yufang.home.todos import todos_for
 from yufang.regions.models import Region
 from yufang.regions.selectors import grids_visible, pilot_city_codes
@@ -57,6 +58,9 @@ def _map_option(
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    landing = landing_for(user.role)
+    if landing is not None:
+        return redirect(landing)
     region = home_region(user)
     if region is None:
         return render(request, "home/personal.html", {"todos": todos_for(user)})

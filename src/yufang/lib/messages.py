@@ -2,6 +2,10 @@
 
 `python -m yufang.lib.messages` (or `make messages`). The .mo files are committed so that a
 fresh clone needs no compiler.
+
+`python -m yufang.lib.messages add APP FILE.json` adds (or corrects) an app's Chinese
+translations from a JSON object {msgid: msgstr} and compiles: the catalogue is made if the app
+has none yet. APP is the app's folder under src/yufang ("yufang" for the global catalogue).
 """
 
 from __future__ import annotations
@@ -35,7 +39,41 @@ def untranslated(language: str = "zh_Hans") -> dict[str, list[str]]:
     return missing
 
 
+def add_translations(app: str, translations: dict[str, str], language: str = "zh_Hans") -> Path:
+    base = ROOT if app == "yufang" else ROOT / app
+    po_path = base / "locale" / language / "LC_MESSAGES" / "django.po"
+    po_path.parent.mkdir(parents=True, exist_ok=True)
+    if po_path.exists():
+        po = polib.pofile(str(po_path))
+    else:
+        po = polib.POFile()
+        po.metadata = {
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Language": language.replace("_", "-").lower(),
+            "Plural-Forms": "nplurals=1; plural=0;",
+        }
+    for msgid, msgstr in translations.items():
+        entry = po.find(msgid)
+        if entry is None:
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+        else:
+            entry.msgstr = msgstr
+            entry.obsolete = False
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    po.save(str(po_path))
+    po.save_as_mofile(str(po_path.with_suffix(".mo")))
+    return po_path
+
+
 if __name__ == "__main__":
+    import json
+    import sys
+
+    if len(sys.argv) == 4 and sys.argv[1] == "add":
+        mapping = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
+        print(f"updated {add_translations(sys.argv[2], mapping).relative_to(ROOT)}")
+        raise SystemExit(0)
     for compiled in compile_all():
         print(f"compiled {compiled.relative_to(ROOT)}")
     for catalogue, gaps in untranslated().items():

@@ -16,85 +16,29 @@ A page, an API operation or a declaration without a counterpart fails
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import importlib
+import importlib.util
 
-ROLES = (
-    "province",
-    "city",
-    "county",
-    "grid_worker",
-    "safety_manager",
-    "institution",
-    "liaison",
-    "worker",
-    "auditor",
-    "admin",
+from django.apps import apps
+
+from yufang.accounts.tests.access_base import (  # noqa: F401 - the matrix reads them from here
+    ANONYMOUS,
+    API_PARAM_KINDS,
+    PROVINCE_WIDE,
+    ROLES,
+    SHOWS_ANY_SCOPE,
+    Op,
+    Page,
+    rule,
 )
-ANONYMOUS = "anonymous"
-# The roles whose scope takes in Jinan: the "outside" records are inside theirs.
-PROVINCE_WIDE = ("province", "admin", "auditor")
-
-
-@dataclass(frozen=True)
-class Page:
-    kind: str | None
-    get: str
-    post: str | None = None
-    args: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Op:
-    rule: str
-    kind: str | None = None
-    # A JSON body to send instead of the one made from the schema (where the schema's small
-    # values would be refused for their input before the role is checked).
-    body: dict[str, Any] | None = None
-
-
-# URL parameter of an API path -> the kind of record it names.
-API_PARAM_KINDS = {
-    "user_id": "user",
-    "enterprise_id": "enterprise",
-    "case_id": "case",
-    "checklist_id": "checklist",
-    "assessment_id": "assessment",
-    "hazard_id": "hazard",
-    "escalation_id": "escalation",
-    "base_id": "base",
-    "session_id": "session",
-    "enrollment_id": "enrollment",
-    "trainee_id": "trainee",
-    "course_id": "course",
-    "lesson_id": "lesson",
-    "certificate_id": "certificate",
-    "campaign_id": "campaign",
-    "job_id": "job",
-    "exam_id": "exam",
-    "attempt_id": "attempt",
-    "question_id": "question",
-    "kind": "import_kind",
-    "year": "year",
-    "region": "region",
-}
-# Rules whose pages show a record to anyone holding its code, whatever their scope.
-SHOWS_ANY_SCOPE = {"public"}
-
-
-def _rule(default: str, anonymous: str = "login/login", **roles: str) -> dict[str, tuple[str, str]]:
-    """`default` for every role not named; each value is "inside/outside"."""
-    spec = {role: roles.get(role, default) for role in ROLES} | {ANONYMOUS: anonymous}
-    return {who: tuple(value.split("/")) for who, value in spec.items()}  # type: ignore[misc]
-
 
 RULES: dict[str, dict[str, tuple[str, str]]] = {
     # Campaigns are planned by the province, and by a city official for the city's own.
-    "campaign_planner": _rule("403/403", province="ok/ok", city="ok/ok", admin="ok/ok"),
+    "campaign_planner": rule("403/403", province="ok/ok", city="ok/ok", admin="ok/ok"),
     # A region's notice issuer: the province for any, a city official for the city's own.
-    "issuer_config": _rule("403/403", province="ok/ok", city="ok/404", admin="ok/ok"),
+    "issuer_config": rule("403/403", province="ok/ok", city="ok/404", admin="ok/ok"),
     # Officials manage accounts in their region: outside it 404; others 403/404.
-    "account_manager": _rule(
+    "account_manager": rule(
         "404/404",
         province="ok/ok",
         city="ok/404",
@@ -104,7 +48,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Who carries out an assessment in scope; outside 404; others 403.
-    "assessor_write": _rule(
+    "assessor_write": rule(
         "ok/404",
         province="ok/ok",
         safety_manager="403/404",
@@ -114,7 +58,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # The campaign's officials (city up) link sessions.
-    "campaign_owner_write": _rule(
+    "campaign_owner_write": rule(
         "404/404",
         province="ok/ok",
         city="ok/404",
@@ -123,11 +67,11 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Campaigns: officials of the region and province-wide roles.
-    "campaign_reader": _rule(
+    "campaign_reader": rule(
         "404/404", province="ok/ok", city="ok/404", county="ok/404", auditor="ok/ok", admin="ok/ok"
     ),
     # Officials (county up) record cases; others 403 (institution staff 404).
-    "case_create": _rule(
+    "case_create": rule(
         "403/403",
         province="ok/ok",
         city="ok/ok",
@@ -136,7 +80,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Injury cases: officials, grid workers and safety managers in scope.
-    "case_reader": _rule(
+    "case_reader": rule(
         "ok/404",
         province="ok/ok",
         institution="404/404",
@@ -145,7 +89,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Officials (county up) change injury cases in their region; outside 404.
-    "case_writer": _rule(
+    "case_writer": rule(
         "403/404",
         province="ok/ok",
         city="ok/404",
@@ -156,7 +100,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # A certificate's PDF: scoped_read_not_institution, and liaisons neither.
-    "certificate_pdf": _rule(
+    "certificate_pdf": rule(
         "ok/404",
         province="ok/ok",
         institution="404/404",
@@ -165,9 +109,9 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # The course's owner (institution staff) or province-wide writers add lessons.
-    "course_owner_write": _rule("403/403", province="ok/ok", institution="ok/403", admin="ok/ok"),
+    "course_owner_write": rule("403/403", province="ok/ok", institution="ok/403", admin="ok/ok"),
     # The enrollment's trainee, its enterprise or the session's runners cancel it.
-    "enrollment_changer": _rule(
+    "enrollment_changer": rule(
         "ok/404",
         province="ok/ok",
         county="403/404",
@@ -177,11 +121,11 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # The enterprise's safety manager books its people; outside 404.
-    "enterprise_books": _rule(
+    "enterprise_books": rule(
         "403/404", province="403/403", safety_manager="ok/404", auditor="403/403", admin="403/403"
     ),
     # Officials and grid workers register enterprises.
-    "enterprise_create": _rule(
+    "enterprise_create": rule(
         "ok/ok",
         safety_manager="403/403",
         institution="403/403",
@@ -190,9 +134,9 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         auditor="403/403",
     ),
     # The enterprise's own people (safety manager, worker).
-    "enterprise_people": _rule("403/403", safety_manager="ok/ok", worker="ok/ok"),
+    "enterprise_people": rule("403/403", safety_manager="ok/ok", worker="ok/ok"),
     # Officials, the grid worker of its grid and its safety manager change an enterprise; outside 404.
-    "enterprise_writer": _rule(
+    "enterprise_writer": rule(
         "ok/404",
         province="ok/ok",
         institution="404/404",
@@ -202,11 +146,11 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # The region an escalation went to answers it (the county here); others 404; auditor 403.
-    "escalation_answerer": _rule(
+    "escalation_answerer": rule(
         "404/404", province="ok/ok", county="ok/404", auditor="403/403", admin="ok/ok"
     ),
     # Rectification evidence: the enterprise's safety manager only.
-    "evidence_upload": _rule(
+    "evidence_upload": rule(
         "403/404",
         province="403/403",
         safety_manager="ok/404",
@@ -215,7 +159,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="403/403",
     ),
     # The group QR of an enterprise in a session: its safety manager; staff must name the enterprise (404 without).
-    "group_code_page": _rule(
+    "group_code_page": rule(
         "404/404",
         county="403/404",
         grid_worker="403/404",
@@ -225,7 +169,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         auditor="403/403",
     ),
     # Officials in scope and the enterprise set a rectification plan.
-    "hazard_planner": _rule(
+    "hazard_planner": rule(
         "ok/404",
         province="ok/ok",
         grid_worker="403/404",
@@ -236,7 +180,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Officials (county up) reveal an ID number in scope; the administrator may not.
-    "id_reveal": _rule(
+    "id_reveal": rule(
         "403/404",
         province="ok/ok",
         city="ok/404",
@@ -247,19 +191,19 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="403/403",
     ),
     # Writes whose role check comes after the input is validated: the matrix's generated body is refused for its input (422/200 with errors), so only sign-in is proved here (known gap: declare a valid body).
-    "input_checked_first": _rule("ok/ok"),
+    "input_checked_first": rule("ok/ok"),
     # Inspectors (officials, grid workers, institution staff) start hazards and assessments.
-    "inspector_create": _rule(
+    "inspector_create": rule(
         "ok/ok", safety_manager="403/403", liaison="403/403", worker="403/403", auditor="403/403"
     ),
     # The matrix builds no such record yet: a missing id is 404 for everyone (known gap).
-    "no_record_built": _rule("404/404"),
+    "no_record_built": rule("404/404"),
     # Officials (county up) and the administrator.
-    "official_create": _rule(
+    "official_create": rule(
         "403/403", province="ok/ok", city="ok/ok", county="ok/ok", admin="ok/ok"
     ),
     # Officials (county up) write in their region; outside 404; others 403/404.
-    "official_write": _rule(
+    "official_write": rule(
         "403/404",
         province="ok/ok",
         city="ok/404",
@@ -269,7 +213,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Officials (county up), auditor and administrator.
-    "officials_and_auditors_read": _rule(
+    "officials_and_auditors_read": rule(
         "ok/ok",
         grid_worker="403/403",
         safety_manager="403/403",
@@ -278,7 +222,7 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         worker="403/403",
     ),
     # Officials (city and province) and institution staff create; others 403.
-    "officials_and_institution_create": _rule(
+    "officials_and_institution_create": rule(
         "ok/ok",
         grid_worker="403/403",
         safety_manager="403/403",
@@ -287,27 +231,27 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         auditor="403/403",
     ),
     # The user's own record; anyone else's is 404, for every role.
-    "own_only": _rule("ok/404"),
+    "own_only": rule("ok/404"),
     # A form's target: GET is 405 once signed in.
-    "post_only": _rule("405/405"),
+    "post_only": rule("405/405"),
     # A form's target that answers 405 to GET for anyone.
-    "post_only_public": _rule("405/405", anonymous="405/405"),
+    "post_only_public": rule("405/405", anonymous="405/405"),
     # Province, city and administrator configure (checklists, notice issuers).
-    "province_and_city_config": _rule("403/403", province="ok/ok", city="ok/ok", admin="ok/ok"),
+    "province_and_city_config": rule("403/403", province="ok/ok", city="ok/ok", admin="ok/ok"),
     # Province official, auditor and administrator.
-    "province_wide_read": _rule("403/403", province="ok/ok", auditor="ok/ok", admin="ok/ok"),
+    "province_wide_read": rule("403/403", province="ok/ok", auditor="ok/ok", admin="ok/ok"),
     # Province official and administrator only.
-    "province_write": _rule("403/403", province="ok/ok", admin="ok/ok"),
+    "province_write": rule("403/403", province="ok/ok", admin="ok/ok"),
     # Anyone, signed in or not (sign-in, verification of certificates and notices).
-    "public": _rule("ok/ok", anonymous="ok/ok"),
+    "public": rule("ok/ok", anonymous="ok/ok"),
     # A record in the user's scope (institution staff: assigned to their institution); outside it 404; province-wide roles see all.
-    "scoped_read": _rule("ok/404", province="ok/ok", auditor="ok/ok", admin="ok/ok"),
+    "scoped_read": rule("ok/404", province="ok/ok", auditor="ok/ok", admin="ok/ok"),
     # As scoped_read, but institution staff have no business with the record.
-    "scoped_read_not_institution": _rule(
+    "scoped_read_not_institution": rule(
         "ok/404", province="ok/ok", institution="404/404", auditor="ok/ok", admin="ok/ok"
     ),
     # Who runs training sessions (officials of the city up, the institution): in scope ok, outside 404; other roles 403.
-    "session_runner_write": _rule(
+    "session_runner_write": rule(
         "403/404",
         province="ok/ok",
         city="ok/404",
@@ -316,19 +260,19 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         admin="ok/ok",
     ),
     # Any signed-in user; lists and dashboards filter to the user's scope (the outside record's text never shows).
-    "signed_in": _rule("ok/ok"),
+    "signed_in": rule("ok/ok"),
     # Signing out: every session ends signed out.
-    "signs_out": _rule("login/login"),
+    "signs_out": rule("login/login"),
     # Who targets training: officials, grid workers, institution staff, auditor.
-    "targeting_read": _rule("ok/ok", safety_manager="403/403", liaison="403/403", worker="403/403"),
+    "targeting_read": rule("ok/ok", safety_manager="403/403", liaison="403/403", worker="403/403"),
     # Check-in by signed code: session runners; a code of another city's session is 403 (the code itself proves the record).
-    "token_check_in": _rule(
+    "token_check_in": rule(
         "403/403", province="ok/ok", city="ok/403", institution="ok/403", admin="ok/ok"
     ),
     # An import job is its uploader's alone: anyone else gets 404.
-    "uploader_only": _rule("404/404", county="ok/404"),
+    "uploader_only": rule("404/404", county="ok/404"),
     # A worker signs up for a session in scope; others 403.
-    "worker_signs_up": _rule(
+    "worker_signs_up": rule(
         "403/404", province="403/403", worker="ok/404", auditor="403/403", admin="403/403"
     ),
 }
@@ -675,3 +619,32 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("PUT", "/api/v1/training/questions/{question_id}"): Op("no_record_built"),
 }
 # fmt: on
+
+
+def module_declarations() -> list[object]:
+    """Each app's own `tests/access.py` (a programme module's pages and operations are
+    declared beside the module): it may define RULES, PAGES, OPERATIONS, API_PARAM_KINDS and
+    `build_records(world, records)`."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.access"
+        if not config.name.startswith("yufang.") or name == __name__:
+            continue
+        if importlib.util.find_spec(f"{config.name}.tests") is None:
+            continue
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+for _module in module_declarations():
+    for _name, _target in (
+        ("RULES", RULES),
+        ("PAGES", PAGES),
+        ("OPERATIONS", OPERATIONS),
+        ("API_PARAM_KINDS", API_PARAM_KINDS),
+    ):
+        _theirs = getattr(_module, _name, {})
+        _clash = set(_theirs) & set(_target)
+        assert not _clash, f"{_module.__name__} declares {_name} already declared: {_clash}"
+        _target.update(_theirs)

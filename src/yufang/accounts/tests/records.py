@@ -84,6 +84,11 @@ def build(world: Any) -> Records:
     _training(r, world, staff, stranger_staff, province, jinan_worker)
     _imports(r, world, county, jinan_official)
     _notifications(r, world)
+    from yufang.accounts.tests.access import module_declarations
+
+    for module in module_declarations():
+        if hasattr(module, "build_records"):
+            module.build_records(world, r)
     return r
 
 

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecognitionConfig(AppConfig):
+    """Accident reports and injury recognition: from the enterprise's report to the bureau's
+    decision, which becomes an injury case."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "yufang.recognition"
+    verbose_name = _("Accident reports and injury recognition")
