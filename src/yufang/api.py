@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
@@ -130,6 +131,12 @@ def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
 
 def _upload_mb() -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+
+
+@api.exception_handler(Ratelimited)
+def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
+    message = _("Too many requests from your address. Please wait a minute and try again.")
+    return api.create_response(request, {"detail": message}, status=429)
 
 
 @api.exception_handler(PermissionDenied)

@@ -70,6 +70,18 @@ def _empty_cache() -> Any:
     yield
 
 
+@pytest.fixture
+def sms_outbox(settings: Any) -> Any:
+    """The SMS messages sent during the test, as (phone, text); `yufang.notifications.phone.
+    code_in(text)` reads a verification code out of one."""
+    from yufang.notifications.sms import MemorySmsBackend
+
+    settings.SMS_BACKEND = "yufang.notifications.sms.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+    yield MemorySmsBackend.outbox
+    MemorySmsBackend.outbox.clear()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A request refused by a rate limit gets the 429 page, not a 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the request into the answer.
     "axes.middleware.AxesMiddleware",
@@ -309,6 +311,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yufang@localhost")
+RATELIMIT_VIEW = "yufang.support.ratelimits.rate_limited"
+
 SMS_BACKEND = env_str("SMS_BACKEND", "yufang.notifications.sms.LoggingSmsBackend")
 
 LOGGING = {

@@ -25,6 +25,7 @@ from yufang.audit.services import (
     snapshot,
 )
 from yufang.lib.errors import InvalidInput
+from yufang.support.http import client_address
 
 
 class LoginError(InvalidInput):
@@ -50,14 +51,8 @@ def login_account_name(request: HttpRequest | None, credentials: dict[str, Any] 
 
 
 def login_client_address(request: HttpRequest) -> str | None:
-    """The client's address: the peer's, or the one the trusted proxies recorded."""
-    hops = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops and forwarded:
-        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if len(chain) >= hops:
-            return chain[-hops]
-    return request.META.get("REMOTE_ADDR")
+    """The client's address, as the rate limits count it (django-axes calls this)."""
+    return client_address(request) or None
 
 
 def login_lockout_response(

@@ -55,6 +55,16 @@ def id_number_digest(number: str) -> str:
     return hmac.digest(_key("digest", _secret()), number.encode(), "sha256").hex()
 
 
+def phone_digest(phone: str) -> str:
+    """A phone number's stand-in where only equality matters (one entry a day, one vote)."""
+    return hmac.digest(_key("phone-digest", _secret()), phone.encode(), "sha256").hex()
+
+
+def phone_mask(phone: str) -> str:
+    """138****5678: enough for its owner to recognise, not enough to call."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
 def id_number_encrypt(number: str) -> str:
     nonce = os.urandom(12)
     sealed = _aead(_secret()).encrypt(nonce, number.encode(), _ASSOCIATED)

@@ -65,3 +65,16 @@ def private_file_response(path: str) -> HttpResponseBase:
     # For the signed-in viewer only: no shared cache may keep it.
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def client_address(request: Any) -> str:
+    """The client's address: the peer's, or the one the trusted proxies recorded (the
+    `TRUSTED_PROXY_COUNT` nearest hops of X-Forwarded-For are ours; the one before them is the
+    client). Sign-in lockout and rate limits both count by it."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return str(request.META.get("REMOTE_ADDR") or "")

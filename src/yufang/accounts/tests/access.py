@@ -342,6 +342,7 @@ _PAGE_KINDS: dict[str, tuple[str | None, dict[str, str]]] = {
     "training:material_download": ("material", {}), "training:statistics": (None, {}),
     "notifications:inbox": (None, {}), "notifications:read_all": (None, {}),
     "notifications:open": ("notification", {}),
+    "notifications:phone_verify": (None, {}),
     "home:index": (None, {}),
 }
 # fmt: on
@@ -463,6 +464,7 @@ _PAGE_RULES: dict[str, tuple[str, str | None]] = {
     "training:statistics": ("signed_in", None),
     "notifications:inbox": ("signed_in", None),
     "notifications:read_all": ("post_only", "signed_in"),
+    "notifications:phone_verify": ("public", "public"),
     "notifications:open": ("own_only", None),
     "home:index": ("signed_in", None),
 }
@@ -514,6 +516,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/api/v1/injuries/targets"): Op("signed_in"),
     ("GET", "/api/v1/notifications"): Op("signed_in"),
     ("GET", "/api/v1/notifications/unread"): Op("signed_in"),
+    ("POST", "/api/v1/notifications/phone-codes"): Op("public"),
+    ("POST", "/api/v1/notifications/phone-codes/check"): Op("public"),
     ("GET", "/api/v1/regions"): Op("signed_in"),
     ("GET", "/api/v1/regions/{code}"): Op("scoped_read_not_institution"),
     ("GET", "/api/v1/training/attempts/{attempt_id}"): Op("no_record_built"),
