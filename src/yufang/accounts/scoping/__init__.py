@@ -15,7 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role, User
-from yufang.regions.models import Region
+from yufang.regions.models import Grid, Region
 
 M = TypeVar("M", bound=Model)
 
@@ -73,13 +73,26 @@ def scope_q(user: Any, paths: ScopePaths) -> Q | None:
         return None
     if role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.AUDITOR, Role.DEPARTMENT_LIAISON):
         return _region_q(paths, _region_of(user))
-    if role == Role.GRID_WORKER and paths.grid and user.grid_id:
-        return Q(**{_id_lookup(paths.grid): user.grid_id})
+    if role == Role.GRID_WORKER and paths.grid:
+        return Q(**{f"{_id_lookup(paths.grid)}__in": worker_grid_ids(user)})
     if role in (Role.SAFETY_MANAGER, Role.WORKER) and paths.enterprise and user.enterprise_id:
         return Q(**{_id_lookup(paths.enterprise): user.enterprise_id})
     if role == Role.INSTITUTION_STAFF and paths.institution and user.institution_id:
         return Q(**{_id_lookup(paths.institution): user.institution_id})
     return Q(pk__in=[])
+
+
+def worker_grid_ids(user: Any) -> QuerySet[Grid, Any]:
+    """The grids a grid worker works: their account's grid and every grid they are assigned to
+    now (the grid module's assignments, reached by the relation's name, not imported)."""
+    return (
+        Grid.objects.filter(
+            Q(pk=user.grid_id)
+            | Q(worker_assignments__worker_id=user.pk, worker_assignments__ended_on__isnull=True)
+        )
+        .values("pk")
+        .distinct()
+    )
 
 
 def _id_lookup(path: str) -> str:
@@ -113,9 +126,13 @@ def regions_visible(user: Any) -> QuerySet[Region]:
     if user.role in PROVINCE_WIDE_ROLES:
         return qs
     region = _region_of(user)
-    if user.role == Role.GRID_WORKER and user.grid_id:
-        grid = user.grid
-        return qs.filter(pk__in=[grid.city_id, grid.county_id, grid.township_id])
+    if user.role == Role.GRID_WORKER:
+        grids = Grid.objects.filter(pk__in=worker_grid_ids(user))
+        return qs.filter(
+            Q(pk__in=grids.values("city_id"))
+            | Q(pk__in=grids.values("county_id"))
+            | Q(pk__in=grids.values("township_id"))
+        )
     if user.role in (Role.SAFETY_MANAGER, Role.WORKER) and user.enterprise_id:
         e = user.enterprise
         return qs.filter(pk__in=[e.city_id, e.county_id, e.township_id])
@@ -168,7 +185,7 @@ def may_write_at(
     if role == Role.COUNTY_OFFICIAL:
         return county_id is not None and county_id == user.region_id
     if role == Role.GRID_WORKER:
-        return grid_id is not None and grid_id == user.grid_id
+        return grid_id is not None and worker_grid_ids(user).filter(pk=grid_id).exists()
     if role == Role.SAFETY_MANAGER:
         return enterprise_id is not None and enterprise_id == user.enterprise_id
     return False

@@ -1,0 +1,112 @@
+"""Enterprises into grids: by hand, by import, or automatically to the nearest grid centre
+inside the enterprise's township (flagged as automatic)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yufang import policy
+from yufang.accounts.scoping.grid import may_manage_grid
+from yufang.enterprises.models import Enterprise
+from yufang.enterprises.services import enterprise_update
+from yufang.grid.geo import distance_m
+from yufang.grid.models import GridPlacement, PlacementMethod, ScreeningTask, TaskStatus
+from yufang.grid.services.common import GridInvalid, balanced_pick, grid_worker_ids, open_loads
+from yufang.regions.models import Grid, Region
+
+
+@transaction.atomic
+def enterprise_place(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    grid: Grid,
+    method: str = PlacementMethod.MANUAL,
+    distance: int | None = None,
+) -> GridPlacement:
+    """Puts an enterprise in a grid of its county (the enterprise registry's `grid`, through
+    its service) and records how. Its open tasks follow it to the new grid's workers."""
+    if method not in PlacementMethod.values:
+        raise GridInvalid(_("Unknown way of placing."), "method")
+    if not may_manage_grid(actor, grid):
+        raise PermissionDenied(_("You cannot manage this grid."))
+    if enterprise.county_id != grid.county_id:
+        raise GridInvalid(_("The grid is not in the enterprise's county."), "grid")
+    if enterprise.grid_id != grid.pk:
+        enterprise_update(actor=actor, enterprise=enterprise, data={"grid": grid.code})
+        moving = ScreeningTask.objects.select_for_update().filter(
+            enterprise=enterprise, status=TaskStatus.OPEN
+        )
+        loads = open_loads(grid_worker_ids(grid.pk))
+        changed = list(moving)
+        for task in changed:
+            task.grid_id = grid.pk
+            task.worker_id = balanced_pick(loads)
+        ScreeningTask.objects.bulk_update(changed, ["grid", "worker"])
+    placement, _created = GridPlacement.objects.update_or_create(
+        enterprise=enterprise,
+        defaults={
+            "grid": grid,
+            "method": method,
+            "distance_m": distance,
+            "placed_at": timezone.now(),
+            "placed_by": actor,
+        },
+    )
+    return placement
+
+
+def nearest_grid(
+    enterprise: Enterprise, grids: list[Grid], *, max_m: int
+) -> tuple[Grid, int] | None:
+    """The grid of the enterprise's township whose centre is nearest, within `max_m`."""
+    if enterprise.latitude is None or enterprise.longitude is None:
+        return None
+    best: tuple[Grid, int] | None = None
+    for grid in grids:
+        if (
+            grid.township_id != enterprise.township_id
+            or grid.latitude is None
+            or grid.longitude is None
+        ):
+            continue
+        d = distance_m(enterprise.latitude, enterprise.longitude, grid.latitude, grid.longitude)
+        if d <= max_m and (best is None or d < best[1]):
+            best = (grid, d)
+    return best
+
+
+def enterprises_place_automatically(*, actor: Any, county: Region) -> tuple[int, int]:
+    """Places the county's enterprises that have coordinates and a township but no grid in
+    the nearest grid centre of their township. Returns (placed, left for placing by hand)."""
+    if county.level != Region.Level.COUNTY:
+        raise GridInvalid(_("Choose a county."), "county")
+    max_m = int(policy.value("grid_auto_placement_max_km", on=timezone.localdate())) * 1000
+    grids = list(Grid.objects.filter(county=county, latitude__isnull=False))
+    if not grids or not any(may_manage_grid(actor, g) for g in grids[:1]):
+        if grids:
+            raise PermissionDenied(_("You cannot manage this county's grids."))
+        return 0, 0
+    placed = left = 0
+    pending = Enterprise.objects.filter(
+        county=county, grid__isnull=True, township__isnull=False, latitude__isnull=False
+    ).order_by("pk")
+    for enterprise in pending:
+        found = nearest_grid(enterprise, grids, max_m=max_m)
+        if found is None:
+            left += 1
+            continue
+        enterprise_place(
+            actor=actor,
+            enterprise=enterprise,
+            grid=found[0],
+            method=PlacementMethod.AUTOMATIC,
+            distance=found[1],
+        )
+        placed += 1
+    return placed, left
