@@ -1,5 +1,338 @@
-from __future__ import annotations
+"""The enterprise self-service API: an enterprise's HR system submits roster changes and
+requests to change the bureau's data with a bearer token; the bureau decides them, records
+premiums and runs the floating rate. Same services and selectors as the pages."""
 
-from ninja import Router
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from yufang.accounts.models import Role
+from yufang.accounts.scoping.portal import require_portal_bureau, require_portal_reader
+from yufang.enterprises.selectors import enterprises_visible
+from yufang.portal import selectors, services
+from yufang.portal.models import (
+    ChangeRequest,
+    FloatingRate,
+    FloatingRateRun,
+    RequestStatus,
+    RosterChange,
+    RosterSource,
+)
+from yufang.regions.models import Region
+from yufang.support.bounds import Code, Id, Name, Note, Year, paginated
 
 router = Router(tags=["portal"])
+Amount = Annotated[Decimal, Field(ge=0, lt=10**12, max_digits=14, decimal_places=2)]
+ValueText = Annotated[str, Field(max_length=300)]
+IdNumber = Annotated[str, Field(max_length=40)]
+StatusCode = Annotated[str, Field(max_length=10)]
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class ChangeRequestIn(Schema):
+    field: Code
+    requested_value: ValueText
+    reason: Note
+    headcount_year: Year | None = None
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    field: str
+    current_value: str
+    requested_value: str
+    headcount_year: int | None
+    reason: str
+    status: str
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+    has_evidence: bool
+
+    @staticmethod
+    def resolve_enterprise_name(obj: ChangeRequest) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_has_evidence(obj: ChangeRequest) -> bool:
+        return bool(obj.evidence)
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: Note = ""
+
+
+class RosterChangeIn(Schema):
+    kind: Code
+    person_name: Name
+    id_number: IdNumber
+    effective_on: dt.date | None = None
+
+
+class RosterBatchIn(Schema):
+    changes: list[RosterChangeIn] = Field(..., max_length=5000)
+
+
+class RosterChangeOut(Schema):
+    id: int
+    enterprise_id: int
+    kind: str
+    person_name: str
+    id_masked: str
+    effective_on: dt.date
+    source: str
+    insured_elsewhere: str
+    status: str
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class InsuredPersonOut(Schema):
+    id: int
+    enterprise_id: int
+    person_name: str
+    id_masked: str
+    insured_from: dt.date
+    insured_until: dt.date | None
+
+
+class PremiumIn(Schema):
+    enterprise_id: Id
+    year: Year
+    amount: Amount
+
+
+class PremiumOut(Schema):
+    enterprise_id: int
+    year: int
+    amount: Decimal
+
+
+class RunIn(Schema):
+    region: Code
+    year: Year
+
+
+class RunOut(Schema):
+    id: int
+    region: str
+    region_name: str
+    year: int
+    status: str
+    run_at: dt.datetime
+    reviewed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_region(obj: FloatingRateRun) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_region_name(obj: FloatingRateRun) -> str:
+        return obj.region.name
+
+
+class RateOut(Schema):
+    id: int
+    run_id: int
+    year: int
+    enterprise_id: int
+    enterprise_name: str
+    risk_class: int | None
+    base_rate: Decimal | None
+    grade: int
+    rate: Decimal | None
+    new_injuries: int
+    payout: Decimal
+    premiums: Decimal | None
+    payout_ratio: Decimal | None
+    injury_rate: Decimal | None
+    occupational_hazard: bool
+    moved_by: str
+    hazards_closed_grade: int
+    prevented_grade: int
+
+    @staticmethod
+    def resolve_year(obj: FloatingRate) -> int:
+        return obj.run.year
+
+    @staticmethod
+    def resolve_enterprise_name(obj: FloatingRate) -> str:
+        return obj.enterprise.name
+
+
+class InboxItemOut(Schema):
+    kind: str
+    text: str
+    url: str
+    level: str
+    when: dt.datetime | None
+    unread: bool
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _own_enterprise(request: HttpRequest) -> Any:
+    user: Any = request.user
+    require_portal_reader(user)
+    if user.role != Role.SAFETY_MANAGER or not user.enterprise_id:
+        raise PermissionDenied(_("Only the enterprise's own safety manager submits this."))
+    return get_object_or_404(enterprises_visible(user), pk=user.enterprise_id)
+
+
+def _status_filter(qs: Any, status: str) -> Any:
+    return qs.filter(status=status) if status in RequestStatus.values else qs
+
+
+# --- requests to change the bureau's data -----------------------------------------------------
+
+
+@router.get("/requests", response=list[ChangeRequestOut])
+@paginated(50)
+def change_requests(request: HttpRequest, status: StatusCode = ""):  # type: ignore[no-untyped-def]
+    """The enterprise's own requests; for the bureau, those of its region's enterprises."""
+    return _status_filter(selectors.change_requests_visible(request.user), status)
+
+
+@router.post("/requests", response={201: ChangeRequestOut})
+def change_request_create(request: HttpRequest, payload: ChangeRequestIn) -> Status:
+    """Asks the bureau to change the enterprise's industry, size, address or insured headcount."""
+    made = services.change_request_submit(
+        actor=request.user,
+        enterprise=_own_enterprise(request),
+        field=payload.field,
+        requested_value=payload.requested_value,
+        reason=payload.reason,
+        headcount_year=str(payload.headcount_year or ""),
+    )
+    return Status(201, made)
+
+
+@router.get("/requests/{request_id}", response=ChangeRequestOut)
+def change_request_detail(request: HttpRequest, request_id: Id) -> ChangeRequest:
+    return selectors.change_request_get(request.user, request_id)
+
+
+@router.post("/requests/{request_id}/decision", response=ChangeRequestOut)
+def change_request_decision(
+    request: HttpRequest, request_id: Id, payload: DecisionIn
+) -> ChangeRequest:
+    """Approves (the change is applied to the registry) or refuses (with a note) a request."""
+    found = selectors.change_request_get(request.user, request_id)
+    return services.change_request_decide(
+        actor=request.user, request=found, approve=payload.approve, note=payload.note
+    )
+
+
+# --- insured roster changes -------------------------------------------------------------------
+
+
+@router.get("/roster-changes", response=list[RosterChangeOut])
+@paginated(100)
+def roster_changes(request: HttpRequest, status: StatusCode = ""):  # type: ignore[no-untyped-def]
+    return _status_filter(selectors.roster_changes_visible(request.user), status)
+
+
+@router.post("/roster-changes", response={201: list[RosterChangeOut]})
+def roster_changes_create(request: HttpRequest, payload: RosterBatchIn) -> Status:
+    """Submits roster changes (增员 add / 减员 remove), all or nothing; a person already
+    insured by another enterprise of the region is flagged (`insured_elsewhere`)."""
+    made = services.roster_changes_submit_many(
+        actor=request.user,
+        enterprise=_own_enterprise(request),
+        rows=[services.RosterInput(**c.dict()) for c in payload.changes],
+        source=RosterSource.API,
+    )
+    return Status(201, made)
+
+
+@router.get("/roster-changes/{roster_change_id}", response=RosterChangeOut)
+def roster_change_detail(request: HttpRequest, roster_change_id: Id) -> RosterChange:
+    return selectors.roster_change_get(request.user, roster_change_id)
+
+
+@router.post("/roster-changes/{roster_change_id}/decision", response=RosterChangeOut)
+def roster_change_decision(
+    request: HttpRequest, roster_change_id: Id, payload: DecisionIn
+) -> RosterChange:
+    """Approves (the roster and the insured headcount follow) or refuses a roster change."""
+    found = selectors.roster_change_get(request.user, roster_change_id)
+    return services.roster_change_decide(
+        actor=request.user, change=found, approve=payload.approve, note=payload.note
+    )
+
+
+@router.get("/insured-people", response=list[InsuredPersonOut])
+@paginated(100)
+def insured_people(request: HttpRequest, current: bool = True):  # type: ignore[no-untyped-def]
+    qs = selectors.insured_people_visible(request.user)
+    return qs.filter(insured_until__isnull=True) if current else qs
+
+
+# --- premiums and the floating rate -----------------------------------------------------------
+
+
+@router.post("/premiums", response=PremiumOut)
+def premium_record(request: HttpRequest, payload: PremiumIn) -> Any:
+    """Records the premiums an enterprise paid in a year (the payout ratio's denominator)."""
+    require_portal_bureau(request.user)
+    enterprise = get_object_or_404(enterprises_visible(request.user), pk=payload.enterprise_id)
+    return services.premium_set(
+        actor=request.user, enterprise=enterprise, year=payload.year, amount=payload.amount
+    )
+
+
+@router.get("/rate-runs", response=list[RunOut])
+@paginated(50)
+def rate_runs(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.runs_visible(request.user)
+
+
+@router.post("/rate-runs", response={201: RunOut})
+def rate_run_create(request: HttpRequest, payload: RunIn) -> Status:
+    """Computes the floating rate of every enterprise of a region for a period."""
+    require_portal_bureau(request.user)
+    region = get_object_or_404(Region, code=payload.region)
+    return Status(
+        201, services.floating_rates_run(actor=request.user, region=region, year=payload.year)
+    )
+
+
+@router.get("/rate-runs/{run_id}/rates", response=list[RateOut])
+@paginated(100)
+def rate_run_rates(request: HttpRequest, run_id: Id):  # type: ignore[no-untyped-def]
+    run = selectors.run_get(request.user, run_id)
+    return selectors.rates_of_run(request.user, run)
+
+
+@router.post("/rate-runs/{run_id}/review", response=RunOut)
+def rate_run_review(request: HttpRequest, run_id: Id) -> FloatingRateRun:
+    run = selectors.run_get(request.user, run_id)
+    return services.floating_rate_run_review(actor=request.user, run=run)
+
+
+@router.get("/rates", response=list[RateOut])
+@paginated(50)
+def rates(request: HttpRequest, year: Year | None = None):  # type: ignore[no-untyped-def]
+    """Floating rates the user may see (an enterprise: its own, from reviewed runs too)."""
+    qs = selectors.rates_visible(request.user).order_by("-run__year", "enterprise__name")
+    return qs.filter(run__year=year) if year else qs
+
+
+@router.get("/inbox", response=list[InboxItemOut])
+def inbox(request: HttpRequest) -> list[Any]:
+    """Tasks, deadlines and decisions in one list."""
+    require_portal_reader(request.user)
+    return selectors.inbox_items(request.user)

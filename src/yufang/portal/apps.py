@@ -11,3 +11,13 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.portal"
     verbose_name = _("Enterprise self-service")
+
+    def ready(self) -> None:
+        from yufang.accounts.models import Role
+        from yufang.home.landing import register_landing
+        from yufang.home.todos import register_todos
+        from yufang.portal import tasks  # noqa: F401 - declares the periodic schedule
+        from yufang.portal.selectors import portal_todos
+
+        register_todos(portal_todos)
+        register_landing(Role.SAFETY_MANAGER, "portal:home")

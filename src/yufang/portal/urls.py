@@ -1,7 +1,23 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from yufang.portal import views
 
 app_name = "portal"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inbox/", views.inbox_view, name="inbox"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/decide/", views.request_decide, name="request_decide"),
+    path("requests/<int:pk>/evidence/", views.request_evidence, name="request_evidence"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/<int:pk>/decide/", views.roster_decide, name="roster_decide"),
+    path("desk/", views.desk, name="desk"),
+    path("rates/", views.rate_runs, name="rate_runs"),
+    path("rates/<int:pk>/", views.rate_run_detail, name="rate_run"),
+    path("rates/<int:pk>/review/", views.rate_run_review, name="rate_run_review"),
+]
