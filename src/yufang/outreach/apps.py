@@ -10,3 +10,9 @@ class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.outreach"
     verbose_name = _("Publicity and contests")
+
+    def ready(self) -> None:
+        from yufang.home.todos import register_todos
+        from yufang.outreach.selectors import outreach_todos
+
+        register_todos(outreach_todos)
