@@ -1,5 +1,827 @@
-from __future__ import annotations
+"""The prevention fee's API at /api/v1/funds: the same services and selectors as the pages."""
 
-from ninja import Router
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from yufang.accounts.scoping.funds import fee_reader
+from yufang.funds import selectors, services
+from yufang.funds.models import (
+    Budget,
+    Contract,
+    KeyArea,
+    LedgerEntry,
+    Payment,
+    Project,
+    ProjectStatus,
+)
+from yufang.lib.errors import InvalidInput
+from yufang.support.bounds import Code, Id, Name, Note, Text, Year, paginated
+from yufang.support.ratelimits import client_address
 
 router = Router(tags=["funds"])
+# Yuan with at most 2 decimals; negative and zero are refused by the services, by name.
+Amount = Annotated[Decimal, Field(max_digits=16, decimal_places=2, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False)]
+Target = Annotated[int, Field(ge=0, le=10**9)]
+PUBLIC_RATE = "60/m"
+
+
+def _reader(request: HttpRequest) -> Any:
+    if not fee_reader(request.user):
+        raise PermissionDenied(_("Your role has no business with the prevention fee."))
+    return request.user
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class RuleOut(Schema):
+    value: Any
+    source: str
+    since: dt.date
+
+
+class RulesOut(Schema):
+    year: int
+    cap_ratio: RuleOut
+    ceiling_ratio: RuleOut | None
+    allowed_uses: RuleOut
+    max_years: RuleOut
+    thresholds: RuleOut
+    payment_requires_acceptance: RuleOut
+
+
+class UseFigures(Schema):
+    use: str
+    budget: Decimal
+    committed: Decimal
+    paid: Decimal
+    remaining: Decimal
+
+
+class BudgetOut(Schema):
+    pooling_region: str
+    pooling_region_name: str
+    year: int
+    contribution_income: Decimal
+    publicity: Decimal
+    training: Decimal
+    total: Decimal
+    cap_ratio: Decimal
+    cap: Decimal
+    ceiling: Decimal | None
+    cap_source: str
+    raised: bool
+    committed: Decimal
+    paid: Decimal
+    remaining: Decimal
+    uses: list[UseFigures]
+    disclosed_at: dt.datetime | None
+
+
+def _budget_out(budget: Budget) -> dict[str, Any]:
+    f = selectors.budget_figures(budget)
+    cap = f["cap"]
+    return {
+        "pooling_region": budget.pooling_region.code,
+        "pooling_region_name": budget.pooling_region.name,
+        "year": budget.year,
+        "contribution_income": budget.contribution_income,
+        "publicity": budget.publicity,
+        "training": budget.training,
+        "total": budget.total,
+        "cap_ratio": cap.ratio,
+        "cap": cap.amount,
+        "ceiling": cap.ceiling_amount,
+        "cap_source": cap.raise_approval.reason
+        if cap.raise_approval
+        else cap.rules.cap_ratio.source,
+        "raised": cap.raise_approval is not None,
+        "committed": f["committed"],
+        "paid": f["paid"],
+        "remaining": f["remaining"],
+        "uses": [
+            {k: u[k] for k in ("use", "budget", "committed", "paid", "remaining")}
+            for u in f["uses"]
+        ],
+        "disclosed_at": budget.disclosed_at,
+    }
+
+
+class BudgetIn(Schema):
+    contribution_income: Amount
+    publicity: Amount
+    training: Amount
+    note: Note = ""
+
+
+class RaiseIn(Schema):
+    ratio_percent: Percent
+    reason: Note
+
+
+class RaiseOut(Schema):
+    pooling_region: str
+    year: int
+    ratio: Decimal
+    reason: str
+    approved_at: dt.datetime
+
+
+class KeyAreaIn(Schema):
+    pooling_region: Code
+    year: Year
+    title: Name
+    description: Note = ""
+
+
+class KeyAreaOut(Schema):
+    id: int
+    pooling_region: str
+    year: int
+    title: str
+    description: str
+
+    @staticmethod
+    def resolve_pooling_region(obj: KeyArea) -> str:
+        return obj.pooling_region.code
+
+
+class YearIn(Schema):
+    year: Year
+    amount: Amount
+    target_person_times: Target = 0
+    target_enterprises_covered: Target = 0
+    target_hazards_closed: Target = 0
+    target_enterprises_assessed: Target = 0
+
+
+class YearOut(Schema):
+    year: int
+    amount: Decimal
+    target_person_times: int
+    target_enterprises_covered: int
+    target_hazards_closed: int
+    target_enterprises_assessed: int
+
+
+class ProjectIn(Schema):
+    pooling_region: Code
+    title: Name
+    purpose: Text
+    use: Code
+    proposer: Name
+    cost_basis: Text
+    starts_on: dt.date
+    ends_on: dt.date
+    years: list[YearIn] = Field(..., max_length=5)
+    target_industries: Note = ""
+    target_enterprises: Note = ""
+    key_area_id: Id | None = None
+
+
+class ProjectOut(Schema):
+    id: int
+    pooling_region: str
+    title: str
+    purpose: str
+    use: str
+    proposer: str
+    target_industries: str
+    target_enterprises: str
+    cost_basis: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    key_area_id: int | None
+    years: list[YearOut]
+    contract_id: int | None
+
+    @staticmethod
+    def resolve_pooling_region(obj: Project) -> str:
+        return obj.pooling_region.code
+
+    @staticmethod
+    def resolve_years(obj: Project) -> list[Any]:
+        return list(obj.years.all())
+
+    @staticmethod
+    def resolve_contract_id(obj: Project) -> int | None:
+        contract = Contract.objects.filter(project=obj).only("pk").first()
+        return contract.pk if contract else None
+
+
+class ReviewIn(Schema):
+    approve: bool
+    note: Note = ""
+
+
+class ProcurementIn(Schema):
+    method: Code
+    held_on: dt.date
+    bidders: Note
+    bidder_count: Annotated[int, Field(ge=0, le=10000)]
+    winner_id: Id
+    price: Amount
+
+
+class ProcurementOut(Schema):
+    id: int
+    method: str
+    held_on: dt.date
+    bidders: str
+    bidder_count: int
+    winner_id: int
+    price: Decimal
+
+
+class MilestoneIn(Schema):
+    title: Name
+    deliverables: Note
+    due_on: dt.date
+    amount: Amount
+
+
+class ContractIn(Schema):
+    number: Annotated[str, Field(max_length=60)]
+    signed_on: dt.date
+    milestones: list[MilestoneIn] = Field(..., max_length=50)
+
+
+class MilestoneOut(Schema):
+    id: int
+    number: int
+    title: str
+    deliverables: str
+    due_on: dt.date
+    amount: Decimal
+    accepted_at: dt.datetime | None
+    acceptance_note: str
+    evidence_url: str | None
+    paid: Decimal
+
+    @staticmethod
+    def resolve_evidence_url(obj: Any) -> str | None:
+        from django.urls import reverse
+
+        return reverse("funds:evidence", args=[obj.pk]) if obj.evidence else None
+
+    @staticmethod
+    def resolve_paid(obj: Any) -> Decimal:
+        return sum((p.amount for p in obj.payments.all()), Decimal("0.00"))
+
+
+class ContractOut(Schema):
+    id: int
+    project_id: int
+    institution_id: int
+    institution: str
+    number: str
+    amount: Decimal
+    signed_on: dt.date
+    milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_institution(obj: Contract) -> str:
+        return obj.institution.name
+
+    @staticmethod
+    def resolve_milestones(obj: Contract) -> list[Any]:
+        return list(obj.milestones.prefetch_related("payments"))
+
+
+class PaymentIn(Schema):
+    amount: Amount
+    paid_on: dt.date
+    voucher: Annotated[str, Field(max_length=60)] = ""
+
+
+class PaymentOut(Schema):
+    id: int
+    milestone_id: int
+    amount: Decimal
+    paid_on: dt.date
+    voucher: str
+
+
+class OutputsOut(Schema):
+    person_times: int
+    enterprises_covered: int
+    hazards_closed: int
+    enterprises_assessed: int
+
+
+class ProgressOut(Schema):
+    targets: OutputsOut
+    counted: OutputsOut
+
+
+class EvaluationOut(Schema):
+    project_id: int
+    met: bool
+    results: dict[str, list[int]]
+    evaluated_at: dt.datetime
+    note: str
+
+
+class CloseIn(Schema):
+    note: Note = ""
+
+
+class InstitutionOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    kind: str
+    city: str
+    qualifications: str
+    qualified_until: dt.date | None
+
+    @staticmethod
+    def resolve_city(obj: Any) -> str:
+        return obj.city.code
+
+
+class QualificationIn(Schema):
+    qualifications: Text
+    qualified_until: dt.date | None = None
+
+
+class LedgerOut(Schema):
+    id: int
+    pooling_region: str
+    year: int
+    kind: str
+    use: str
+    amount: Decimal
+    project_id: int | None
+    payment_id: int | None
+    actor_name: str
+    reason: str
+    at: dt.datetime
+    previous_hash: str
+    entry_hash: str
+
+    @staticmethod
+    def resolve_pooling_region(obj: LedgerEntry) -> str:
+        return obj.budget.pooling_region.code
+
+    @staticmethod
+    def resolve_year(obj: LedgerEntry) -> int:
+        return obj.budget.year
+
+
+class VerifyOut(Schema):
+    intact: bool
+    first_broken_entry: int | None
+    problem: str | None
+
+
+class RegionFigures(Schema):
+    pooling_region: str
+    name: str
+    cap: Decimal
+    budget: Decimal
+    publicity: Decimal
+    training: Decimal
+    committed: Decimal
+    paid: Decimal
+    publicity_paid: Decimal
+    training_paid: Decimal
+
+
+class MonthFigures(Schema):
+    month: int
+    paid: Decimal
+    cumulative: Decimal
+
+
+class StatusCount(Schema):
+    status: str
+    count: int
+
+
+class InstitutionResult(Schema):
+    institution_id: int
+    institution: str
+    contracts: int
+    value: Decimal
+    paid: Decimal
+    person_times: int
+    hazards_closed: int
+    enterprises_assessed: int
+    cost_per_person_time: Decimal | None
+
+
+class DashboardOut(Schema):
+    year: int
+    regions: list[RegionFigures]
+    months: list[MonthFigures]
+    by_status: list[StatusCount]
+    institutions: list[InstitutionResult]
+
+
+class DisclosedProject(Schema):
+    title: str
+    use: str
+    status: str
+    institution: str
+    committed: Decimal
+    paid: Decimal
+    met: bool | None
+
+
+class DisclosureOut(Schema):
+    pooling_region: str
+    name: str
+    year: int
+    cap: Decimal
+    budget: Decimal
+    publicity: Decimal
+    training: Decimal
+    committed: Decimal
+    paid: Decimal
+    published_at: dt.datetime
+    projects: list[DisclosedProject]
+
+
+# --- rules and budgets ------------------------------------------------------------------------
+
+
+@router.get("/rules", response=RulesOut)
+def rules(request: HttpRequest, year: Year | None = None) -> Any:
+    """The fee's rules in force for a year (on 1 January), each with its source."""
+    _reader(request)
+    found = services.fee_rules(year or selectors.current_year())
+    return {
+        "year": found.year,
+        "cap_ratio": found.cap_ratio,
+        "ceiling_ratio": found.ceiling_ratio,
+        "allowed_uses": found.allowed_uses,
+        "max_years": found.max_years,
+        "thresholds": found.thresholds,
+        "payment_requires_acceptance": found.payment_requires_acceptance,
+    }
+
+
+@router.get("/budgets", response=list[BudgetOut])
+@paginated(page_size=50)
+def budgets(request: HttpRequest, year: Year | None = None) -> Any:
+    user = _reader(request)
+    qs = selectors.budgets_visible(user).order_by("-year", "pooling_region__code")
+    if year:
+        qs = qs.filter(year=year)
+    return [_budget_out(b) for b in qs]
+
+
+@router.get("/budgets/{city}/{year}", response=BudgetOut)
+def budget(request: HttpRequest, city: Code, year: Year) -> Any:
+    user = _reader(request)
+    return _budget_out(selectors.budget_get(user, city, year))
+
+
+@router.put("/budgets/{city}/{year}", response=BudgetOut)
+def budget_put(request: HttpRequest, city: Code, year: Year, data: BudgetIn) -> Any:
+    """Sets a pooling region's budget: above the cap only with a recorded raise approval,
+    never above the ceiling."""
+    user = _reader(request)
+    region = selectors.city_get(user, city)
+    found = services.budget_set(
+        actor=user,
+        pooling_region=region,
+        year=year,
+        contribution_income=str(data.contribution_income),
+        publicity=str(data.publicity),
+        training=str(data.training),
+        note=data.note,
+    )
+    return _budget_out(found)
+
+
+@router.post("/budgets/{city}/{year}/raise", response=RaiseOut)
+def budget_raise(request: HttpRequest, city: Code, year: Year, data: RaiseIn) -> Any:
+    """The province records its consent to raise a city's cap (a ratio in percent)."""
+    user = _reader(request)
+    region = selectors.city_get(user, city)
+    approval = services.raise_approve(
+        actor=user,
+        pooling_region=region,
+        year=year,
+        ratio_percent=str(data.ratio_percent),
+        reason=data.reason,
+    )
+    return {
+        "pooling_region": region.code,
+        "year": year,
+        "ratio": approval.ratio,
+        "reason": approval.reason,
+        "approved_at": approval.approved_at,
+    }
+
+
+@router.post("/budgets/{city}/{year}/disclose", response=BudgetOut)
+def budget_disclose(request: HttpRequest, city: Code, year: Year) -> Any:
+    user = _reader(request)
+    found = services.budget_disclose(actor=user, budget=selectors.budget_get(user, city, year))
+    return _budget_out(found)
+
+
+@router.get("/disclosure/{city}/{year}", response=DisclosureOut, auth=None)
+@ratelimit(key=client_address, rate=PUBLIC_RATE, block=True)
+def disclosure(request: HttpRequest, city: Code, year: Year) -> Any:
+    """A region's published use of the fee for a year: public, no personal data."""
+    data = selectors.disclosure(city, year)
+    return {
+        "pooling_region": data["region"].code,
+        "name": data["region"].name,
+        "year": year,
+        "cap": data["cap"].amount,
+        "budget": data["total"],
+        "publicity": data["publicity"],
+        "training": data["training"],
+        "committed": data["committed"],
+        "paid": data["paid"],
+        "published_at": data["published_at"],
+        "projects": [
+            {k: p[k] for k in ("title", "use", "status", "institution", "committed", "paid", "met")}
+            for p in data["projects"]
+        ],
+    }
+
+
+# --- key areas and projects ---------------------------------------------------------------------
+
+
+@router.get("/key-areas", response=list[KeyAreaOut])
+@paginated(page_size=100)
+def key_areas(request: HttpRequest, year: Year | None = None) -> Any:
+    user = _reader(request)
+    qs = selectors.key_areas_visible(user)
+    return qs.filter(year=year) if year else qs
+
+
+@router.post("/key-areas", response={201: KeyAreaOut})
+def key_area_create(request: HttpRequest, data: KeyAreaIn) -> Any:
+    user = _reader(request)
+    region = selectors.city_get(user, data.pooling_region)
+    return 201, services.key_area_create(
+        actor=user,
+        pooling_region=region,
+        year=data.year,
+        title=data.title,
+        description=data.description,
+    )
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginated(page_size=50)
+def projects(request: HttpRequest, year: Year | None = None, status: Code | None = None) -> Any:
+    user = _reader(request)
+    qs = selectors.projects_visible(user).prefetch_related("years").order_by("-proposed_at")
+    if year:
+        qs = qs.filter(years__year=year).distinct()
+    if status:
+        if status not in ProjectStatus.values:
+            raise InvalidInput(_("Unknown status."), "status")
+        qs = qs.filter(status=status)
+    return qs
+
+
+@router.post("/projects", response={201: ProjectOut})
+def project_create(request: HttpRequest, data: ProjectIn) -> Any:
+    """A proposal with its use, run and a budget and targets for each calendar year."""
+    user = _reader(request)
+    region = selectors.city_get(user, data.pooling_region)
+    area = None
+    if data.key_area_id:
+        area = selectors.key_areas_visible(user).filter(pk=data.key_area_id).first()
+        if area is None:
+            raise InvalidInput(_("Choose a key area of this pooling region."), "key_area_id")
+    project = services.project_propose(
+        actor=user,
+        pooling_region=region,
+        title=data.title,
+        purpose=data.purpose,
+        use=data.use,
+        proposer=data.proposer,
+        cost_basis=data.cost_basis,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        years=[{**y.dict(), "amount": str(y.amount)} for y in data.years],
+        target_industries=data.target_industries,
+        target_enterprises=data.target_enterprises,
+        key_area=area,
+    )
+    return 201, project
+
+
+@router.get("/projects/{project_id}", response=ProjectOut)
+def project(request: HttpRequest, project_id: Id) -> Any:
+    return selectors.project_get(_reader(request), project_id)
+
+
+@router.post("/projects/{project_id}/review", response=ProjectOut)
+def project_review(request: HttpRequest, project_id: Id, data: ReviewIn) -> Any:
+    """Approves (committing against the remaining budget, never over it) or rejects."""
+    user = _reader(request)
+    found = selectors.project_get(user, project_id)
+    return services.project_review(actor=user, project=found, approve=data.approve, note=data.note)
+
+
+@router.post("/projects/{project_id}/procurement", response={201: ProcurementOut})
+def project_procurement(request: HttpRequest, project_id: Id, data: ProcurementIn) -> Any:
+    user = _reader(request)
+    found = selectors.project_get(user, project_id)
+    winner = selectors.institutions_visible(user).filter(pk=data.winner_id).first()
+    if winner is None:
+        raise InvalidInput(_("Choose the winning institution."), "winner_id")
+    return 201, services.procurement_record(
+        actor=user,
+        project=found,
+        method=data.method,
+        held_on=data.held_on,
+        bidders=data.bidders,
+        bidder_count=data.bidder_count,
+        winner=winner,
+        price=str(data.price),
+    )
+
+
+@router.post("/projects/{project_id}/contract", response={201: ContractOut})
+def project_contract(request: HttpRequest, project_id: Id, data: ContractIn) -> Any:
+    user = _reader(request)
+    found = selectors.project_get(user, project_id)
+    return 201, services.contract_create(
+        actor=user,
+        project=found,
+        number=data.number,
+        signed_on=data.signed_on,
+        milestones=[{**m.dict(), "amount": str(m.amount)} for m in data.milestones],
+    )
+
+
+@router.get("/projects/{project_id}/outputs", response=ProgressOut)
+def project_outputs(request: HttpRequest, project_id: Id) -> Any:
+    """The targets and the outputs the platform counted for the project (never typed in)."""
+    user = _reader(request)
+    found = selectors.project_get(user, project_id)
+    return {
+        "targets": selectors.project_targets(found),
+        "counted": selectors.outputs_counted(user, found),
+    }
+
+
+@router.post("/projects/{project_id}/close", response=EvaluationOut)
+def project_close(request: HttpRequest, project_id: Id, data: CloseIn) -> Any:
+    user = _reader(request)
+    found = selectors.project_get(user, project_id)
+    evaluation = services.project_close(
+        actor=user, project=found, counted=selectors.outputs_counted(user, found), note=data.note
+    )
+    return {
+        "project_id": found.pk,
+        "met": evaluation.met,
+        "results": evaluation.results,
+        "evaluated_at": evaluation.evaluated_at,
+        "note": evaluation.note,
+    }
+
+
+# --- contracts, milestones, payments ---------------------------------------------------------
+
+
+@router.get("/contracts", response=list[ContractOut])
+@paginated(page_size=50)
+def contracts(request: HttpRequest) -> Any:
+    return selectors.contracts_visible(_reader(request)).order_by("-signed_on", "-id")
+
+
+@router.get("/contracts/{contract_id}", response=ContractOut)
+def contract(request: HttpRequest, contract_id: Id) -> Any:
+    return selectors.contract_get(_reader(request), contract_id)
+
+
+@router.post("/milestones/{milestone_id}/accept", response=MilestoneOut)
+def milestone_accept(
+    request: HttpRequest,
+    milestone_id: Id,
+    note: Form[Note],
+    evidence: File[UploadedFile],
+) -> Any:
+    """Acceptance with its evidence (a PDF or a photo, checked from its content)."""
+    user = _reader(request)
+    found = selectors.milestone_get(user, milestone_id)
+    return services.milestone_accept(actor=user, milestone=found, evidence=evidence, note=note)
+
+
+@router.post("/milestones/{milestone_id}/payments", response={201: PaymentOut})
+def milestone_pay(request: HttpRequest, milestone_id: Id, data: PaymentIn) -> Any:
+    """Pays an accepted milestone, never beyond the milestone, the contract or the budget."""
+    user = _reader(request)
+    found = selectors.milestone_get(user, milestone_id)
+    payment: Payment = services.payment_record(
+        actor=user,
+        milestone=found,
+        amount=str(data.amount),
+        paid_on=data.paid_on,
+        voucher=data.voucher,
+    )
+    return 201, payment
+
+
+# --- registry, ledger, dashboard ---------------------------------------------------------------
+
+
+@router.get("/institutions", response=list[InstitutionOut])
+@paginated(page_size=100)
+def institutions(request: HttpRequest) -> Any:
+    return selectors.institutions_visible(_reader(request))
+
+
+@router.put("/institutions/{institution_id}/qualifications", response=InstitutionOut)
+def institution_qualify(request: HttpRequest, institution_id: Id, data: QualificationIn) -> Any:
+    user = _reader(request)
+    found = selectors.institution_get(user, institution_id)
+    return services.institution_qualify(
+        actor=user,
+        institution=found,
+        qualifications=data.qualifications,
+        qualified_until=data.qualified_until,
+    )
+
+
+@router.get("/ledger", response=list[LedgerOut])
+@paginated(page_size=100)
+def ledger(request: HttpRequest, year: Year | None = None) -> Any:
+    """Every money movement with who and why, oldest first, with its chain of hashes."""
+    qs = selectors.ledger_visible(_reader(request)).order_by("id")
+    return qs.filter(budget__year=year) if year else qs
+
+
+@router.get("/ledger/verify", response=VerifyOut)
+def ledger_verify(request: HttpRequest) -> Any:
+    _reader(request)
+    broken = services.ledger_verify()
+    return {
+        "intact": broken is None,
+        "first_broken_entry": broken.entry_id if broken else None,
+        "problem": broken.problem if broken else None,
+    }
+
+
+@router.get("/dashboard", response=DashboardOut)
+def dashboard(request: HttpRequest, year: Year | None = None) -> Any:
+    user = _reader(request)
+    data = selectors.dashboard(user, year=year or selectors.current_year())
+    return {
+        "year": data["year"],
+        "regions": [
+            {
+                "pooling_region": r["code"],
+                "name": r["name"],
+                "cap": r["cap"],
+                "budget": r["total"],
+                **{
+                    k: r[k]
+                    for k in (
+                        "publicity",
+                        "training",
+                        "committed",
+                        "paid",
+                        "publicity_paid",
+                        "training_paid",
+                    )
+                },
+            }
+            for r in data["regions"]
+        ],
+        "months": data["months"],
+        "by_status": [{"status": s["status"], "count": s["count"]} for s in data["by_status"]],
+        "institutions": [
+            {
+                "institution_id": r["institution"].pk,
+                "institution": r["institution"].name,
+                **{
+                    k: r[k]
+                    for k in (
+                        "contracts",
+                        "value",
+                        "paid",
+                        "person_times",
+                        "hazards_closed",
+                        "enterprises_assessed",
+                        "cost_per_person_time",
+                    )
+                },
+            }
+            for r in data["institutions"]
+        ],
+    }

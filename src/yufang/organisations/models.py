@@ -28,6 +28,10 @@ class Institution(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The registry of institutions the prevention fee may pay: what they are qualified for
+    # (licences, accreditations, professional staff) and until when.
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    qualified_until = models.DateField(_("qualified until"), null=True, blank=True)
 
     class Meta:
         db_table = "funds_institution"
