@@ -11,3 +11,10 @@ class RecognitionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.recognition"
     verbose_name = _("Accident reports and injury recognition")
+
+    def ready(self) -> None:
+        from yufang.home.todos import register_todos
+        from yufang.recognition import tasks  # noqa: F401 - declares the periodic schedule
+        from yufang.recognition.selectors import recognition_todos
+
+        register_todos(recognition_todos)
