@@ -1,0 +1,345 @@
+"""Coverage: per city, county, township or grid, how much of the due screening was done on
+time, what is overdue, hazards found per 100 screenings, the workers' activity and the
+enterprises never screened or not screened in their period. A handful of grouped queries
+over the user's scope, never a query per row; every figure has a records link
+(`records_url`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from yufang import policy
+from yufang.accounts.scoping.grid import by_grid, grids_read
+from yufang.enterprises.models import Enterprise
+from yufang.grid.models import (
+    GridAssignment,
+    PlanKind,
+    Screening,
+    ScreeningFinding,
+    ScreeningTask,
+    TaskStatus,
+)
+from yufang.regions.models import Grid, Region
+
+LEVELS = ("city", "county", "township", "grid")
+# The path from a task (or screening, assignment) to the area it is counted in.
+AREA_PATH = {"city": "grid__city", "county": "grid__county", "township": "grid__township"}
+KINDS = (
+    "due",
+    "on_time",
+    "overdue",
+    "screenings",
+    "findings",
+    "far",
+    "never",
+    "not_in_period",
+    "workers",
+    "idle",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The screenings counted: due (or done) from `start` to `end`, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def last_days(cls, today: dt.date, days: int) -> Window:
+        return cls(today - dt.timedelta(days=days - 1), today)
+
+
+@dataclass
+class CoverageRow:
+    key: int
+    code: str
+    name: str
+    level: str
+    due: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    screenings: int = 0
+    findings: int = 0
+    far: int = 0
+    enterprises: int = 0
+    never: int = 0
+    not_in_period: int = 0
+    workers: int = 0
+    idle: int = 0
+    links: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        if not self.due:
+            return None
+        return (Decimal(self.on_time) / Decimal(self.due)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+
+    @property
+    def on_time_percent(self) -> Decimal | None:
+        share = self.on_time_share
+        return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def findings_per_100(self) -> Decimal | None:
+        if not self.screenings:
+            return None
+        return (Decimal(self.findings) * 100 / Decimal(self.screenings)).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+
+    @property
+    def active(self) -> int:
+        return self.workers - self.idle
+
+
+def _key(level: str) -> str:
+    return AREA_PATH.get(level, "grid")
+
+
+def area_filter(level: str, key: int, *, via: str = "grid") -> Q:
+    """The filter to the records of one area, for a model reaching its grid by `via`."""
+    if level == "grid":
+        return Q(**{f"{via}_id": key})
+    return Q(**{f"{via}__{level}_id": key})
+
+
+def records_url(kind: str, level: str, key: int | None, window: Window) -> str:
+    params: dict[str, Any] = {"kind": kind, "from": window.start, "to": window.end}
+    if key is not None:
+        params["level"], params["area"] = level, key
+    return f"{reverse('grid:records')}?{urlencode(params)}"
+
+
+def _count_by(qs: QuerySet[Any], path: str, **aggregates: Any) -> dict[int, dict[str, int]]:
+    return {
+        row[path]: row
+        for row in qs.values(path).annotate(**aggregates).order_by()
+        if row[path] is not None
+    }
+
+
+def due_tasks(user: Any, window: Window) -> QuerySet[ScreeningTask]:
+    return (
+        by_grid(user, ScreeningTask.objects.all())
+        .filter(due_on__gte=window.start, due_on__lte=window.end)
+        .exclude(status=TaskStatus.CANCELLED)
+    )
+
+
+def on_time_q() -> Q:
+    return Q(status=TaskStatus.DONE, screening__done_at__date__lte=F("due_on"))
+
+
+def overdue_tasks(user: Any, today: dt.date) -> QuerySet[ScreeningTask]:
+    return by_grid(user, ScreeningTask.objects.all()).filter(
+        status=TaskStatus.OPEN, due_on__lt=today
+    )
+
+
+def window_screenings(user: Any, window: Window) -> QuerySet[Screening]:
+    return by_grid(user, Screening.objects.all()).filter(
+        done_at__date__gte=window.start, done_at__date__lte=window.end
+    )
+
+
+def enterprises_in_grids(user: Any) -> QuerySet[Enterprise]:
+    grids = grids_read(user, Grid.objects.all())
+    return Enterprise.objects.filter(grid__in=grids.values("pk")).exclude(
+        grid_closure__isnull=False
+    )
+
+
+def never_screened(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    return qs.exclude(Exists(Screening.objects.filter(enterprise=OuterRef("pk"))))
+
+
+def not_in_period(qs: QuerySet[Enterprise], today: dt.date) -> QuerySet[Enterprise]:
+    """Enterprises whose routine period ended without a screening."""
+    missed = ScreeningTask.objects.filter(
+        enterprise=OuterRef("pk"),
+        plan__kind=PlanKind.ROUTINE,
+        status=TaskStatus.OPEN,
+        period_end__lt=today,
+    )
+    return qs.filter(Exists(missed))
+
+
+def active_assignments(user: Any) -> QuerySet[GridAssignment]:
+    return by_grid(user, GridAssignment.objects.all()).filter(
+        ended_on__isnull=True, worker__is_active=True
+    )
+
+
+def idle_since(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=int(policy.value("grid_idle_worker_days", on=today)))
+
+
+def _areas(user: Any, level: str, within: Q) -> list[CoverageRow]:
+    grids = grids_read(user, Grid.objects.all()).filter(within)
+    if level == "grid":
+        return [
+            CoverageRow(key=g["pk"], code=g["code"], name=g["name"], level=level)
+            for g in grids.values("pk", "code", "name").order_by("code")
+        ]
+    ids = grids.values(f"{level}_id")
+    return [
+        CoverageRow(key=r["pk"], code=r["code"], name=r["name"], level=level)
+        for r in Region.objects.filter(pk__in=ids).values("pk", "code", "name").order_by("code")
+    ]
+
+
+def coverage(
+    user: Any,
+    *,
+    level: str,
+    window: Window,
+    today: dt.date,
+    within: Region | None = None,
+) -> list[CoverageRow]:
+    """One row per area of `level` (city, county, township, grid) in the user's scope,
+    optionally only those inside the region `within`."""
+    if level not in LEVELS:
+        level = "grid"
+    where = Q()
+    if within is not None and within.level != Region.Level.PROVINCE:
+        where = Q(**{f"{Region.Level(within.level).name.lower()}_id": within.pk})
+        if within.level == Region.Level.TOWNSHIP:
+            where = Q(township_id=within.pk)
+    rows = _areas(user, level, where)
+    if not rows:
+        return rows
+    by_key = {r.key: r for r in rows}
+    path = _key(level)
+    task_where = (
+        Q(**{f"{path}__in": list(by_key)}) if level != "grid" else Q(grid_id__in=list(by_key))
+    )
+    key_of = f"{path}_id" if level != "grid" else "grid_id"
+    due = _count_by(
+        due_tasks(user, window).filter(task_where),
+        key_of,
+        due=Count("pk"),
+        on_time=Count("pk", filter=on_time_q()),
+    )
+    overdue = _count_by(overdue_tasks(user, today).filter(task_where), key_of, n=Count("pk"))
+    screens = _count_by(
+        window_screenings(user, window).filter(task_where),
+        key_of,
+        n=Count("pk"),
+        far=Count("pk", filter=Q(far_from_enterprise=True)),
+    )
+    findings = _count_by(
+        ScreeningFinding.objects.filter(
+            screening__in=window_screenings(user, window).filter(task_where)
+        ),
+        f"screening__{key_of}",
+        n=Count("pk"),
+    )
+    ent_path = f"grid__{level}_id" if level != "grid" else "grid_id"
+    enterprises = enterprises_in_grids(user).filter(**{f"{ent_path}__in": list(by_key)})
+    ent_total = _count_by(enterprises, ent_path, n=Count("pk"))
+    ent_never = _count_by(never_screened(enterprises), ent_path, n=Count("pk"))
+    ent_missed = _count_by(not_in_period(enterprises, today), ent_path, n=Count("pk"))
+    assignments = active_assignments(user).filter(task_where)
+    workers = _count_by(assignments, key_of, n=Count("worker_id", distinct=True))
+    active_workers = Screening.objects.filter(done_at__date__gte=idle_since(today)).values(
+        "worker_id"
+    )
+    active = _count_by(
+        assignments.filter(worker_id__in=active_workers),
+        key_of,
+        n=Count("worker_id", distinct=True),
+    )
+    for key, row in by_key.items():
+        row.due = due.get(key, {}).get("due", 0)
+        row.on_time = due.get(key, {}).get("on_time", 0)
+        row.overdue = overdue.get(key, {}).get("n", 0)
+        row.screenings = screens.get(key, {}).get("n", 0)
+        row.far = screens.get(key, {}).get("far", 0)
+        row.findings = findings.get(key, {}).get("n", 0)
+        row.enterprises = ent_total.get(key, {}).get("n", 0)
+        row.never = ent_never.get(key, {}).get("n", 0)
+        row.not_in_period = ent_missed.get(key, {}).get("n", 0)
+        row.workers = workers.get(key, {}).get("n", 0)
+        row.idle = row.workers - active.get(key, {}).get("n", 0)
+        row.links = {k: records_url(k, level, key, window) for k in KINDS}
+    return rows
+
+
+def coverage_total(rows: list[CoverageRow], window: Window) -> CoverageRow:
+    total = CoverageRow(key=0, code="", name="", level="")
+    for r in rows:
+        for name in (
+            "due",
+            "on_time",
+            "overdue",
+            "screenings",
+            "findings",
+            "far",
+            "enterprises",
+            "never",
+            "not_in_period",
+            "workers",
+            "idle",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+    total.links = {k: records_url(k, "", None, window) for k in KINDS}
+    return total
+
+
+def lagging(rows: list[CoverageRow], on: dt.date) -> list[CoverageRow]:
+    """Areas whose share done on time is below `grid_lagging_share`, worst first."""
+    limit = Decimal(str(policy.value("grid_lagging_share", on=on)))
+    found = [r for r in rows if r.on_time_share is not None and r.on_time_share < limit]
+    return sorted(found, key=lambda r: (r.on_time_share, r.code))
+
+
+def records(
+    user: Any, *, kind: str, level: str, area: int | None, window: Window, today: dt.date
+) -> QuerySet[Any]:
+    """The records behind a figure of `coverage`: tasks, screenings, enterprises or the
+    workers' assignments."""
+
+    def within(qs: QuerySet[Any], via: str = "grid") -> QuerySet[Any]:
+        return qs.filter(area_filter(level, area, via=via)) if area and level in LEVELS else qs
+
+    if kind in ("due", "on_time"):
+        qs = within(due_tasks(user, window))
+        if kind == "on_time":
+            qs = qs.filter(on_time_q())
+        return qs.select_related("enterprise", "grid", "worker", "screening").order_by(
+            "due_on", "pk"
+        )
+    if kind == "overdue":
+        return (
+            within(overdue_tasks(user, today))
+            .select_related("enterprise", "grid", "worker")
+            .order_by("due_on", "pk")
+        )
+    if kind in ("screenings", "findings", "far"):
+        qs = within(window_screenings(user, window))
+        if kind == "findings":
+            qs = qs.filter(findings__isnull=False).distinct()
+        if kind == "far":
+            qs = qs.filter(far_from_enterprise=True)
+        return (
+            qs.select_related("enterprise", "grid", "worker")
+            .annotate(finding_count=Count("findings"))
+            .order_by("-done_at", "pk")
+        )
+    if kind in ("never", "not_in_period"):
+        qs = within(enterprises_in_grids(user))
+        qs = never_screened(qs) if kind == "never" else not_in_period(qs, today)
+        return qs.select_related("grid", "township").order_by("name", "pk")
+    qs = within(active_assignments(user)).select_related("worker", "grid")
+    if kind == "idle":
+        active = Screening.objects.filter(done_at__date__gte=idle_since(today)).values("worker_id")
+        qs = qs.exclude(worker_id__in=active)
+    return qs.order_by("grid__code", "worker__username")
