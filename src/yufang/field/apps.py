@@ -11,3 +11,10 @@ class FieldConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.field"
     verbose_name = _("Field app")
+
+    def ready(self) -> None:
+        from yufang.accounts.models import Role
+        from yufang.home.landing import register_landing
+
+        # The grid worker's day is the task list: opening the platform lands there.
+        register_landing(Role.GRID_WORKER, "field:today")
