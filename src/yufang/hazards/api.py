@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yufang.accounts.models import Role
+from yufang.accounts.scoping.hazards import may_configure_notice_issuers
 from yufang.enterprises.models import Enterprise
 from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.hazards import selectors, services
@@ -723,7 +724,7 @@ def _issuer_out(row: selectors.IssuerRow) -> dict[str, Any]:
 def _issuer_rows(request: HttpRequest) -> list[selectors.IssuerRow]:
     from django.core.exceptions import PermissionDenied
 
-    if getattr(request.user, "role", None) not in services.ISSUER_EDITORS:
+    if not may_configure_notice_issuers(request.user):
         raise PermissionDenied(_("Province and city officials configure the issuing authority."))
     return selectors.notice_issuer_rows(request.user)
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.hazards import may_report_hazards
 from yufang.enterprises.panels import register_enterprise_panel
-from yufang.hazards import selectors, services
+from yufang.hazards import selectors
 from yufang.hazards.models import (
     OPEN_STATUSES,
     RECTIFICATION_PENDING,
@@ -47,7 +48,7 @@ def hazards_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
             "url": f"{reverse('hazards:assessments')}?{urlencode({'q': enterprise.name})}",
         },
     ]
-    if getattr(user, "role", None) in services.REPORTERS:
+    if may_report_hazards(user):
         links += [
             {
                 "label": _("New assessment"),

@@ -92,14 +92,14 @@ def pages_open_to(user: Any) -> dict[str, bool]:
     statistics a user may open (their tabs show by it): the work queue (not the enterprise's
     own), the board and the escalations (officials, auditors), the notice issuers (those who
     configure them)."""
-    from yufang.hazards.services import ISSUER_EDITORS
+    from yufang.accounts.scoping.hazards import may_configure_notice_issuers
 
     role = getattr(user, "role", None)
     return {
         "queue": role != Role.SAFETY_MANAGER,
         "board": role in BOARD_READERS,
         "escalations": role in BOARD_READERS,
-        "issuers": role in ISSUER_EDITORS,
+        "issuers": may_configure_notice_issuers(user),
     }
 
 

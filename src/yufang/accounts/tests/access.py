@@ -196,6 +196,24 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
     "inspector_create": rule(
         "ok/ok", safety_manager="403/403", liaison="403/403", worker="403/403", auditor="403/403"
     ),
+    # Exams are one catalogue: everyone signed in reads the open ones; an institution's staff
+    # only their institution's.
+    "exam_reader": rule("ok/ok", institution="ok/404"),
+    # The question bank: training staff read it all; others have no business (404).
+    "question_bank_reader": rule(
+        "ok/ok", grid_worker="404/404", safety_manager="404/404", liaison="404/404", worker="404/404"
+    ),
+    # A question is changed by its owner (an institution's staff, a region's officials) or
+    # province-wide writers; the others' questions are refused (403); non-staff 404.
+    "question_owner_write": rule(
+        "404/404",
+        province="ok/ok",
+        city="403/403",
+        county="403/403",
+        institution="ok/403",
+        auditor="403/403",
+        admin="ok/ok",
+    ),
     # The matrix builds no such record yet: a missing id is 404 for everyone (known gap).
     "no_record_built": rule("404/404"),
     # Officials (county up) and the administrator.
@@ -448,10 +466,10 @@ _PAGE_RULES: dict[str, tuple[str, str | None]] = {
     "training:lesson_heartbeat": ("post_only", "signed_in"),
     "training:questions": ("signed_in", None),
     "training:question_new": ("signed_in", "officials_and_institution_create"),
-    "training:question_edit": ("no_record_built", "no_record_built"),
+    "training:question_edit": ("question_bank_reader", "question_owner_write"),
     "training:exams": ("signed_in", "officials_and_institution_create"),
-    "training:exam": ("no_record_built", "no_record_built"),
-    "training:attempt": ("no_record_built", "no_record_built"),
+    "training:exam": ("exam_reader", "exam_reader"),
+    "training:attempt": ("scoped_read", "scoped_read"),
     "training:certificates": ("signed_in", None),
     "training:verify": ("public", None),
     "training:certificate": ("scoped_read_not_institution", "official_write"),
@@ -520,7 +538,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/notifications/phone-codes/check"): Op("public"),
     ("GET", "/api/v1/regions"): Op("signed_in"),
     ("GET", "/api/v1/regions/{code}"): Op("scoped_read_not_institution"),
-    ("GET", "/api/v1/training/attempts/{attempt_id}"): Op("no_record_built"),
+    ("GET", "/api/v1/training/attempts/{attempt_id}"): Op("scoped_read"),
     ("GET", "/api/v1/training/bases"): Op("signed_in"),
     ("GET", "/api/v1/training/bases/{base_id}/halls"): Op("scoped_read"),
     ("GET", "/api/v1/training/campaigns"): Op("signed_in"),
@@ -534,7 +552,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/api/v1/training/enrollments"): Op("signed_in"),
     ("GET", "/api/v1/training/enrollments/{enrollment_id}/check-in-code"): Op("scoped_read"),
     ("GET", "/api/v1/training/exams"): Op("signed_in"),
-    ("GET", "/api/v1/training/exams/{exam_id}/results"): Op("no_record_built"),
+    ("GET", "/api/v1/training/exams/{exam_id}/results"): Op("exam_reader"),
     ("GET", "/api/v1/training/feedback/scores"): Op("signed_in"),
     ("GET", "/api/v1/training/key-people"): Op("signed_in"),
     ("GET", "/api/v1/training/materials"): Op("signed_in"),
@@ -578,7 +596,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/injuries/cases"): Op("case_create"),
     ("POST", "/api/v1/injuries/cases/{case_id}/reveal"): Op("id_reveal"),
     ("POST", "/api/v1/notifications/read"): Op("signed_in"),
-    ("POST", "/api/v1/training/attempts/{attempt_id}/submit"): Op("no_record_built"),
+    ("POST", "/api/v1/training/attempts/{attempt_id}/submit"): Op("scoped_read"),
     ("POST", "/api/v1/training/bases"): Op("input_checked_first"),
     ("POST", "/api/v1/training/bases/{base_id}/halls"): Op("session_runner_write"),
     ("POST", "/api/v1/training/campaigns"): Op(
@@ -602,7 +620,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/training/enrollments/{enrollment_id}/cancel"): Op("enrollment_changer"),
     ("POST", "/api/v1/training/enrollments/{enrollment_id}/check-in"): Op("session_runner_write"),
     ("POST", "/api/v1/training/exams"): Op("officials_and_institution_create"),
-    ("POST", "/api/v1/training/exams/{exam_id}/attempts"): Op("no_record_built"),
+    ("POST", "/api/v1/training/exams/{exam_id}/attempts"): Op("exam_reader"),
     ("POST", "/api/v1/training/lessons/{lesson_id}/complete"): Op("signed_in"),
     ("POST", "/api/v1/training/lessons/{lesson_id}/heartbeat"): Op("signed_in"),
     ("POST", "/api/v1/training/materials"): Op("officials_and_institution_create"),
@@ -620,7 +638,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("PUT", "/api/v1/imports/jobs/{job_id}/mapping"): Op("uploader_only"),
     ("PUT", "/api/v1/injuries/cases/{case_id}"): Op("case_writer"),
     ("PUT", "/api/v1/injuries/headcounts/{enterprise_id}/{year}"): Op("official_write"),
-    ("PUT", "/api/v1/training/questions/{question_id}"): Op("no_record_built"),
+    ("PUT", "/api/v1/training/questions/{question_id}"): Op("question_owner_write"),
 }
 # fmt: on
 

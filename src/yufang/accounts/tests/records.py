@@ -298,6 +298,28 @@ def _training(
         side["session_token"] = tr.session_qr_token(session)
         side["enrollment_token"] = tr.check_in_token(_first_enrollment(enrollment, session))
         side["group_token"] = tr.group_check_in_token(session, enterprise)
+        _exams(side, tr, runner, worker, title, n)
+
+
+def _exams(side: dict[str, Any], tr: Any, runner: Any, worker: Any, title: str, n: int) -> None:
+    """A question of the runner's institution, an exam of it drawing that question, and the
+    side's worker's attempt at it. The bank and the exams are the province's one catalogue
+    (an institution's staff see their own institution's), so they carry no marker."""
+    question = tr.question_save(
+        actor=runner,
+        data=tr.QuestionFields(
+            topic="fire",
+            type="true_false",
+            stem=f"灭火器应定期检查（{n}）。",
+            options=[{"key": "T", "text": "对"}, {"key": "F", "text": "错"}],
+            answer=["T"],
+        ),
+        code=f"MATRIX{n}",
+    )
+    exam = tr.exam_create(actor=runner, title=f"消防考试{n}", topics=["fire"], true_false_count=1)
+    side["question"] = question.pk
+    side["exam"] = exam.pk
+    side["attempt"] = tr.exam_attempt_start(actor=worker, exam=exam).pk
 
 
 def _first_enrollment(result: Any, session: Any) -> Any:

@@ -27,9 +27,6 @@ from yufang.hazards.services.checklists import (
     checklists_import,
 )
 from yufang.hazards.services.core import (
-    CHECKLIST_EDITORS,
-    INSPECTORS,
-    REPORTERS,
     TEXT_LIMITS,
     TRANSITIONS,
     HazardInvalid,
@@ -67,7 +64,6 @@ from yufang.hazards.services.lifecycle import (
     hazard_verify,
 )
 from yufang.hazards.services.notices import (
-    ISSUER_EDITORS,
     SEAL_MAX_BYTES,
     may_configure_issuer,
     notice_issue,
@@ -87,13 +83,9 @@ from yufang.hazards.services.statistics import (
 
 __all__ = [
     "CHECKLISTS_FILE",
-    "CHECKLIST_EDITORS",
     "HazardInvalid",
     "IMAGE_FORMATS",
-    "INSPECTORS",
-    "ISSUER_EDITORS",
     "ItemInput",
-    "REPORTERS",
     "S",
     "SEAL_MAX_BYTES",
     "SEED_EFFECTIVE_FROM",

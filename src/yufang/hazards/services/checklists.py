@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.hazards import CHECKLIST_EDITORS
 from yufang.audit.services import audit_create
 from yufang.hazards.models import (
     Checklist,
     ChecklistItem,
 )
 from yufang.hazards.services.core import (
-    CHECKLIST_EDITORS,
     HazardInvalid,
 )
 from yufang.support.topics import CHECKLIST_TOPICS, Topic

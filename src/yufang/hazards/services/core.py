@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from yufang import policy
 from yufang.accounts.models import Role, User
 from yufang.accounts.scoping import may_change_enterprise, may_work_at
+from yufang.accounts.scoping.hazards import INSPECTORS, REPORTERS
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards.models import (
@@ -31,23 +32,6 @@ from yufang.hazards.models import (
 )
 from yufang.lib.errors import InvalidInput
 from yufang.notifications.services import notify
-
-INSPECTORS = frozenset(
-    {
-        Role.PROVINCE_OFFICIAL,
-        Role.CITY_OFFICIAL,
-        Role.COUNTY_OFFICIAL,
-        Role.INSTITUTION_STAFF,
-        Role.ADMIN,
-    }
-)
-
-
-REPORTERS = INSPECTORS | {Role.GRID_WORKER}
-
-
-CHECKLIST_EDITORS = frozenset({Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.ADMIN})
-
 
 S = HazardStatus
 

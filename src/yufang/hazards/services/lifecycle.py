@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role
+from yufang.accounts.scoping.hazards import INSPECTORS
 from yufang.audit.services import audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards.models import (
@@ -22,7 +23,6 @@ from yufang.hazards.models import (
     PhotoKind,
 )
 from yufang.hazards.services.core import (
-    INSPECTORS,
     HazardInvalid,
     S,
     _decimal,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role
+from yufang.accounts.scoping.hazards import INSPECTORS, NOTICE_ISSUER_EDITORS
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards.models import (
@@ -27,7 +28,6 @@ from yufang.hazards.models import (
 )
 from yufang.hazards.selectors import notice_issuer_for
 from yufang.hazards.services.core import (
-    INSPECTORS,
     HazardInvalid,
     _managers_of,
     _may_act_on,
@@ -78,9 +78,6 @@ def notice_issue(
     return notice
 
 
-ISSUER_EDITORS = frozenset({Role.PROVINCE_OFFICIAL, Role.CITY_OFFICIAL, Role.ADMIN})
-
-
 SEAL_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -88,7 +85,10 @@ def may_configure_issuer(user: Any, region: Region) -> bool:
     """Province officials configure every city and county; a city official their city and
     its counties."""
     role = getattr(user, "role", None)
-    if role not in ISSUER_EDITORS or region.level not in (Region.Level.CITY, Region.Level.COUNTY):
+    if role not in NOTICE_ISSUER_EDITORS or region.level not in (
+        Region.Level.CITY,
+        Region.Level.COUNTY,
+    ):
         return False
     if role == Role.CITY_OFFICIAL:
         return region.pk == user.region_id or region.city_id == user.region_id

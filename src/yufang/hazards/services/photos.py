@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role
+from yufang.accounts.scoping.hazards import REPORTERS
 from yufang.audit.services import audit_create
 from yufang.hazards.models import (
     Assessment,
@@ -27,7 +28,6 @@ from yufang.hazards.models import (
     PhotoKind,
 )
 from yufang.hazards.services.core import (
-    REPORTERS,
     HazardInvalid,
     S,
     _check_assessor,

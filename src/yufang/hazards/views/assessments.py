@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yufang.accounts.scoping.hazards import assessment_actions, may_report_hazards
 from yufang.hazards import scoring, selectors, services
 from yufang.hazards.models import (
     DRAFT_STATUSES,
@@ -50,14 +51,14 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": AssessmentStatus.choices,
-            "may_create": _role(request) in services.REPORTERS,
+            "may_create": may_report_hazards(request.user),
         },
     )
 
 
 @login_required
 def assessment_new(request: HttpRequest) -> HttpResponse:
-    if _role(request) not in services.REPORTERS:
+    if not may_report_hazards(request.user):
         raise PermissionDenied(_("Your role cannot run assessments."))
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
@@ -122,12 +123,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": assessment,
             "r": report,
             "colour_css": COLOUR_CSS.get(colour, "bg-secondary") if colour else "bg-secondary",
-            "may_fill": assessment.status in DRAFT_STATUSES
-            and _role(request) in services.REPORTERS,
-            "may_cancel": assessment.status in DRAFT_STATUSES
-            and _role(request) in services.REPORTERS,
-            "may_notice": _role(request) in services.INSPECTORS
-            and any(h.status in OPEN_STATUSES for h in report["hazards"]),
+            **assessment_actions(
+                request.user,
+                is_draft=assessment.status in DRAFT_STATUSES,
+                has_open_hazards=any(h.status in OPEN_STATUSES for h in report["hazards"]),
+            ),
         },
     )
 
@@ -140,7 +140,7 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
     every button saves the answers given so far before it adds a measurement or a photo:
     nothing typed is lost, with or without JavaScript."""
     assessment = selectors.assessment_get(request.user, pk)
-    if assessment.status not in DRAFT_STATUSES or _role(request) not in services.REPORTERS:
+    if assessment.status not in DRAFT_STATUSES or not may_report_hazards(request.user):
         return redirect("hazards:assessment_detail", pk=pk)
     errors: dict[str, str] = {}
     p = request.POST

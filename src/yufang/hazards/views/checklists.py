@@ -10,11 +10,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.hazards import may_edit_checklists
 from yufang.hazards import selectors, services
 from yufang.hazards.views.common import (
     _date,
     _render,
-    _role,
 )
 from yufang.lib.errors import InvalidInput
 
@@ -38,7 +38,7 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": checklist,
             "items": checklist.items.all(),
             "versions": selectors.checklist_versions(checklist.key),
-            "may_edit": _role(request) in services.CHECKLIST_EDITORS,
+            "may_edit": may_edit_checklists(request.user),
         },
     )
 
@@ -46,7 +46,7 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = selectors.checklist_get(pk)
-    if _role(request) not in services.CHECKLIST_EDITORS:
+    if not may_edit_checklists(request.user):
         raise PermissionDenied(_("Only province and city officials may edit checklists."))
     errors: dict[str, str] = {}
     if request.method == "POST":

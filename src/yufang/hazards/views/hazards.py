@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import may_answer_escalation, regions_visible
+from yufang.accounts.scoping.hazards import may_report_hazards
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.hazards import selectors, services
 from yufang.hazards.models import (
@@ -123,7 +124,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "levels": HazardLevel.choices,
             "topics": Topic.choices,
             "counties": regions_visible(request.user).filter(level=Region.Level.COUNTY),
-            "may_report": _role(request) in services.REPORTERS,
+            "may_report": may_report_hazards(request.user),
             "focus": focus,
             "focus_colour": colour,
             "focus_css": COLOUR_CSS.get(colour, "bg-secondary") if colour else "bg-secondary",
@@ -133,7 +134,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hazard_new(request: HttpRequest) -> HttpResponse:
-    if _role(request) not in services.REPORTERS:
+    if not may_report_hazards(request.user):
         raise PermissionDenied(_("Your role cannot report hazards."))
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
@@ -270,7 +271,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "to_verify": work["to_verify"][:50],
             "to_close": work["to_close"][:50],
             "counts": {k: v.count() for k, v in work.items()},
-            "may_assess": _role(request) in services.REPORTERS,
+            "may_assess": may_report_hazards(request.user),
             "assessments": selectors.assessment_list(request.user)
             .filter(status__in=DRAFT_STATUSES)
             .order_by("planned_on", "id")[:50],

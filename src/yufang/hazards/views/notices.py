@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.hazards import may_configure_notice_issuers
 from yufang.hazards import selectors, services
 from yufang.hazards.models import (
     NoticeIssuer,
@@ -18,7 +19,6 @@ from yufang.hazards.models import (
 from yufang.hazards.pdf import notice_from_token, notice_pdf
 from yufang.hazards.views.common import (
     _render,
-    _role,
 )
 from yufang.lib.errors import InvalidInput
 from yufang.support.http import private_file_response
@@ -28,7 +28,7 @@ from yufang.support.http import private_file_response
 def notice_issuers(request: HttpRequest) -> HttpResponse:
     """Who issues each region's rectification notices, and its seal (province and city
     officials)."""
-    if _role(request) not in services.ISSUER_EDITORS:
+    if not may_configure_notice_issuers(request.user):
         raise PermissionDenied(_("Province and city officials configure the issuing authority."))
     rows = selectors.notice_issuer_rows(request.user)
     by_code = {r.region.code: r for r in rows}

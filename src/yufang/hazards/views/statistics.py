@@ -12,14 +12,13 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.hazards import may_generate_statistics
 from yufang.hazards import selectors, services
 from yufang.hazards.models import (
     PeriodKind,
 )
 from yufang.hazards.views.common import (
-    OFFICIALS,
     _render,
-    _role,
 )
 from yufang.lib.errors import InvalidInput
 from yufang.support.bounds import bounded_int, bounded_year
@@ -43,7 +42,7 @@ STAT_HEADERS = [
 @login_required
 def statistics_view(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
-    may_generate = _role(request) in OFFICIALS
+    may_generate = may_generate_statistics(request.user)
     if request.method == "POST":
         if not may_generate:
             raise PermissionDenied(_("Officials generate statistics."))
