@@ -201,7 +201,11 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
     "exam_reader": rule("ok/ok", institution="ok/404"),
     # The question bank: training staff read it all; others have no business (404).
     "question_bank_reader": rule(
-        "ok/ok", grid_worker="404/404", safety_manager="404/404", liaison="404/404", worker="404/404"
+        "ok/ok",
+        grid_worker="404/404",
+        safety_manager="404/404",
+        liaison="404/404",
+        worker="404/404",
     ),
     # A question is changed by its owner (an institution's staff, a region's officials) or
     # province-wide writers; the others' questions are refused (403); non-staff 404.
