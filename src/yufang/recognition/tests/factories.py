@@ -33,6 +33,13 @@ def pdf_upload(name: str = "form.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
+def manager_of(enterprise: Any) -> Any:
+    from yufang.accounts.models import Role
+    from yufang.tests.factories import persona
+
+    return persona(Role.SAFETY_MANAGER, enterprise=enterprise)
+
+
 def insured(enterprise: Any) -> None:
     """Headcounts for this year and the last: an injury case needs its enterprise insured."""
     from yufang.tests.factories import HeadcountFactory

@@ -112,6 +112,14 @@ def limits(on: dt.date) -> dict[str, Any]:
     }
 
 
+NO_INITIAL: dict[str, Any] = {
+    "accident_date": "",
+    "accident_place": "",
+    "description": "",
+    "limit": None,
+}
+
+
 def render_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     context.setdefault("limits", limits(timezone.localdate()))
     if "errors" in context:

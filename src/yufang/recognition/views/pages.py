@@ -28,6 +28,7 @@ from yufang.recognition import clock, selectors, services
 from yufang.recognition.letter import letter_pdf
 from yufang.recognition.models import ApplicantKind, ApplicationStatus, MaterialKind
 from yufang.recognition.views.common import (
+    NO_INITIAL,
     choices,
     parse_date,
     parse_datetime,
@@ -63,6 +64,12 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _require_writer(request: HttpRequest) -> None:
+    """The auditor reads and never writes: a form posted by a reader is refused (403)."""
+    if recognition_role(request.user) not in ("enterprise", "bureau"):
+        raise PermissionDenied(_("Your role may read but not change records."))
+
+
 def _pick(request: HttpRequest) -> EnterprisePickForm:
     """The enterprise picker of an official's form (the enterprises they may work at)."""
     if request.method == "POST":
@@ -83,8 +90,7 @@ def _enterprise_for(request: HttpRequest) -> Any:
 @login_required
 def report_new(request: HttpRequest) -> HttpResponse:
     require_recognition_reader(request.user)
-    if recognition_role(request.user) not in ("enterprise", "bureau"):
-        raise PermissionDenied(_("Your role may read but not change records."))
+    _require_writer(request)
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
@@ -125,6 +131,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(request.user, pk)
     errors: dict[str, str] = {}
     if request.method == "POST":
+        _require_writer(request)
         action = request.POST.get("action", "")
         try:
             if action == "extension_request":
@@ -163,9 +170,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     require_recognition_reader(request.user)
+    _require_writer(request)
     role = recognition_role(request.user)
-    if role not in ("enterprise", "bureau"):
-        raise PermissionDenied(_("Your role may read but not change records."))
     errors: dict[str, str] = {}
     data = request.POST if request.method == "POST" else request.GET
     report = None
@@ -201,7 +207,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Application submitted."))
             return redirect("recognition:application_detail", pk=application.pk)
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = NO_INITIAL
     if report is not None:
         initial = {
             "accident_date": timezone.localdate(report.occurred_at).isoformat(),
@@ -263,6 +269,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(request.user, pk)
     errors: dict[str, str] = {}
     if request.method == "POST":
+        _require_writer(request)
         p = request.POST
         user = request.user
         action = p.get("action", "")

@@ -28,7 +28,7 @@ from yufang.recognition.models import (
 from yufang.recognition.models import (
     ApplicationStatus as S,
 )
-from yufang.recognition.views.common import choices, parse_date, render_page, uploads
+from yufang.recognition.views.common import NO_INITIAL, choices, parse_date, render_page, uploads
 from yufang.support.ratelimits import client_address as rate_key
 
 PURPOSE = "recognition"
@@ -99,6 +99,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "data": data,
             "phone": phone,
+            "initial": NO_INITIAL,
             "applications": clock.with_clock(selectors.applications_of_phone(phone)[:20]),
             "required": services.required_materials(timezone.localdate()),
             **choices(),
