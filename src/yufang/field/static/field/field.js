@@ -294,7 +294,7 @@
     var el = document.querySelector("[data-field-network]");
     if (!el) return;
     el.textContent = navigator.onLine ? t("online") : t("offline");
-    el.className = "badge " + (navigator.onLine ? "bg-green-lt" : "bg-orange-lt");
+    el.className = "badge " + (navigator.onLine ? "bg-white text-green" : "bg-orange text-white");
     el.dataset.online = navigator.onLine ? "1" : "0";
     var banner = document.querySelector("[data-offline-banner]");
     if (banner) banner.classList.toggle("d-none", navigator.onLine);
