@@ -11,7 +11,7 @@ from django_ratelimit.decorators import ratelimit
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from yufang.accounts.scoping.funds import fee_reader
+from yufang.accounts.scoping.funds import fee_reader, may_manage_fee
 from yufang.funds import selectors, services
 from yufang.funds.models import (
     Budget,
@@ -38,6 +38,13 @@ def _reader(request: HttpRequest) -> Any:
     if not fee_reader(request.user):
         raise PermissionDenied(_("Your role has no business with the prevention fee."))
     return request.user
+
+
+def _managed(request: HttpRequest, project: Project) -> None:
+    """A project's writes are the pooling region's officials': refused before the input is
+    looked at, so a role that may not act learns nothing from it."""
+    if not may_manage_fee(request.user, pooling_region_id=project.pooling_region_id):
+        raise PermissionDenied(_("Only the pooling region's officials manage its projects."))
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -482,18 +489,18 @@ def budgets(request: HttpRequest, year: Year | None = None) -> Any:
     return [_budget_out(b) for b in qs]
 
 
-@router.get("/budgets/{city}/{year}", response=BudgetOut)
-def budget(request: HttpRequest, city: Code, year: Year) -> Any:
+@router.get("/budgets/{pooling_region}/{year}", response=BudgetOut)
+def budget(request: HttpRequest, pooling_region: Code, year: Year) -> Any:
     user = _reader(request)
-    return _budget_out(selectors.budget_get(user, city, year))
+    return _budget_out(selectors.budget_get(user, pooling_region, year))
 
 
-@router.put("/budgets/{city}/{year}", response=BudgetOut)
-def budget_put(request: HttpRequest, city: Code, year: Year, data: BudgetIn) -> Any:
+@router.put("/budgets/{pooling_region}/{year}", response=BudgetOut)
+def budget_put(request: HttpRequest, pooling_region: Code, year: Year, data: BudgetIn) -> Any:
     """Sets a pooling region's budget: above the cap only with a recorded raise approval,
     never above the ceiling."""
     user = _reader(request)
-    region = selectors.city_get(user, city)
+    region = selectors.city_get(user, pooling_region)
     found = services.budget_set(
         actor=user,
         pooling_region=region,
@@ -506,11 +513,11 @@ def budget_put(request: HttpRequest, city: Code, year: Year, data: BudgetIn) -> 
     return _budget_out(found)
 
 
-@router.post("/budgets/{city}/{year}/raise", response=RaiseOut)
-def budget_raise(request: HttpRequest, city: Code, year: Year, data: RaiseIn) -> Any:
+@router.post("/budgets/{pooling_region}/{year}/raise", response=RaiseOut)
+def budget_raise(request: HttpRequest, pooling_region: Code, year: Year, data: RaiseIn) -> Any:
     """The province records its consent to raise a city's cap (a ratio in percent)."""
     user = _reader(request)
-    region = selectors.city_get(user, city)
+    region = selectors.city_get(user, pooling_region)
     approval = services.raise_approve(
         actor=user,
         pooling_region=region,
@@ -527,18 +534,20 @@ def budget_raise(request: HttpRequest, city: Code, year: Year, data: RaiseIn) ->
     }
 
 
-@router.post("/budgets/{city}/{year}/disclose", response=BudgetOut)
-def budget_disclose(request: HttpRequest, city: Code, year: Year) -> Any:
+@router.post("/budgets/{pooling_region}/{year}/disclose", response=BudgetOut)
+def budget_disclose(request: HttpRequest, pooling_region: Code, year: Year) -> Any:
     user = _reader(request)
-    found = services.budget_disclose(actor=user, budget=selectors.budget_get(user, city, year))
+    found = services.budget_disclose(
+        actor=user, budget=selectors.budget_get(user, pooling_region, year)
+    )
     return _budget_out(found)
 
 
-@router.get("/disclosure/{city}/{year}", response=DisclosureOut, auth=None)
+@router.get("/disclosure/{pooling_region}/{year}", response=DisclosureOut, auth=None)
 @ratelimit(key=client_address, rate=PUBLIC_RATE, block=True)
-def disclosure(request: HttpRequest, city: Code, year: Year) -> Any:
+def disclosure(request: HttpRequest, pooling_region: Code, year: Year) -> Any:
     """A region's published use of the fee for a year: public, no personal data."""
-    data = selectors.disclosure(city, year)
+    data = selectors.disclosure(pooling_region, year)
     return {
         "pooling_region": data["region"].code,
         "name": data["region"].name,
@@ -623,23 +632,25 @@ def project_create(request: HttpRequest, data: ProjectIn) -> Any:
     return 201, project
 
 
-@router.get("/projects/{project_id}", response=ProjectOut)
-def project(request: HttpRequest, project_id: Id) -> Any:
-    return selectors.project_get(_reader(request), project_id)
+@router.get("/projects/{fee_project_id}", response=ProjectOut)
+def project(request: HttpRequest, fee_project_id: Id) -> Any:
+    return selectors.project_get(_reader(request), fee_project_id)
 
 
-@router.post("/projects/{project_id}/review", response=ProjectOut)
-def project_review(request: HttpRequest, project_id: Id, data: ReviewIn) -> Any:
+@router.post("/projects/{fee_project_id}/review", response=ProjectOut)
+def project_review(request: HttpRequest, fee_project_id: Id, data: ReviewIn) -> Any:
     """Approves (committing against the remaining budget, never over it) or rejects."""
     user = _reader(request)
-    found = selectors.project_get(user, project_id)
+    found = selectors.project_get(user, fee_project_id)
+    _managed(request, found)
     return services.project_review(actor=user, project=found, approve=data.approve, note=data.note)
 
 
-@router.post("/projects/{project_id}/procurement", response={201: ProcurementOut})
-def project_procurement(request: HttpRequest, project_id: Id, data: ProcurementIn) -> Any:
+@router.post("/projects/{fee_project_id}/procurement", response={201: ProcurementOut})
+def project_procurement(request: HttpRequest, fee_project_id: Id, data: ProcurementIn) -> Any:
     user = _reader(request)
-    found = selectors.project_get(user, project_id)
+    found = selectors.project_get(user, fee_project_id)
+    _managed(request, found)
     winner = selectors.institutions_visible(user).filter(pk=data.winner_id).first()
     if winner is None:
         raise InvalidInput(_("Choose the winning institution."), "winner_id")
@@ -655,10 +666,11 @@ def project_procurement(request: HttpRequest, project_id: Id, data: ProcurementI
     )
 
 
-@router.post("/projects/{project_id}/contract", response={201: ContractOut})
-def project_contract(request: HttpRequest, project_id: Id, data: ContractIn) -> Any:
+@router.post("/projects/{fee_project_id}/contract", response={201: ContractOut})
+def project_contract(request: HttpRequest, fee_project_id: Id, data: ContractIn) -> Any:
     user = _reader(request)
-    found = selectors.project_get(user, project_id)
+    found = selectors.project_get(user, fee_project_id)
+    _managed(request, found)
     return 201, services.contract_create(
         actor=user,
         project=found,
@@ -668,21 +680,22 @@ def project_contract(request: HttpRequest, project_id: Id, data: ContractIn) -> 
     )
 
 
-@router.get("/projects/{project_id}/outputs", response=ProgressOut)
-def project_outputs(request: HttpRequest, project_id: Id) -> Any:
+@router.get("/projects/{fee_project_id}/outputs", response=ProgressOut)
+def project_outputs(request: HttpRequest, fee_project_id: Id) -> Any:
     """The targets and the outputs the platform counted for the project (never typed in)."""
     user = _reader(request)
-    found = selectors.project_get(user, project_id)
+    found = selectors.project_get(user, fee_project_id)
     return {
         "targets": selectors.project_targets(found),
         "counted": selectors.outputs_counted(user, found),
     }
 
 
-@router.post("/projects/{project_id}/close", response=EvaluationOut)
-def project_close(request: HttpRequest, project_id: Id, data: CloseIn) -> Any:
+@router.post("/projects/{fee_project_id}/close", response=EvaluationOut)
+def project_close(request: HttpRequest, fee_project_id: Id, data: CloseIn) -> Any:
     user = _reader(request)
-    found = selectors.project_get(user, project_id)
+    found = selectors.project_get(user, fee_project_id)
+    _managed(request, found)
     evaluation = services.project_close(
         actor=user, project=found, counted=selectors.outputs_counted(user, found), note=data.note
     )
@@ -704,29 +717,31 @@ def contracts(request: HttpRequest) -> Any:
     return selectors.contracts_visible(_reader(request)).order_by("-signed_on", "-id")
 
 
-@router.get("/contracts/{contract_id}", response=ContractOut)
-def contract(request: HttpRequest, contract_id: Id) -> Any:
-    return selectors.contract_get(_reader(request), contract_id)
+@router.get("/contracts/{fee_contract_id}", response=ContractOut)
+def contract(request: HttpRequest, fee_contract_id: Id) -> Any:
+    return selectors.contract_get(_reader(request), fee_contract_id)
 
 
-@router.post("/milestones/{milestone_id}/accept", response=MilestoneOut)
+@router.post("/milestones/{fee_milestone_id}/accept", response=MilestoneOut)
 def milestone_accept(
     request: HttpRequest,
-    milestone_id: Id,
+    fee_milestone_id: Id,
     note: Form[Note],
     evidence: File[UploadedFile],
 ) -> Any:
     """Acceptance with its evidence (a PDF or a photo, checked from its content)."""
     user = _reader(request)
-    found = selectors.milestone_get(user, milestone_id)
+    found = selectors.milestone_get(user, fee_milestone_id)
+    _managed(request, found.contract.project)
     return services.milestone_accept(actor=user, milestone=found, evidence=evidence, note=note)
 
 
-@router.post("/milestones/{milestone_id}/payments", response={201: PaymentOut})
-def milestone_pay(request: HttpRequest, milestone_id: Id, data: PaymentIn) -> Any:
+@router.post("/milestones/{fee_milestone_id}/payments", response={201: PaymentOut})
+def milestone_pay(request: HttpRequest, fee_milestone_id: Id, data: PaymentIn) -> Any:
     """Pays an accepted milestone, never beyond the milestone, the contract or the budget."""
     user = _reader(request)
-    found = selectors.milestone_get(user, milestone_id)
+    found = selectors.milestone_get(user, fee_milestone_id)
+    _managed(request, found.contract.project)
     payment: Payment = services.payment_record(
         actor=user,
         milestone=found,
@@ -746,10 +761,10 @@ def institutions(request: HttpRequest) -> Any:
     return selectors.institutions_visible(_reader(request))
 
 
-@router.put("/institutions/{institution_id}/qualifications", response=InstitutionOut)
-def institution_qualify(request: HttpRequest, institution_id: Id, data: QualificationIn) -> Any:
+@router.put("/institutions/{fee_institution_id}/qualifications", response=InstitutionOut)
+def institution_qualify(request: HttpRequest, fee_institution_id: Id, data: QualificationIn) -> Any:
     user = _reader(request)
-    found = selectors.institution_get(user, institution_id)
+    found = selectors.institution_get(user, fee_institution_id)
     return services.institution_qualify(
         actor=user,
         institution=found,

@@ -355,7 +355,7 @@ def dashboard(user: Any, *, year: int) -> dict[str, Any]:
     projects by status; institutions' results and cost per person-time."""
     budgets = list(budgets_visible(user).filter(year=year).order_by("pooling_region__code"))
     sums = ledger_sums(budgets)
-    regions = []
+    regions: list[dict[str, Any]] = []
     for b in budgets:
         cap = cap_of(b.pooling_region, b.year, b.contribution_income)
         s = sums[b.pk]
@@ -376,8 +376,8 @@ def dashboard(user: Any, *, year: int) -> dict[str, Any]:
                 "training_paid": s["training_paid"],
             }
         )
-    totals = {
-        k: sum((r[k] for r in regions), ZERO)
+    totals: dict[str, Decimal] = {
+        k: sum((Decimal(r[k]) for r in regions), ZERO)
         for k in (
             "cap",
             "total",

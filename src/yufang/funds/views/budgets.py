@@ -142,8 +142,8 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def raise_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
     require_reader(request)
     _year_in_range(year)
@@ -165,8 +165,8 @@ def raise_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return redirect("funds:budget", code=code, year=year)
 
 
-@require_POST
 @login_required
+@require_POST
 def disclose(request: HttpRequest, code: str, year: int) -> HttpResponse:
     require_reader(request)
     _year_in_range(year)

@@ -52,8 +52,8 @@ def _managed_milestone(request: HttpRequest, pk: int):  # type: ignore[no-untype
     return milestone
 
 
-@require_POST
 @login_required
+@require_POST
 def milestone_accept(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _managed_milestone(request, pk)
     try:
@@ -70,8 +70,8 @@ def milestone_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:contract", pk=milestone.contract_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def milestone_pay(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _managed_milestone(request, pk)
     try:
@@ -107,8 +107,8 @@ def institutions(request: HttpRequest) -> HttpResponse:
     return render_page(request, "funds/institutions.html", {"rows": rows})
 
 
-@require_POST
 @login_required
+@require_POST
 def institution_qualify(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     found = selectors.institution_get(request.user, pk)

@@ -18,7 +18,7 @@ from yufang.funds import selectors, services
 from yufang.funds.models import ProcurementMethod, ProjectStatus, Use
 from yufang.funds.views.common import render_page, require_reader, year_of
 from yufang.lib.errors import InvalidInput
-from yufang.support.bounds import bounded_id
+from yufang.support.bounds import bounded_id, bounded_year
 
 YEAR_ROWS = 3  # a two-year run that starts mid-year spans three calendar years
 MILESTONE_ROWS = 4
@@ -101,17 +101,24 @@ def projects(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def key_area_create(request: HttpRequest) -> HttpResponse:
     require_reader(request)
     user = request.user
     p = request.POST
-    city = selectors.cities_visible(user).filter(code=p.get("pooling_region", "")).first()
-    if city is None or not may_manage_fee(user, pooling_region_id=city.pk):
+    managed = [
+        c for c in selectors.cities_visible(user) if may_manage_fee(user, pooling_region_id=c.pk)
+    ]
+    if not managed:
         raise PermissionDenied(_("Only the pooling region's officials publish its key areas."))
+    city = next((c for c in managed if c.code == p.get("pooling_region", "")), None)
     try:
-        year = int(p.get("year", "") or 0)
+        if city is None:
+            raise InvalidInput(_("Choose the pooling region."), "pooling_region")
+        year = bounded_year(p.get("year"))
+        if year is None:
+            raise InvalidInput(_("Give the year."), "year")
         services.key_area_create(
             actor=user,
             pooling_region=city,
@@ -119,8 +126,6 @@ def key_area_create(request: HttpRequest) -> HttpResponse:
             title=p.get("title", ""),
             description=p.get("description", ""),
         )
-    except ValueError:
-        messages.error(request, _("Give the year."))
     except InvalidInput as exc:
         messages.error(request, exc.message)
     else:
@@ -165,8 +170,8 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def project_review(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     found = selectors.project_get(request.user, pk)
@@ -186,8 +191,8 @@ def project_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:project", pk=pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def procurement_record(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     user = request.user
@@ -219,8 +224,8 @@ def procurement_record(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:project", pk=pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     user = request.user
@@ -250,8 +255,8 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:contract", pk=contract.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     user = request.user
