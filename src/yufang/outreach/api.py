@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from ninja import Field, File, Form, Router, Schema, Status
@@ -412,13 +413,14 @@ def activity_photo(request: HttpRequest, activity_id: Id, photo: File[UploadedFi
 
 
 @router.get("/statistics", response=EngagementOut)
-def statistics(request: HttpRequest, year: Year) -> dict[str, Any]:
-    """Engagement by city and month; voluntary participation apart."""
+def statistics(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
+    """Engagement by city and month of a year (this year by default); voluntary
+    participation apart."""
     if not may_read_engagement(request.user):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(_("The engagement figures are for officials and auditors."))
-    figures = selectors.engagement(request.user, year=year)
+    figures = selectors.engagement(request.user, year=year or timezone.localdate().year)
     return {**figures, "cities": figures["cities"], "months": figures["months"]}
 
 

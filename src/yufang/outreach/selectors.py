@@ -47,10 +47,14 @@ def _filtered(qs: QuerySet[Any], q: Q | None) -> QuerySet[Any]:
 
 
 def campaigns_visible(user: Any) -> QuerySet[PublicityCampaign]:
-    qs = PublicityCampaign.objects.select_related("city", "county").annotate(
-        activity_count=Count("activities", distinct=True),
-        people=Sum("activities__people_reached"),
-        enterprises=Sum("activities__enterprises_reached"),
+    qs = (
+        PublicityCampaign.objects.select_related("city", "county")
+        .annotate(
+            activity_count=Count("activities", distinct=True),
+            people=Sum("activities__people_reached"),
+            enterprises=Sum("activities__enterprises_reached"),
+        )
+        .order_by("-starts_on", "-id")
     )
     return _filtered(qs, publicity_campaigns_q(user))
 
@@ -115,7 +119,11 @@ def reach_by_kind(qs: QuerySet[OutreachActivity]) -> list[dict[str, Any]]:
 
 
 def quizzes_visible(user: Any) -> QuerySet[Quiz]:
-    qs = Quiz.objects.select_related("region").annotate(entry_count=Count("entries"))
+    qs = (
+        Quiz.objects.select_related("region")
+        .annotate(entry_count=Count("entries"))
+        .order_by("-opens_at", "-id")
+    )
     return _filtered(qs, programmes_q(user))
 
 
@@ -153,11 +161,15 @@ def quiz_winners(quiz: Quiz) -> list[QuizEntry]:
 
 
 def contests_visible(user: Any) -> QuerySet[Contest]:
-    qs = Contest.objects.select_related("region").annotate(
-        entry_count=Count("entries", distinct=True),
-        pending_count=Count(
-            "entries", filter=Q(entries__status=EntryStatus.PENDING), distinct=True
-        ),
+    qs = (
+        Contest.objects.select_related("region")
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            pending_count=Count(
+                "entries", filter=Q(entries__status=EntryStatus.PENDING), distinct=True
+            ),
+        )
+        .order_by("-deadline", "-id")
     )
     return _filtered(qs, programmes_q(user))
 
@@ -202,12 +214,12 @@ def entries_visible(user: Any) -> QuerySet[Entry]:
     """Entries a user reads on the running side: of the contests in their reach, or the ones
     they judge."""
     q = programmes_q(user)
-    reach = Q(contest__in=Contest.objects.filter(q)) if q is not None else Q()
-    return (
-        Entry.objects.select_related("contest", "contest__region", "city")
-        .filter(reach | judged_entries_q(user))
-        .annotate(vote_count=Count("votes", filter=counted_votes()))
+    qs = Entry.objects.select_related("contest", "contest__region", "city").annotate(
+        vote_count=Count("votes", filter=counted_votes())
     )
+    if q is None:
+        return qs
+    return qs.filter(Q(contest__in=Contest.objects.filter(q)) | judged_entries_q(user))
 
 
 def entry_get(user: Any, pk: int) -> Entry:

@@ -195,7 +195,7 @@ def _kind(raw: Any) -> str:
 
 def _county(campaign: PublicityCampaign, code: Any, actor: Any) -> Region | None:
     """The county an activity was held in: the one given (in the campaign's city), the
-    campaign's, or the grid worker's grid's."""
+    campaign's, the grid worker's grid's, or the county official's own."""
     if campaign.county_id:
         if code and str(code) != campaign.county.code:  # type: ignore[union-attr]
             raise InvalidInput(_("The campaign is held in its own county only."), "county")
@@ -207,4 +207,6 @@ def _county(campaign: PublicityCampaign, code: Any, actor: Any) -> Region | None
         return county
     if getattr(actor, "role", None) == Role.GRID_WORKER and actor.grid_id:
         return actor.grid.county  # type: ignore[no-any-return]
+    if getattr(actor, "role", None) == Role.COUNTY_OFFICIAL and actor.region_id:
+        return actor.region  # type: ignore[no-any-return]
     return None

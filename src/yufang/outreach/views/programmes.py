@@ -176,8 +176,8 @@ def moderation(request: HttpRequest) -> HttpResponse:
     require_outreach_role(request)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        entry = selectors.entry_get(request.user, _id(request.POST.get("entry")))
         try:
+            entry = selectors.entry_get(request.user, _entry_id(request.POST.get("entry")))
             services.entry_moderate(
                 actor=request.user,
                 entry=entry,
@@ -196,10 +196,10 @@ def moderation(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _id(raw: Any) -> int:
+def _entry_id(raw: Any) -> int:
     text = str(raw or "")
     if not text.isdigit() or len(text) > 18:
-        raise Http404
+        raise InvalidInput(_("Choose an entry."), "entry")
     return int(text)
 
 
@@ -211,10 +211,10 @@ def judging(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     errors: dict[str, str] = {}
     if request.method == "POST":
-        entry = contest.entries.filter(pk=_id(request.POST.get("entry"))).first()
-        if entry is None:
-            raise Http404
         try:
+            entry = contest.entries.filter(pk=_entry_id(request.POST.get("entry"))).first()
+            if entry is None:
+                raise Http404
             if request.POST.get("action") == "recuse":
                 services.recusal_declare(
                     actor=request.user, entry=entry, reason=request.POST.get("reason", "")
