@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JointMeeting(models.Model):
@@ -84,7 +85,7 @@ class Liaison(models.Model):
 
 class MeetingStatus(models.TextChoices):
     OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("meeting", "closed")
 
 
 class Meeting(models.Model):
@@ -93,7 +94,7 @@ class Meeting(models.Model):
     joint_meeting = models.ForeignKey(
         JointMeeting, on_delete=models.PROTECT, related_name="meetings"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("council", "title"), max_length=200)
     held_on = models.DateField(_("held on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
@@ -101,7 +102,7 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.OPEN
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("meeting", "closed at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -249,7 +250,9 @@ class ProgressReport(models.Model):
     )
     note = models.TextField(_("progress"))
     completes = models.BooleanField(_("task completed"), default=False)
-    evidence_name = models.CharField(_("evidence"), max_length=200, blank=True)
+    evidence_name = models.CharField(
+        pgettext_lazy("council", "evidence"), max_length=200, blank=True
+    )
     evidence_path = models.CharField(max_length=300, blank=True)
     reported_at = models.DateTimeField(auto_now_add=True)
 
@@ -267,7 +270,7 @@ class WorkPlan(models.Model):
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("council", "title"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

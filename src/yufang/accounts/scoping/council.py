@@ -37,7 +37,17 @@ def joint_meeting_q(user: Any, prefix: str = "") -> Q | None:
         return None
     if user.role == Role.DEPARTMENT_LIAISON:
         return Q(**{f"{prefix}memberships__department_id": user.department_id})
-    return Q(**{f"{prefix}region__in": regions_visible(user)})
+    return _regions_read_q(user, prefix)
+
+
+def _regions_read_q(user: Any, prefix: str) -> Q:
+    """Their region and those under it; a county official also reads its city's joint
+    meeting, which the county's departments work under."""
+    q = Q(**{f"{prefix}region__in": regions_visible(user)})
+    region = user.region
+    if user.role == Role.COUNTY_OFFICIAL and region is not None and region.city_id:
+        q |= Q(**{f"{prefix}region_id": region.city_id})
+    return q
 
 
 def council_task_q(user: Any, prefix: str = "") -> Q | None:
@@ -57,7 +67,7 @@ def region_records_q(user: Any, prefix: str = "") -> Q | None:
         return None
     if user.role == Role.DEPARTMENT_LIAISON:
         return Q(**{f"{prefix}region_id": user.department.region_id})
-    return Q(**{f"{prefix}region__in": regions_visible(user)})
+    return _regions_read_q(user, prefix)
 
 
 def may_run_joint_meeting(user: Any, *, region_id: int) -> bool:

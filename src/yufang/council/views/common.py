@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yufang.accounts.scoping.council import shared_remit
 
@@ -20,7 +21,7 @@ def _field_labels() -> dict[str, str]:
         "remit": _("Remit"),
         "user": _("Liaison"),
         "position": _("Position"),
-        "title": _("Title"),
+        "title": pgettext("council", "Title"),
         "held_on": _("Held on"),
         "place": _("Place"),
         "agenda": _("Agenda"),
@@ -31,7 +32,7 @@ def _field_labels() -> dict[str, str]:
         "text": _("Resolution"),
         "deadline": _("Deadline"),
         "note": _("Progress"),
-        "evidence": _("Evidence"),
+        "evidence": pgettext("council", "Evidence"),
         "year": _("Year"),
         "source": _("Linked to"),
         "reference": _("Record"),

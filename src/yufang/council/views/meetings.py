@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -34,6 +35,11 @@ def _own_region(request: HttpRequest) -> Region | None:
     return getattr(user, "region", None)
 
 
+def _require_runs(request: HttpRequest, region_id: int) -> None:
+    if not may_run_joint_meeting(request.user, region_id=region_id):
+        raise PermissionDenied(_("Only the officials of this region run its joint meeting."))
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The joint meetings a user reads; a liaison also sees its department's tasks; an
@@ -42,9 +48,9 @@ def index(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         region = _own_region(request)
+        if region is None:
+            raise PermissionDenied(_("Only the officials of a region run its joint meeting."))
         try:
-            if region is None:
-                raise InvalidInput(_("Choose a region."), "region")
             jm = services.joint_meeting_create(
                 actor=request.user,
                 region=region,
@@ -95,6 +101,7 @@ def joint_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     p = request.POST
     if request.method == "POST":
+        _require_runs(request, jm.region_id)
         action = p.get("action", "")
         try:
             if action == "member":
@@ -170,6 +177,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     p = request.POST
     if request.method == "POST":
+        _require_runs(request, m.joint_meeting.region_id)
         action = p.get("action", "")
         user = request.user
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -26,7 +27,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if region is None:
-                raise InvalidInput(_("Only a region's officials make its work plan."), "region")
+                raise PermissionDenied(_("Only a region's officials make its work plan."))
             plan = services.work_plan_create(
                 actor=request.user,
                 region=region,

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -28,7 +29,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if region is None:
-                raise InvalidInput(_("Only a region's officials write its report."), "region")
+                raise PermissionDenied(_("Only a region's officials write its report."))
             report = services.yearly_report_create(
                 actor=request.user, region=region, year=request.POST.get("year", "")
             )
