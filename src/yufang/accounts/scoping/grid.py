@@ -41,6 +41,12 @@ def require_grid_official(user: Any) -> None:
         raise PermissionDenied(_("Only officials read grid coverage."))
 
 
+def require_grid_planner(user: Any) -> None:
+    """Officials (and administrators) who may write: plan, publish duty lists, exchange."""
+    if not can_write(user) or user.role not in (*OFFICIAL_ROLES, *PROVINCE_WIDE_ROLES):
+        raise PermissionDenied(_("Only officials plan grid screening."))
+
+
 def by_grid(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     """Records placed by their `grid` that the user may read (none for other roles)."""
     if not getattr(user, "is_authenticated", False) or user.role not in GRID_READERS:

@@ -16,7 +16,11 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role, User
 from yufang.accounts.scoping import regions_visible
-from yufang.accounts.scoping.grid import may_manage_grid
+from yufang.accounts.scoping.grid import (
+    may_manage_grid,
+    require_grid_planner,
+    require_grid_reader,
+)
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.grid import selectors, services
 from yufang.grid.models import GridRole, TaskStatus
@@ -114,6 +118,7 @@ def assign(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    require_grid_reader(request.user)
     assignment = get_object_or_404(selectors.assignments_visible(request.user), pk=pk)
     if not may_manage_grid(request.user, assignment.grid):
         raise PermissionDenied(_("You cannot manage this grid."))
@@ -196,6 +201,7 @@ def place(request: AuthedRequest, pk: int) -> HttpResponse:
 def place_automatically(request: AuthedRequest) -> HttpResponse:
     """Places the county's enterprises with coordinates but no grid in the nearest grid
     centre of their township."""
+    require_grid_planner(request.user)
     code = request.POST.get("county", "").strip()[:12]
     county = (
         regions_visible(request.user).filter(code=code, level=Region.Level.COUNTY).first()
@@ -203,7 +209,8 @@ def place_automatically(request: AuthedRequest) -> HttpResponse:
         else (request.user.region if request.user.role == Role.COUNTY_OFFICIAL else None)
     )
     if county is None:
-        raise Http404
+        messages.error(request, _("Choose a county."))
+        return redirect("grid:index")
     try:
         placed, left = services.enterprises_place_automatically(actor=request.user, county=county)
     except InvalidInput as error:

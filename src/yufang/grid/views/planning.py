@@ -18,6 +18,7 @@ from yufang.accounts.scoping import regions_visible
 from yufang.accounts.scoping.grid import (
     may_edit_duty_list,
     may_plan_campaign,
+    require_grid_planner,
     require_grid_reader,
 )
 from yufang.grid import selectors, services
@@ -43,6 +44,7 @@ def duty(request: AuthedRequest) -> HttpResponse:
     counties = regions_visible(user).filter(level=Region.Level.COUNTY).order_by("code")
     editable = [c for c in counties if may_edit_duty_list(user, c)]
     if request.method == "POST":
+        require_grid_planner(user)
         code = request.POST.get("county", "")[:12]
         county = next((c for c in editable if c.code == code), None)
         try:
@@ -104,6 +106,7 @@ def plans(request: AuthedRequest) -> HttpResponse:
         if may_plan_campaign(user, r)
     ]
     if request.method == "POST":
+        require_grid_planner(user)
         code = request.POST.get("region", "")[:12]
         region = next((r for r in regions if r.code == code), None)
         try:
