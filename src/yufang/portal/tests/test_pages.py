@@ -1,0 +1,223 @@
+"""The self-service pages as their people use them, through forms with CSRF: what each page
+says, who may open it, and what a bad input reads."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import load_workbook
+from PIL import Image
+
+from yufang.accounts.models import Role
+from yufang.enterprises.models import InsuredHeadcount
+from yufang.portal import services
+from yufang.portal.models import ChangeRequest, RequestStatus, RosterChange
+from yufang.portal.tests.factories import headcount_request, id_number, roster_add
+from yufang.tests.factories import persona
+
+pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year
+
+
+def png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("proof.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_the_safety_manager_lands_on_the_self_service_home(client: Any, world: Any) -> None:
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    landed = client.get("/", follow=True)
+    assert landed.redirect_chain[-1][0] == "/portal/"
+    text = landed.content.decode()
+    assert world.enterprise.name in text
+    assert "申请人社局更正企业信息" in text
+    assert "隐患与风险评估" in text  # the registry's panels, reused
+    assert "千人工伤发生率" in text
+
+
+def test_officials_open_the_desk_and_other_roles_have_no_business(client: Any, world: Any) -> None:
+    client.force_login(world.people[Role.CITY_OFFICIAL])
+    assert client.get("/portal/", follow=True).redirect_chain[-1][0] == "/portal/desk/"
+    for role in (Role.GRID_WORKER, Role.WORKER, Role.INSTITUTION_STAFF, Role.DEPARTMENT_LIAISON):
+        client.force_login(world.people[role])
+        assert client.get("/portal/desk/").status_code == 403
+        assert client.get("/portal/requests/new/").status_code == 403
+
+
+def test_asking_for_a_headcount_correction_through_the_form(client: Any, world: Any) -> None:
+    manager = world.people[Role.SAFETY_MANAGER]
+    client.force_login(manager)
+    refused = client.submit(
+        "/portal/requests/new/",
+        {"field": "insured_headcount", "requested_value": "", "reason": ""},
+    )
+    assert refused.status_code == 422
+    assert "请填写正确的值。" in refused.content.decode()
+    assert "请说明变更原因。" in refused.content.decode()
+    sent = client.submit(
+        "/portal/requests/new/",
+        {
+            "field": "insured_headcount",
+            "requested_value": "150",
+            "headcount_year": str(YEAR),
+            "reason": "新招聘30人已参保",
+            "evidence": png(),
+        },
+        follow=True,
+    )
+    text = sent.content.decode()
+    assert "您的申请已提交人社局。" in text
+    assert "待人社局审核" in text
+    request = ChangeRequest.objects.get()
+    assert request.evidence
+    assert client.get(f"/portal/requests/{request.pk}/evidence/").status_code == 200
+
+
+def test_a_text_file_is_no_evidence(client: Any, world: Any) -> None:
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    refused = client.submit(
+        "/portal/requests/new/",
+        {
+            "field": "size",
+            "requested_value": "large",
+            "reason": "扩大生产",
+            "evidence": SimpleUploadedFile("x.png", b"not a picture", content_type="image/png"),
+        },
+    )
+    assert "证明材料须为照片" in refused.content.decode()
+    assert not ChangeRequest.objects.exists()
+
+
+def test_the_city_approves_a_request_from_its_page(client: Any, world: Any) -> None:
+    request = headcount_request(world.people[Role.SAFETY_MANAGER], "150", headcount_year=str(YEAR))
+    client.force_login(world.people[Role.CITY_OFFICIAL])
+    desk = client.get("/portal/desk/").content.decode()
+    assert world.enterprise.name in desk and "新招聘员工已参保" in desk
+    page = f"/portal/requests/{request.pk}/"
+    done = client.submit(
+        page, {"decision": "approve"}, action=f"{page}decide/", follow=True
+    ).content.decode()
+    assert "已通过" in done
+    assert world.enterprise.headcounts.get(year=YEAR).insured_headcount == 150
+
+
+def test_the_other_city_and_the_auditor_cannot_decide(client: Any, world: Any) -> None:
+    request = headcount_request(world.people[Role.SAFETY_MANAGER])
+    client.force_login(world.jinan_city_official)
+    assert client.get(f"/portal/requests/{request.pk}/").status_code == 404
+    assert (
+        client.post_direct(
+            f"/portal/requests/{request.pk}/decide/", {"decision": "approve"}
+        ).status_code
+        == 404
+    )
+    client.force_login(world.people[Role.AUDITOR])
+    assert client.get(f"/portal/requests/{request.pk}/").status_code == 200
+    assert (
+        client.post_direct(
+            f"/portal/requests/{request.pk}/decide/", {"decision": "approve"}
+        ).status_code
+        == 403
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING
+
+
+def test_roster_changes_one_by_one_and_from_a_file(client: Any, world: Any) -> None:
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    bad = client.submit(
+        "/portal/roster/",
+        {"action": "one", "kind": "add", "person_name": "张三", "id_number": "123"},
+    )
+    assert "不是有效的居民身份证号码。" in bad.content.decode()
+    one = client.submit(
+        "/portal/roster/",
+        {"action": "one", "kind": "add", "person_name": "张三", "id_number": id_number(1)},
+        follow=True,
+    ).content.decode()
+    assert "1 条参保人员增减已提交人社局审核。" in one
+    assert id_number(1) not in one and "张三" in one
+    csv = f"增减,姓名,身份证号\n增员,王一,{id_number(2)}\n增员,王二,{id_number(3)}\n"
+    sent = client.submit(
+        "/portal/roster/",
+        {"action": "file", "file": SimpleUploadedFile("roster.csv", csv.encode())},
+        follow=True,
+    ).content.decode()
+    assert "2 条参保人员增减已提交人社局审核。" in sent
+    assert RosterChange.objects.count() == 3
+
+
+def test_the_desk_flags_a_person_insured_elsewhere_and_approval_moves_the_headcount(
+    client: Any, world: Any
+) -> None:
+    county = world.people[Role.COUNTY_OFFICIAL]
+    other = persona(Role.SAFETY_MANAGER, enterprise=world.other_enterprise)
+    services.roster_change_decide(actor=county, change=roster_add(other, 7), approve=True)
+    flagged = roster_add(world.people[Role.SAFETY_MANAGER], 7, name="赵六")
+    plain = roster_add(world.people[Role.SAFETY_MANAGER], 8, name="钱七")
+    client.force_login(world.people[Role.CITY_OFFICIAL])
+    desk = client.get("/portal/desk/").content.decode()
+    assert f"已在 {world.other_enterprise.name} 参保" in desk
+    approved = client.submit(
+        "/portal/desk/",
+        {"decision": "approve"},
+        action=f"/portal/roster/{flagged.pk}/decide/",
+        follow=True,
+    ).content.decode()
+    assert "须该单位先办理减员" in approved
+    client.submit(
+        "/portal/desk/", {"decision": "approve"}, action=f"/portal/roster/{plain.pk}/decide/"
+    )
+    assert (
+        InsuredHeadcount.objects.get(enterprise=world.enterprise, year=YEAR).insured_headcount == 1
+    )
+
+
+def test_the_bureau_runs_reviews_and_exports_the_floating_rate(client: Any, world: Any) -> None:
+    client.force_login(world.people[Role.CITY_OFFICIAL])
+    page = client.get("/portal/rates/").content.decode()
+    assert "未确认规则" in page
+    bad = client.submit("/portal/rates/", {"region": "370200", "year": str(YEAR + 5)})
+    assert "请选择已结束的年度" in bad.content.decode()
+    ran = client.submit("/portal/rates/", {"region": "370200", "year": str(YEAR - 1)}, follow=True)
+    text = ran.content.decode()
+    assert world.enterprise.name in text and world.jinan_enterprise.name not in text
+    run_url = ran.redirect_chain[-1][0]
+    reviewed = client.submit(run_url, {}, action=f"{run_url}review/", follow=True).content.decode()
+    assert "测算已审核。" in reviewed
+    export = client.get(f"{run_url}?export=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet["A1"].value == "企业"
+    client.force_login(world.jinan_city_official)
+    assert client.get(run_url).status_code == 404
+
+
+def test_the_enterprise_home_shows_its_floating_rate_and_what_prevention_would_change(
+    client: Any, world: Any
+) -> None:
+    from yufang.tests.factories import region
+
+    services.floating_rates_run(
+        actor=world.people[Role.CITY_OFFICIAL], region=region("370200"), year=YEAR - 1
+    )
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    text = client.get("/portal/").content.decode()
+    assert "80% " in text or "80%" in text
+    assert "无新发工伤且支缴率低" in text
+    assert "部分阈值为外地示例" in text
+
+
+def test_the_inbox_lists_tasks_deadlines_and_decisions(client: Any, world: Any) -> None:
+    manager = world.people[Role.SAFETY_MANAGER]
+    request = headcount_request(manager, "150", headcount_year=str(YEAR))
+    client.force_login(manager)
+    assert "人社局应于" in client.get("/portal/inbox/").content.decode()
+    services.change_request_decide(
+        actor=world.people[Role.CITY_OFFICIAL], request=request, approve=False, note="缺少证明"
+    )
+    assert "人社局退回了您变更" in client.get("/portal/inbox/").content.decode()
