@@ -8,7 +8,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -253,6 +254,8 @@ def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Any:
     """The safety manager's own enterprise (another's id is 404), or one an official picks."""
     user: Any = request.user
     require_recognition_reader(user)
+    if recognition_role(user) not in ("enterprise", "bureau"):
+        raise PermissionDenied(_("Your role may read but not change records."))
     if recognition_role(user) == "enterprise":
         if enterprise_id is not None and enterprise_id != user.enterprise_id:
             raise_404()
@@ -263,8 +266,6 @@ def _enterprise(request: HttpRequest, enterprise_id: int | None) -> Any:
 
 
 def raise_404() -> None:
-    from django.http import Http404
-
     raise Http404(_("No such enterprise."))
 
 
@@ -484,8 +485,6 @@ def letter(request: HttpRequest, application_id: Id) -> HttpResponse:
     """The decision letter as a PDF (404 before the decision)."""
     a = _application(request, application_id)
     if a.decided_on is None:
-        from django.http import Http404
-
         raise Http404(_("The application is not decided yet."))
     response = HttpResponse(letter_pdf(a), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{a.pk}.pdf"'

@@ -128,8 +128,11 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any]) ->
 
 
 def uploads(request: HttpRequest) -> list[tuple[str, Any]]:
-    """The files of a form: one input per kind of material, named `file_<kind>`."""
-    found: list[tuple[str, Any]] = []
+    """The files of a form: one input per kind of material, named `file_<kind>`, or one
+    input `file` with the kind chosen beside it (`kind`)."""
+    found: list[tuple[str, Any]] = [
+        (request.POST.get("kind", ""), upload) for upload in request.FILES.getlist("file")
+    ]
     for kind in MaterialKind.values:
         for upload in request.FILES.getlist(f"file_{kind}"):
             found.append((kind, upload))
