@@ -8,3 +8,10 @@ class GridConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.grid"
     verbose_name = _("Grids")
+
+    def ready(self) -> None:
+        from yufang.grid import tasks  # noqa: F401 - declares the periodic schedule
+        from yufang.grid.selectors.todos import grid_todos
+        from yufang.home.todos import register_todos
+
+        register_todos(grid_todos)
