@@ -8,3 +8,9 @@ class FundsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "yufang.funds"
     verbose_name = _("Prevention fee")
+
+    def ready(self) -> None:
+        from yufang.funds.selectors import fee_todos
+        from yufang.home.todos import register_todos
+
+        register_todos(fee_todos)

@@ -3,6 +3,7 @@ may see (`yufang.accounts.scoping.funds`); figures are derived from the ledger, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.utils import timezone
 
+from yufang import policy
 from yufang.accounts.scoping.funds import fee_city_id, fee_q, fee_reader
 from yufang.funds.models import (
     Budget,
@@ -136,7 +138,10 @@ def budget_figures(budget: Budget) -> dict[str, Any]:
         "remaining": budget.total - sums["committed"],
         "uses": uses,
         "share_of_cap": _percent(budget.total, cap.amount),
-        "near_cap": cap.amount > 0 and budget.total >= cap.amount * Decimal("0.95"),
+        "near_cap": cap.amount > 0
+        and budget.total
+        >= cap.amount
+        * Decimal(str(policy.value("fee_near_cap_share", dt.date(budget.year, 1, 1)))),
     }
 
 
@@ -542,3 +547,67 @@ def years_of(user: Any) -> list[int]:
     years = set(budgets_visible(user).values_list("year", flat=True))
     years.add(current_year())
     return sorted(years, reverse=True)
+
+
+# --- to-dos on the home page ----------------------------------------------------------------
+
+
+def fee_todos(user: Any) -> list[Any]:
+    """The city's officials: budget lines near their cap, proposals waiting for review,
+    milestones past due and not accepted. Institution staff: their milestones due."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from yufang.accounts.scoping.funds import may_manage_fee
+    from yufang.home.todos import Todo
+
+    if not fee_reader(user) or user.role in ("county", "liaison", "auditor"):
+        return []
+    today = timezone.localdate()
+    todos: list[Any] = []
+    if user.role != "institution":
+        for budget in budgets_visible(user).filter(year=today.year)[:20]:
+            if not may_manage_fee(user, pooling_region_id=budget.pooling_region_id):
+                continue
+            figures = budget_figures(budget)
+            if figures["near_cap"]:
+                todos.append(
+                    Todo(
+                        _("%(city)s's prevention fee for %(year)s is at %(share)s%% of its cap")
+                        % {
+                            "city": budget.pooling_region.name,
+                            "year": budget.year,
+                            "share": figures["share_of_cap"],
+                        },
+                        reverse("funds:budget", args=[budget.pooling_region.code, budget.year]),
+                        "warning",
+                    )
+                )
+        waiting = projects_visible(user).filter(status=ProjectStatus.PROPOSED).count()
+        if waiting:
+            todos.append(
+                Todo(
+                    _("%(n)s prevention projects wait for review") % {"n": waiting},
+                    reverse("funds:projects") + "?status=proposed",
+                )
+            )
+    due = (
+        Milestone.objects.filter(
+            contract__in=contracts_visible(user),
+            accepted_at__isnull=True,
+            due_on__lte=today
+            + dt.timedelta(days=int(policy.value("fee_milestone_reminder_days", today))),
+        )
+        .select_related("contract")
+        .order_by("due_on")[:5]
+    )
+    for m in due:
+        todos.append(
+            Todo(
+                _("Milestone %(title)s of contract %(number)s is due on %(day)s")
+                % {"title": m.title, "number": m.contract.number, "day": m.due_on.isoformat()},
+                reverse("funds:contract", args=[m.contract_id]),
+                "danger" if m.due_on < today else "warning",
+            )
+        )
+    return todos
