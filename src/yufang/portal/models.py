@@ -42,7 +42,7 @@ class ChangeRequest(models.Model):
     # The year an insured-headcount change is for.
     headcount_year = models.PositiveSmallIntegerField(_("headcount year"), null=True, blank=True)
     reason = models.TextField(_("reason"), max_length=2000)
-    evidence = models.FileField(_("evidence"), upload_to="portal/evidence/%Y/%m/", blank=True)
+    evidence = models.FileField(_("evidence file"), upload_to="portal/evidence/%Y/%m/", blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

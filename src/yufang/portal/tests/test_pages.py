@@ -102,7 +102,7 @@ def test_the_city_approves_a_request_from_its_page(client: Any, world: Any) -> N
     done = client.submit(
         page, {"decision": "approve"}, action=f"{page}decide/", follow=True
     ).content.decode()
-    assert "已通过" in done
+    assert "审核结果已记录并通知企业。" in done
     assert world.enterprise.headcounts.get(year=YEAR).insured_headcount == 150
 
 
