@@ -18,3 +18,14 @@ def yuan(value: Any) -> str:
         return f"{Decimal(str(value)):,.2f}"
     except (InvalidOperation, ValueError):
         return str(value)
+
+
+@register.filter
+def percent(ratio: Any) -> str:
+    """A ratio as a percentage: 0.035 → 3.5%."""
+    if ratio is None or ratio == "":
+        return "—"
+    try:
+        return f"{(Decimal(str(ratio)) * 100).normalize():f}%"
+    except (InvalidOperation, ValueError):
+        return str(ratio)
