@@ -132,12 +132,12 @@ class EnterprisePatchIn(Schema):
     insured_headcount: int | None = None
 
 
-class HeadcountIn(Schema):
+class EnterpriseHeadcountIn(Schema):
     insured_headcount: int
     hours_worked: Decimal | None = None
 
 
-class HeadcountOut(Schema):
+class EnterpriseHeadcountOut(Schema):
     year: int
     insured_headcount: int
     hours_worked: Decimal | None
@@ -191,13 +191,15 @@ def enterprise_patch(
     return enterprise_get(request.user, enterprise_id)
 
 
-@router.get("/{enterprise_id}/headcounts", response=list[HeadcountOut])
+@router.get("/{enterprise_id}/headcounts", response=list[EnterpriseHeadcountOut])
 def headcounts(request: HttpRequest, enterprise_id: int):  # type: ignore[no-untyped-def]
     return headcounts_of(enterprise_get(request.user, enterprise_id))
 
 
-@router.put("/{enterprise_id}/headcounts/{year}", response=HeadcountOut)
-def headcount_put(request: HttpRequest, enterprise_id: int, year: int, payload: HeadcountIn):  # type: ignore[no-untyped-def]
+@router.put("/{enterprise_id}/headcounts/{year}", response=EnterpriseHeadcountOut)
+def headcount_put(
+    request: HttpRequest, enterprise_id: int, year: int, payload: EnterpriseHeadcountIn
+):  # type: ignore[no-untyped-def]
     enterprise = enterprise_get(request.user, enterprise_id)
     return headcount_set(
         actor=request.user,

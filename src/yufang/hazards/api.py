@@ -133,14 +133,14 @@ class AssessmentIn(Schema):
     notes: Text = ""
 
 
-class AnswerIn(Schema):
+class ChecklistAnswerIn(Schema):
     item_id: Id
     result: Code
     note: Annotated[str, Field(max_length=500)] = ""
 
 
 class RecordIn(Schema):
-    answers: list[AnswerIn] = Field([], max_length=1000)
+    answers: list[ChecklistAnswerIn] = Field([], max_length=1000)
     notes: Text | None = None
     lec_l: Code | None = None
     lec_e: Code | None = None
@@ -149,7 +149,7 @@ class RecordIn(Schema):
     ls_s: Score | None = None
 
 
-class ScoreOut(Schema):
+class AssessmentScoreOut(Schema):
     lec_d: Decimal | None
     lec_colour: str | None
     ls_r: int | None
@@ -186,9 +186,9 @@ class AnswerOut(Schema):
     note: str
 
 
-class ReportOut(Schema):
+class AssessmentReportOut(Schema):
     assessment: AssessmentOut
-    score: ScoreOut
+    score: AssessmentScoreOut
     answers: list[AnswerOut]
     measurements: list[MeasurementOut]
     hazard_ids: list[int]
@@ -263,7 +263,7 @@ class TransitionIn(Schema):
     deadline: dt.date | None = None
 
 
-class PlanIn(Schema):
+class HazardPlanIn(Schema):
     measures: Text
     responsible: Annotated[str, Field(max_length=100)]
     funds: Code
@@ -469,13 +469,13 @@ def _report(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-@router.get("/assessments/{assessment_id}", response=ReportOut)
+@router.get("/assessments/{assessment_id}", response=AssessmentReportOut)
 def assessment(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
     """The assessment report: answers, scores and colour, measurements against limits."""
     return _report(selectors.assessment_get(request.user, assessment_id))
 
 
-@router.post("/assessments/{assessment_id}/answers", response=ReportOut)
+@router.post("/assessments/{assessment_id}/answers", response=AssessmentReportOut)
 def assessment_record(request: HttpRequest, assessment_id: Id, payload: RecordIn) -> dict[str, Any]:
     a = selectors.assessment_get(request.user, assessment_id)
     fields = payload.dict(exclude_unset=True)
@@ -492,7 +492,7 @@ def assessment_record(request: HttpRequest, assessment_id: Id, payload: RecordIn
     return _report(selectors.assessment_get(request.user, assessment_id))
 
 
-@router.post("/assessments/{assessment_id}/complete", response=ReportOut)
+@router.post("/assessments/{assessment_id}/complete", response=AssessmentReportOut)
 def assessment_complete(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
     """Completes the assessment; every failed item becomes a hazard."""
     a = selectors.assessment_get(request.user, assessment_id)
@@ -504,7 +504,7 @@ class CancelIn(Schema):
     reason: Annotated[str, Field(max_length=500)] = ""
 
 
-@router.post("/assessments/{assessment_id}/cancel", response=ReportOut)
+@router.post("/assessments/{assessment_id}/cancel", response=AssessmentReportOut)
 def assessment_cancel(request: HttpRequest, assessment_id: Id, payload: CancelIn) -> dict[str, Any]:
     """Cancels a draft (planned or in progress) started by mistake: it is kept, marked
     `cancelled`, and left out of the lists unless `status=cancelled` is asked for."""
@@ -600,7 +600,7 @@ def hazard_transition(request: HttpRequest, hazard_id: Id, payload: TransitionIn
 
 
 @router.post("/hazards/{hazard_id}/plan", response=HazardDetailOut)
-def hazard_plan(request: HttpRequest, hazard_id: Id, payload: PlanIn) -> Hazard:
+def hazard_plan(request: HttpRequest, hazard_id: Id, payload: HazardPlanIn) -> Hazard:
     """The five-in-place plan of a major hazard."""
     h = selectors.hazard_get(request.user, hazard_id)
     services.hazard_plan_set(actor=request.user, hazard=h, **payload.dict())

@@ -44,14 +44,14 @@ class PhoneCode(models.Model):
     """A one-time code sent by SMS to prove a phone number (a public quiz entrant, a voter, a
     worker applying for injury recognition). Neither the number nor the code is kept in clear."""
 
-    phone_digest = models.CharField(_("phone"), max_length=64)
-    purpose = models.CharField(_("purpose"), max_length=30)
-    code_digest = models.CharField(_("code"), max_length=64)
+    phone_digest = models.CharField(_("phone number (check value)"), max_length=64)
+    purpose = models.CharField(_("verification purpose"), max_length=30)
+    code_digest = models.CharField(_("verification code (check value)"), max_length=64)
     source = models.CharField(_("source address"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), db_index=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("code expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong guesses"), default=0)
+    used_at = models.DateTimeField(_("code used at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phone code")

@@ -218,6 +218,21 @@ RULES: dict[str, dict[str, tuple[str, str]]] = {
         auditor="403/403",
         admin="ok/ok",
     ),
+    # Who runs training (bases, sessions), creates courses and publishes materials: officials
+    # (county up), the province-wide writers and institution staff; others 403 before their
+    # input is read.
+    "training_runner_create": rule(
+        "ok/ok",
+        grid_worker="403/403",
+        safety_manager="403/403",
+        liaison="403/403",
+        worker="403/403",
+        auditor="403/403",
+    ),
+    # Campaigns are planned by officials (county up) for their region and the province.
+    "campaign_create": rule(
+        "403/403", province="ok/ok", city="ok/ok", county="ok/ok", admin="ok/ok"
+    ),
     # The matrix builds no such record yet: a missing id is 404 for everyone (known gap).
     "no_record_built": rule("404/404"),
     # Officials (county up) and the administrator.
@@ -458,11 +473,11 @@ _PAGE_RULES: dict[str, tuple[str, str | None]] = {
     "training:check_in_session": ("signed_in", "signed_in"),
     "training:check_in": ("signed_in", "token_check_in"),
     "training:my_enrollments": ("signed_in", None),
-    "training:bases": ("signed_in", "input_checked_first"),
+    "training:bases": ("signed_in", "training_runner_create"),
     "training:base": ("scoped_read", "session_runner_write"),
     "training:trainees": ("signed_in", None),
     "training:trainee": ("scoped_read", None),
-    "training:courses": ("signed_in", "input_checked_first"),
+    "training:courses": ("signed_in", "training_runner_create"),
     "training:course": ("signed_in", "course_owner_write"),
     "training:lesson": ("signed_in", "signed_in"),
     "training:lesson_file": ("no_record_built", None),
@@ -478,10 +493,10 @@ _PAGE_RULES: dict[str, tuple[str, str | None]] = {
     "training:verify": ("public", None),
     "training:certificate": ("scoped_read_not_institution", "official_write"),
     "training:certificate_pdf": ("certificate_pdf", None),
-    "training:campaigns": ("signed_in", "input_checked_first"),
+    "training:campaigns": ("signed_in", "campaign_create"),
     "training:campaign": ("campaign_reader", "campaign_owner_write"),
     "training:targeting": ("targeting_read", None),
-    "training:materials": ("signed_in", "input_checked_first"),
+    "training:materials": ("signed_in", "training_runner_create"),
     "training:material_download": ("no_record_built", None),
     "training:statistics": ("signed_in", None),
     "notifications:inbox": ("signed_in", None),
@@ -601,7 +616,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/injuries/cases/{case_id}/reveal"): Op("id_reveal"),
     ("POST", "/api/v1/notifications/read"): Op("signed_in"),
     ("POST", "/api/v1/training/attempts/{attempt_id}/submit"): Op("scoped_read"),
-    ("POST", "/api/v1/training/bases"): Op("input_checked_first"),
+    ("POST", "/api/v1/training/bases"): Op("training_runner_create"),
     ("POST", "/api/v1/training/bases/{base_id}/halls"): Op("session_runner_write"),
     ("POST", "/api/v1/training/campaigns"): Op(
         "campaign_planner",
@@ -629,7 +644,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/training/lessons/{lesson_id}/heartbeat"): Op("signed_in"),
     ("POST", "/api/v1/training/materials"): Op("officials_and_institution_create"),
     ("POST", "/api/v1/training/questions"): Op("officials_and_institution_create"),
-    ("POST", "/api/v1/training/sessions"): Op("input_checked_first"),
+    ("POST", "/api/v1/training/sessions"): Op("training_runner_create"),
     ("POST", "/api/v1/training/sessions/{session_id}/book"): Op("enterprise_books"),
     ("POST", "/api/v1/training/sessions/{session_id}/cancel"): Op("session_runner_write"),
     ("POST", "/api/v1/training/sessions/{session_id}/check-in"): Op("scoped_read"),

@@ -18,17 +18,29 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("phone_digest", models.CharField(max_length=64, verbose_name="phone")),
-                ("purpose", models.CharField(max_length=30, verbose_name="purpose")),
-                ("code_digest", models.CharField(max_length=64, verbose_name="code")),
+                (
+                    "phone_digest",
+                    models.CharField(max_length=64, verbose_name="phone number (check value)"),
+                ),
+                ("purpose", models.CharField(max_length=30, verbose_name="verification purpose")),
+                (
+                    "code_digest",
+                    models.CharField(max_length=64, verbose_name="verification code (check value)"),
+                ),
                 (
                     "source",
                     models.CharField(blank=True, max_length=64, verbose_name="source address"),
                 ),
                 ("created_at", models.DateTimeField(db_index=True, verbose_name="created at")),
-                ("expires_at", models.DateTimeField(verbose_name="expires at")),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="used at")),
+                ("expires_at", models.DateTimeField(verbose_name="code expires at")),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="wrong guesses"),
+                ),
+                (
+                    "used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="code used at"),
+                ),
             ],
             options={
                 "verbose_name": "phone code",

@@ -13,7 +13,7 @@ from yufang.training.api.common import (
 )
 from yufang.training.api.schemas import (
     CertificateOut,
-    ReasonIn,
+    EnrollmentReasonIn,
     VerificationOut,
 )
 from yufang.training.models import (
@@ -52,7 +52,9 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> Certificate
 
 
 @router.post("/certificates/{certificate_id}/revoke", response=CertificateOut)
-def certificate_revoke(request: HttpRequest, certificate_id: int, payload: ReasonIn) -> Certificate:
+def certificate_revoke(
+    request: HttpRequest, certificate_id: int, payload: EnrollmentReasonIn
+) -> Certificate:
     certificate = sel.certificate_get(request.user, certificate_id)
     return svc.certificate_revoke(
         actor=request.user, certificate=certificate, reason=payload.reason

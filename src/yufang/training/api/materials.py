@@ -14,8 +14,8 @@ from yufang.training.api.common import (
 )
 from yufang.training.api.schemas import (
     CardOut,
+    FeedbackScoreOut,
     MaterialOut,
-    ScoreOut,
     StatRowOut,
 )
 
@@ -70,7 +70,7 @@ def statistics(request: HttpRequest, year: Year | None = None, by: str = "city")
     )
 
 
-@router.get("/feedback/scores", response=list[ScoreOut])
+@router.get("/feedback/scores", response=list[FeedbackScoreOut])
 def feedback_scores(request: HttpRequest) -> Any:
     return [
         {

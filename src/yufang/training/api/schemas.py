@@ -119,7 +119,7 @@ SessionFilterIn = filter_schema(
 )
 
 
-class ReasonIn(Schema):
+class EnrollmentReasonIn(Schema):
     reason: Note
 
 
@@ -157,7 +157,7 @@ class GroupBookingIn(Schema):
     partial: bool = False
 
 
-class RowErrorOut(Schema):
+class RosterRowErrorOut(Schema):
     row: int
     field: str
     message: str
@@ -166,7 +166,7 @@ class RowErrorOut(Schema):
 class BookingOut(Schema):
     booked: list[int]
     waitlisted: list[int]
-    skipped: list[RowErrorOut] = []
+    skipped: list[RosterRowErrorOut] = []
 
 
 class CheckInManyIn(Schema):
@@ -188,11 +188,11 @@ class SignUpIn(Schema):
     phone: Code = ""
 
 
-class TokenIn(Schema):
+class CheckInTokenIn(Schema):
     token: Note
 
 
-class TokenOut(Schema):
+class CheckInTokenOut(Schema):
     token: str
     url: str
 
@@ -376,13 +376,13 @@ class AttemptOut(Schema):
     items: list[AttemptQuestionOut] = []
 
 
-class AnswerIn(Schema):
+class ExamAnswerIn(Schema):
     question_id: Id
     chosen: list[Code]
 
 
 class SubmitIn(Schema):
-    answers: list[AnswerIn]
+    answers: list[ExamAnswerIn]
 
 
 class CertificateOut(Schema):
@@ -549,7 +549,7 @@ class StatRowOut(Schema):
     url: str
 
 
-class ScoreOut(Schema):
+class FeedbackScoreOut(Schema):
     institution_id: int | None
     institution: str | None
     ratings: int

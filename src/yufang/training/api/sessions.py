@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Status, UploadedFile
 
+from yufang.accounts.scoping.training import may_run_training
 from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
@@ -23,19 +25,19 @@ from yufang.training.api.schemas import (
     BookingOut,
     CheckInManyIn,
     CheckInManyOut,
+    CheckInTokenIn,
+    CheckInTokenOut,
     Created,
     EnrollmentOut,
+    EnrollmentReasonIn,
     FeedbackIn,
     GroupBookingIn,
     HallIn,
     HallOut,
-    ReasonIn,
     SessionFilterIn,
     SessionIn,
     SessionOut,
     SignUpIn,
-    TokenIn,
-    TokenOut,
     TraineeOut,
 )
 from yufang.training.models import (
@@ -56,6 +58,8 @@ def base_new(request: HttpRequest, payload: BaseIn) -> Status:
     from yufang.organisations.models import Institution
 
     user: Any = request.user
+    if not may_run_training(user):
+        raise PermissionDenied(_("Your role cannot run training here."))
     city = Region.objects.filter(code=payload.city, level=Region.Level.CITY).first()
     institution = (
         user.institution
@@ -93,6 +97,8 @@ def sessions(request: HttpRequest, filters: Query[SessionFilterIn]):  # type: ig
 @router.post("/sessions", response={201: SessionOut})
 def session_new(request: HttpRequest, payload: SessionIn) -> Status:
     user: Any = request.user
+    if not may_run_training(user):
+        raise PermissionDenied(_("Your role cannot run training here."))
     hall: Hall | None = None
     if payload.hall_id:
         hall = sel.halls_visible(user).filter(pk=payload.hall_id).first()
@@ -142,7 +148,9 @@ def session_detail(request: HttpRequest, session_id: int) -> TrainingSession:
 
 
 @router.post("/sessions/{session_id}/cancel", response=SessionOut)
-def session_cancel(request: HttpRequest, session_id: int, payload: ReasonIn) -> TrainingSession:
+def session_cancel(
+    request: HttpRequest, session_id: int, payload: EnrollmentReasonIn
+) -> TrainingSession:
     session = sel.session_get(request.user, session_id)
     return svc.session_cancel(actor=request.user, session=session, reason=payload.reason)
 
@@ -254,7 +262,7 @@ def session_check_in_many(request: HttpRequest, session_id: int, payload: CheckI
     return _checked_in(result)
 
 
-@router.get("/sessions/{session_id}/group-code", response=TokenOut)
+@router.get("/sessions/{session_id}/group-code", response=CheckInTokenOut)
 def session_group_code(
     request: HttpRequest, session_id: int, enterprise_id: Id | None = None
 ) -> Any:
@@ -279,7 +287,7 @@ def session_group_code(
 
 
 @router.post("/check-in/group", response=CheckInManyOut)
-def check_in_group(request: HttpRequest, payload: TokenIn) -> Any:
+def check_in_group(request: HttpRequest, payload: CheckInTokenIn) -> Any:
     """Staff scanned a group code: everyone the enterprise booked is marked present."""
     return _checked_in(svc.check_in_group_by_token(actor=request.user, token=payload.token))
 
@@ -293,7 +301,7 @@ def session_sign_up(request: HttpRequest, session_id: int, payload: SignUpIn) ->
     return Status(201, enrollment)
 
 
-@router.get("/sessions/{session_id}/check-in-code", response=TokenOut)
+@router.get("/sessions/{session_id}/check-in-code", response=CheckInTokenOut)
 def session_check_in_code(request: HttpRequest, session_id: int) -> Any:
     """The session's QR payload, for staff to show at the hall."""
     from django.core.exceptions import PermissionDenied
@@ -332,7 +340,7 @@ def enrollments(request: HttpRequest):  # type: ignore[no-untyped-def]
     return sel.enrollments_visible(request.user).order_by("-session__starts_at", "id")
 
 
-@router.get("/enrollments/{enrollment_id}/check-in-code", response=TokenOut)
+@router.get("/enrollments/{enrollment_id}/check-in-code", response=CheckInTokenOut)
 def enrollment_check_in_code(request: HttpRequest, enrollment_id: int) -> Any:
     """A trainee's QR payload, to show on their phone."""
     enrollment = sel.enrollment_get(request.user, enrollment_id)
@@ -353,13 +361,13 @@ def enrollment_check_in(request: HttpRequest, enrollment_id: int) -> Enrollment:
 
 
 @router.post("/check-in", response=EnrollmentOut)
-def check_in(request: HttpRequest, payload: TokenIn) -> Enrollment:
+def check_in(request: HttpRequest, payload: CheckInTokenIn) -> Enrollment:
     """Staff scanned a trainee's code."""
     return svc.check_in_by_token(actor=request.user, token=payload.token)
 
 
 @router.post("/check-in/session", response=EnrollmentOut)
-def check_in_session(request: HttpRequest, payload: TokenIn) -> Enrollment:
+def check_in_session(request: HttpRequest, payload: CheckInTokenIn) -> Enrollment:
     """A trainee scanned the session's code."""
     return svc.check_in_to_session(actor=request.user, token=payload.token)
 

@@ -10,11 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yufang.accounts.models import Role
 from yufang.accounts.scoping import (
     PROVINCE_WIDE_ROLES,
-    can_write,
 )
+from yufang.accounts.scoping.training import may_plan_campaigns
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.regions.models import Region
@@ -39,11 +38,11 @@ def campaign_create(
     target_person_times: int,
     description: str = "",
 ) -> Campaign:
-    allowed = actor.role in PROVINCE_WIDE_ROLES or (
-        actor.role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL)
-        and actor.region_id in (region.pk, region.city_id, region.county_id)
+    allowed = may_plan_campaigns(actor) and (
+        actor.role in PROVINCE_WIDE_ROLES
+        or actor.region_id in (region.pk, region.city_id, region.county_id)
     )
-    if not allowed or not can_write(actor):
+    if not allowed:
         raise PermissionDenied(_("Your role cannot plan campaigns here."))
     errors = {}
     if not name.strip():
@@ -73,11 +72,11 @@ def campaign_create(
 
 def _require_campaign_owner(actor: Any, campaign: Campaign) -> None:
     region = campaign.region
-    allowed = actor.role in PROVINCE_WIDE_ROLES or (
-        actor.role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL)
-        and actor.region_id in (region.pk, region.city_id, region.county_id)
+    allowed = may_plan_campaigns(actor) and (
+        actor.role in PROVINCE_WIDE_ROLES
+        or actor.region_id in (region.pk, region.city_id, region.county_id)
     )
-    if not allowed or not can_write(actor):
+    if not allowed:
         raise PermissionDenied(_("Your role cannot change this campaign."))
 
 

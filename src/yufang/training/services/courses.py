@@ -17,6 +17,7 @@ from yufang.accounts.models import Role
 from yufang.accounts.scoping import (
     PROVINCE_WIDE_ROLES,
 )
+from yufang.accounts.scoping.training import may_create_courses
 from yufang.audit.services import audit_create
 from yufang.organisations.models import Institution
 from yufang.support.topics import Topic
@@ -47,10 +48,10 @@ def course_create(
     description: str = "",
     institution: Institution | None = None,
 ) -> Course:
+    if not may_create_courses(actor):
+        raise PermissionDenied(_("Your role cannot create courses."))
     if actor.role == Role.INSTITUTION_STAFF:
         institution = actor.institution
-    elif actor.role not in (*PROVINCE_WIDE_ROLES, Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL):
-        raise PermissionDenied(_("Your role cannot create courses."))
     errors = {}
     if not title.strip():
         errors["title"] = _("Enter a title.")

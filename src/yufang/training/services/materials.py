@@ -11,11 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yufang.accounts.models import Role
-from yufang.accounts.scoping import (
-    PROVINCE_WIDE_ROLES,
-    can_write,
-)
+from yufang.accounts.scoping.training import may_publish_materials
 from yufang.audit.services import audit_create
 from yufang.support.topics import Topic
 from yufang.training.models import (
@@ -51,12 +47,7 @@ def material_create(
     year: int | None = None,
     description: str = "",
 ) -> Material:
-    if actor.role not in (
-        *PROVINCE_WIDE_ROLES,
-        Role.CITY_OFFICIAL,
-        Role.COUNTY_OFFICIAL,
-        Role.INSTITUTION_STAFF,
-    ) or not can_write(actor):
+    if not may_publish_materials(actor):
         raise PermissionDenied(_("Your role cannot publish materials."))
     errors = {}
     if not title.strip():

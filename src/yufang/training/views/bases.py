@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import regions_visible
+from yufang.accounts.scoping.training import may_run_training
 from yufang.lib.errors import InvalidInput
 from yufang.organisations.models import Institution
 from yufang.regions.models import Region
@@ -30,6 +32,8 @@ def base_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
+        if not may_run_training(user):
+            raise PermissionDenied(_("Your role cannot run training here."))
         institution = (
             user.institution
             if user.role == Role.INSTITUTION_STAFF

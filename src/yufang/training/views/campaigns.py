@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import regions_visible
+from yufang.accounts.scoping.training import may_plan_campaigns
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Region
@@ -29,6 +31,8 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
+        if not may_plan_campaigns(user):
+            raise PermissionDenied(_("Your role cannot plan campaigns here."))
         p = request.POST
         region = regions_visible(user).filter(code=p.get("region", "")).first()
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
+from yufang.accounts.scoping.training import may_create_courses
 from yufang.lib.errors import InvalidInput
 from yufang.support.http import private_file_response
 from yufang.support.topics import Topic
@@ -36,6 +38,8 @@ def course_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
+        if not may_create_courses(user):
+            raise PermissionDenied(_("Your role cannot create courses."))
         errors = _attempt(
             request,
             lambda: svc.course_create(

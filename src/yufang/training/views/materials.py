@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yufang.accounts.http import AuthedRequest
+from yufang.accounts.scoping.training import may_publish_materials
 from yufang.lib.errors import InvalidInput
 from yufang.support.topics import Topic
 from yufang.training import selectors as sel
@@ -32,6 +34,8 @@ def material_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
+        if not may_publish_materials(user):
+            raise PermissionDenied(_("Your role cannot publish materials."))
         p = request.POST
 
         def create() -> None:
