@@ -36,6 +36,7 @@ from yufang.portal.models import (
     InsuredPerson,
     RequestStatus,
     RosterChange,
+    RunStatus,
 )
 
 
@@ -75,7 +76,11 @@ def run_get(user: Any, pk: int) -> FloatingRateRun:
 
 
 def rates_visible(user: Any) -> QuerySet[FloatingRate]:
-    return _scoped(user, FloatingRate.objects.select_related("enterprise", "run"))
+    """An enterprise reads its rates once the bureau has reviewed the run."""
+    qs = _scoped(user, FloatingRate.objects.select_related("enterprise", "run"))
+    if getattr(user, "role", None) == Role.SAFETY_MANAGER:
+        qs = qs.filter(run__status=RunStatus.REVIEWED)
+    return qs
 
 
 def rates_of_run(user: Any, run: FloatingRateRun) -> QuerySet[FloatingRate]:

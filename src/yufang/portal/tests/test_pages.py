@@ -202,10 +202,11 @@ def test_the_enterprise_home_shows_its_floating_rate_and_what_prevention_would_c
 ) -> None:
     from yufang.tests.factories import region
 
-    services.floating_rates_run(
-        actor=world.people[Role.CITY_OFFICIAL], region=region("370200"), year=YEAR - 1
-    )
+    city = world.people[Role.CITY_OFFICIAL]
+    run = services.floating_rates_run(actor=city, region=region("370200"), year=YEAR - 1)
     client.force_login(world.people[Role.SAFETY_MANAGER])
+    assert "人社局尚未为本企业测算浮动费率" in client.get("/portal/").content.decode()
+    services.floating_rate_run_review(actor=city, run=run)
     text = client.get("/portal/").content.decode()
     assert "80% " in text or "80%" in text
     assert "无新发工伤且支缴率低" in text
