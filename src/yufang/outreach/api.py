@@ -655,11 +655,11 @@ def public_entry_submit(
     title: Form[Name],
     author_name: Form[Annotated[str, Field(max_length=60)]],
     declaration: Form[bool],
-    description: Form[Note] = "",
-    lyrics: Form[Annotated[str, Field(max_length=10000)]] = "",
-    city: Form[Code] = "",
-    organised_by_employer: Form[bool] = False,
-    file: File[UploadedFile] | None = None,
+    description: str = Form("", max_length=2000),
+    lyrics: str = Form("", max_length=10000),
+    city: str = Form("", max_length=32),
+    organised_by_employer: bool = Form(False),
+    file: UploadedFile | None = File(None),  # noqa: B008 - Ninja reads the default
 ) -> Status:
     """An entry with its file (checked by content) and the entrant's declaration; it waits
     for moderation before the gallery shows it."""
