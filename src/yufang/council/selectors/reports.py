@@ -36,7 +36,7 @@ def report_get(user: Any, pk: int) -> YearlyReport:
 
 
 def due_date(year: int) -> dt.date:
-    due = policy.value("council_yearly_report_due", dt.date(year, 1, 1))
+    due = policy.value("council_yearly_report_due", dt.date(year, 12, 31))
     return dt.date(year, int(due["month"]), int(due["day"]))
 
 

@@ -3,12 +3,14 @@ edited while a draft, then submitted (final)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yufang import policy
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.council.models import ReportStatus, YearlyReport
 from yufang.council.services.common import CouncilInvalid, clean_text, require_runs
@@ -21,6 +23,12 @@ SECTIONS = ("summary", "joint_work", "problems", "next_year")
 def yearly_report_create(*, actor: Any, region: Region, year: int | str) -> YearlyReport:
     require_runs(actor, region.pk)
     year = _year(year)
+    try:
+        policy.value("council_yearly_report_due", dt.date(year, 12, 31))
+    except policy.ParameterError as exc:
+        raise CouncilInvalid(
+            _("There is no five-year plan report for %(year)s.") % {"year": year}, "year"
+        ) from exc
     with transaction.atomic():
         if YearlyReport.objects.filter(region=region, year=year).exists():
             raise CouncilInvalid(_("This region already has a report for that year."), "year")
