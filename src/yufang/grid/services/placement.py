@@ -38,7 +38,11 @@ def enterprise_place(
     if enterprise.county_id != grid.county_id:
         raise GridInvalid(_("The grid is not in the enterprise's county."), "grid")
     if enterprise.grid_id != grid.pk:
-        enterprise_update(actor=actor, enterprise=enterprise, data={"grid": grid.code})
+        enterprise_update(
+            actor=actor,
+            enterprise=enterprise,
+            data={"township": grid.township.code, "grid": grid.code},
+        )
         moving = ScreeningTask.objects.select_for_update().filter(
             enterprise=enterprise, status=TaskStatus.OPEN
         )

@@ -36,8 +36,8 @@ def test_the_county_reads_lagging_grids_and_idle_workers(client: Any, world: Any
     page = client.get("/grid/?level=grid")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Lagging grids" in text and world.grid.name in text
-    assert "Grid workers with no recent screening" in text and "李网格" in text
+    assert "滞后网格" in text and world.grid.name in text
+    assert "近期无排查的网格员" in text and "李网格" in text
 
 
 def test_the_coverage_figures_link_to_their_records(client: Any, world: Any) -> None:
@@ -79,7 +79,7 @@ def test_the_county_hands_a_sick_workers_tasks_to_the_others(client: Any, world:
         action=f"/grid/grids/{world.grid.pk}/reassign/",
         follow=True,
     )
-    assert "1 tasks reassigned." in response.content.decode()
+    assert "已改派 1 项任务。" in response.content.decode()
     data["late"].refresh_from_db()
     assert data["late"].worker_id == data["helper"].pk
 
@@ -106,7 +106,7 @@ def test_the_county_publishes_a_duty_list(client: Any, world: Any) -> None:
         follow=True,
     )
     text = response.content.decode()
-    assert "The duty list is published" in text
+    assert "职责清单已发布" in text
     assert "检查安全出口是否畅通" in text
     assert DutyList.objects.get().items.filter(in_checklist=False).count() == 1
 
@@ -117,7 +117,7 @@ def test_an_empty_duty_list_is_refused_with_a_message(client: Any, world: Any) -
         "/grid/duty/",
         {"county": "370211", "grid_role": "full_time", "valid_from": "2026-12-01", "items": ""},
     )
-    assert "Write at least one prevention item." in response.content.decode()
+    assert "请至少填写一项预防事项。" in response.content.decode()
     assert not DutyList.objects.exists()
 
 
@@ -136,7 +136,7 @@ def test_a_campaign_is_planned_from_the_page(client: Any, world: Any) -> None:
         follow=True,
     )
     text = response.content.decode()
-    assert "有限空间专项排查" in text and "2 screening tasks made" in text
+    assert "有限空间专项排查" in text and "生成 2 项排查任务" in text
     assert ScreeningPlan.objects.filter(kind="campaign").count() == 1
 
 
@@ -147,7 +147,7 @@ def test_the_grid_worker_reads_their_own_record(client: Any, world: Any) -> None
     client.force_login(worker)
     assert client.get("/grid/").status_code == 302
     page = client.get("/grid/my-work/").content.decode()
-    assert "My screening work" in page and world.enterprise.name in page
+    assert "我的排查工作" in page and world.enterprise.name in page
     assert ScreeningTask.objects.get(pk=t.pk).status == TaskStatus.DONE
     client.force_login(world.people[Role.COUNTY_OFFICIAL])
     assert client.get("/grid/my-work/").status_code == 403
