@@ -51,6 +51,7 @@ def test_safety_manager_reports_applies_answers_and_reads_the_decision(
     f.insured(world.enterprise)
     _login(page, manager)
     page.goto(f"{page.base_url}/recognition/")
+    assert_fits_phone(page)
     page.click("[data-testid=report-accident]")
     assert "1 小时内" in page.inner_text("[data-testid=one-hour-duty]")
     when = timezone.localtime() - dt.timedelta(minutes=15)

@@ -198,3 +198,13 @@ def test_every_recognition_page_reads_in_chinese(client: Any, world: Any) -> Non
 
     missing = {path: ids for path, ids in untranslated().items() if path.startswith("recognition/")}
     assert not missing
+
+
+def test_the_public_page_limits_submissions_per_address(client: Any, world: Any) -> None:
+    from yufang.recognition.views.public import APPLY_RATE
+
+    page = reverse("recognition:public_apply")
+    limit = int(APPLY_RATE.split("/")[0])
+    client.get(client.get(page)["Location"])  # the phone check's form sets the CSRF cookie
+    answers = [client.post_direct(page, {}).status_code for _ in range(limit + 1)]
+    assert answers[:limit] == [302] * limit and answers[-1] == 429
