@@ -305,9 +305,9 @@ def project_close(
     if not may_manage_fee(actor, pooling_region_id=project.pooling_region_id):
         refuse(_("Projects are closed by the pooling region's officials."))
     note = optional_text(note, "note", limit=2000)
-    budgets = list(
-        Budget.objects.select_for_update().filter(ledger__project=project).distinct().order_by("pk")
-    )
+    # PostgreSQL locks no DISTINCT rows: the budgets' ids first, then their rows.
+    held_ids = set(LedgerEntry.objects.filter(project=project).values_list("budget_id", flat=True))
+    budgets = list(Budget.objects.select_for_update().filter(pk__in=held_ids).order_by("pk"))
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.status != ProjectStatus.APPROVED:
         raise InvalidInput(_("Only an approved project can be closed."), "status")
