@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import struct
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from PIL import Image
 
 from yufang.accounts.models import Role
 from yufang.outreach import services
+from yufang.outreach.demo import mp4_bytes
 from yufang.outreach.models import Contest, Entry, EntryStatus, Quiz
 
 BANK = Path(__file__).resolve().parents[2] / "data" / "question_bank.json"
@@ -41,29 +41,6 @@ def png(
     colour: tuple[int, int, int] = (200, 30, 30), name: str = "photo.png"
 ) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(colour), content_type="image/png")
-
-
-def _box(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", 8 + len(body)) + kind + body
-
-
-def mp4_bytes(seconds: int = 12, *, video: bool = True) -> bytes:
-    """A minimal MP4: ftyp, and a moov with mvhd (timescale, duration) and one track whose
-    handler is video (or sound). Enough for a reader of the boxes, not for a player."""
-    ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41")
-    timescale = 1000
-    mvhd = _box(
-        b"mvhd",
-        struct.pack(">B3sIIII", 0, b"\0\0\0", 0, 0, timescale, seconds * timescale) + b"\0" * 80,
-    )
-    handler = b"vide" if video else b"soun"
-    hdlr = _box(b"hdlr", b"\0\0\0\0" + b"\0\0\0\0" + handler + b"\0" * 12 + b"video\0")
-    mdhd = _box(
-        b"mdhd",
-        struct.pack(">B3sIIII", 0, b"\0\0\0", 0, 0, timescale, seconds * timescale) + b"\0\0\0\0",
-    )
-    trak = _box(b"trak", _box(b"mdia", mdhd + hdlr))
-    return ftyp + _box(b"moov", mvhd + trak)
 
 
 def mp4(seconds: int = 12, name: str = "clip.mp4") -> SimpleUploadedFile:
