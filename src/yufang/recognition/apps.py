@@ -18,3 +18,4 @@ class RecognitionConfig(AppConfig):
         from yufang.recognition.selectors import recognition_todos
 
         register_todos(recognition_todos)
+        from yufang.recognition import panels  # noqa: F401 - the enterprise page's panel

@@ -208,3 +208,13 @@ def test_the_public_page_limits_submissions_per_address(client: Any, world: Any)
     client.get(client.get(page)["Location"])  # the phone check's form sets the CSRF cookie
     answers = [client.post_direct(page, {}).status_code for _ in range(limit + 1)]
     assert answers[:limit] == [302] * limit and answers[-1] == 429
+
+
+def test_the_enterprise_page_shows_its_recognition_panel(client: Any, world: Any) -> None:
+    f.application(world.people[Role.SAFETY_MANAGER], world.enterprise)
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    shown = client.get(reverse("enterprises:detail", args=[world.enterprise.pk])).content.decode()
+    assert 'data-testid="panel-recognition"' in shown and "李四" in shown
+    client.force_login(world.people[Role.GRID_WORKER])
+    shown = client.get(reverse("enterprises:detail", args=[world.enterprise.pk])).content.decode()
+    assert 'data-testid="panel-recognition"' not in shown
