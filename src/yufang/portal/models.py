@@ -323,3 +323,45 @@ class FloatingRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.run.year}: {self.grade}%"
+
+
+class SelfCheck(models.TextChoices):
+    PASS = "pass", _("in order")
+    FAIL = "fail", _("not in order")
+    NOT_APPLICABLE = "na", _("not applicable")
+
+
+class SelfAssessment(models.Model):
+    """The enterprise checking itself against an official checklist (read from `hazards`,
+    never changed). Kept apart from the official inspections: it sets no risk colour and
+    registers no hazard; it shows the enterprise what an inspector would find."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="self_assessments",
+    )
+    checklist = models.ForeignKey(
+        "hazards.Checklist", verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Item number → SelfCheck value, and item number → the enterprise's note.
+    answers = models.JSONField(_("answers"), default=dict)
+    notes = models.JSONField(_("notes"), default=dict)
+    failed = models.PositiveIntegerField(_("not in order"))
+    major_failed = models.PositiveIntegerField(_("not in order, major"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    done_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-done_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.checklist.title}"

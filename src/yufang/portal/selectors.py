@@ -37,6 +37,7 @@ from yufang.portal.models import (
     RequestStatus,
     RosterChange,
     RunStatus,
+    SelfAssessment,
 )
 
 
@@ -51,6 +52,26 @@ def change_requests_visible(user: Any) -> QuerySet[ChangeRequest]:
 
 def change_request_get(user: Any, pk: int) -> ChangeRequest:
     return get_object_or_404(change_requests_visible(user), pk=pk)
+
+
+def self_assessments_visible(user: Any) -> QuerySet[SelfAssessment]:
+    return _scoped(user, SelfAssessment.objects.select_related("enterprise", "checklist"))
+
+
+def self_assessment_get(user: Any, pk: int) -> SelfAssessment:
+    return get_object_or_404(self_assessments_visible(user), pk=pk)
+
+
+def self_assessment_rows(assessment: SelfAssessment) -> list[dict[str, Any]]:
+    """Each checklist item with the enterprise's answer and note."""
+    return [
+        {
+            "item": item,
+            "answer": assessment.answers.get(str(item.number), ""),
+            "note": assessment.notes.get(str(item.number), ""),
+        }
+        for item in assessment.checklist.items.order_by("number")
+    ]
 
 
 def roster_changes_visible(user: Any) -> QuerySet[RosterChange]:

@@ -24,6 +24,7 @@ from yufang.portal.services.roster import (
     roster_changes_submit_many,
     roster_file_read,
 )
+from yufang.portal.services.self_assessment import self_assessment_record
 
 __all__ = [
     "PortalInvalid",
@@ -42,4 +43,5 @@ __all__ = [
     "roster_changes_submit_many",
     "roster_file_read",
     "rules_on",
+    "self_assessment_record",
 ]

@@ -79,6 +79,9 @@ PAGES = {
     "portal:request_evidence": Page("change_request", "portal_record_read"),
     "portal:roster": Page(None, "portal_enterprise_only", "portal_enterprise_only"),
     "portal:roster_decide": Page("roster_change", "post_only", "portal_decide"),
+    "portal:self_assessments": Page(None, "portal_reader"),
+    "portal:self_assessment_new": Page(None, "portal_enterprise_only", "portal_enterprise_only"),
+    "portal:self_assessment": Page("self_assessment", "portal_record_read"),
     "portal:desk": Page(None, "portal_bureau"),
     "portal:rate_runs": Page(None, "portal_bureau", "portal_bureau"),
     "portal:rate_run": Page("rate_run", "portal_run_read"),
@@ -115,6 +118,7 @@ OPERATIONS = {
 def build_records(world: Any, records: Any) -> None:
     from yufang.accounts.models import Role
     from yufang.accounts.tests.records import OUTSIDE, png
+    from yufang.hazards.models import Checklist
     from yufang.portal import services
     from yufang.portal.tests.factories import id_number
     from yufang.tests.factories import persona, region
@@ -152,3 +156,12 @@ def build_records(world: Any, records: Any) -> None:
         getattr(records, side)["change_request"] = request.pk
         getattr(records, side)["roster_change"] = change.pk
         getattr(records, side)["rate_run"] = run.pk
+        checklist = Checklist.objects.order_by("pk").first()
+        assessment = services.self_assessment_record(
+            actor=manager,
+            enterprise=enterprise,
+            checklist=checklist,
+            answers={str(n): "pass" for n in checklist.items.values_list("number", flat=True)},
+            notes={"1": f"{marker}自查"},
+        )
+        getattr(records, side)["self_assessment"] = assessment.pk

@@ -222,3 +222,37 @@ def test_the_inbox_lists_tasks_deadlines_and_decisions(client: Any, world: Any) 
         actor=world.people[Role.CITY_OFFICIAL], request=request, approve=False, note="缺少证明"
     )
     assert "人社局退回了您变更" in client.get("/portal/inbox/").content.decode()
+
+
+def test_the_enterprise_checks_itself_with_an_official_checklist(client: Any, world: Any) -> None:
+    from yufang.hazards.models import Checklist, Hazard
+    from yufang.hazards.services import checklists_import
+
+    checklists_import()
+    checklist = Checklist.objects.filter(key="T16").first() or Checklist.objects.first()
+    numbers = list(checklist.items.order_by("number").values_list("number", flat=True))
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    assert checklist.title in client.get("/portal/self-assessments/").content.decode()
+    page = f"/portal/self-assessments/new/?checklist={checklist.pk}"
+    answers = {f"item_{n}": "pass" for n in numbers[1:]}
+    refused = client.submit(
+        page, {"checklist": checklist.pk, **answers}, action="/portal/self-assessments/new/"
+    )
+    assert refused.status_code == 422
+    answers[f"item_{numbers[0]}"] = "fail"
+    done = client.submit(
+        page,
+        {"checklist": checklist.pk, **answers, f"note_{numbers[0]}": "灭火器过期"},
+        action="/portal/self-assessments/new/",
+        follow=True,
+    ).content.decode()
+    assert "灭火器过期" in done and "不符合" in done
+    # Kept apart from the official inspections: no hazard, no assessment.
+    assert not Hazard.objects.exists()
+    assert not world.enterprise.assessments.exists()
+    from yufang.portal.models import SelfAssessment
+
+    made = SelfAssessment.objects.get()
+    assert (made.failed, made.answers[str(numbers[0])]) == (1, "fail")
+    client.force_login(world.jinan_city_official)
+    assert client.get(f"/portal/self-assessments/{made.pk}/").status_code == 404

@@ -15,6 +15,11 @@ from yufang.portal.views.enterprise import (
     roster,
     roster_decide,
 )
+from yufang.portal.views.self_assessment import (
+    self_assessment_detail,
+    self_assessment_new,
+    self_assessments,
+)
 
 __all__ = [
     "desk",
@@ -30,4 +35,7 @@ __all__ = [
     "request_new",
     "roster",
     "roster_decide",
+    "self_assessment_detail",
+    "self_assessment_new",
+    "self_assessments",
 ]
