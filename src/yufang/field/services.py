@@ -318,7 +318,17 @@ def outbox_sync(*, actor: Any, entries: list[Entry], _retried: bool = False) -> 
         # Another sync of the same entries committed first: nothing of this one was kept;
         # received again, its entries find their receipts and answer "replayed".
         return outbox_sync(actor=actor, entries=entries, _retried=True)
+    # A task found done because another sync of the same entry committed while this one
+    # waited for the task's lock: that is this phone's own entry, received once.
+    done_meanwhile = [k for k, r in results.items() if r.reason == "already_done"]
+    if done_meanwhile:
+        for receipt in SyncReceipt.objects.filter(key__in=done_meanwhile):
+            results[receipt.key] = _replayed(receipt, _by_key(entries, receipt.key), actor)
     return [results[e.key] for e in entries]
+
+
+def _by_key(entries: list[Entry], key: str) -> Entry:
+    return next(e for e in entries if e.key == key)
 
 
 def _receive(
