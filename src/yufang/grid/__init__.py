@@ -13,7 +13,8 @@ Models (`yufang.grid.models`)
 
 Selectors (`yufang.grid.selectors`)
     `worker_tasks(user, *, on)` → QuerySet of the worker's open tasks (their own and their
-    grids' unassigned ones) due by `on` + 6 days, overdue included, soonest first;
+    grids' unassigned ones) whose period has begun by `on` + 6 days, overdue included,
+    soonest due first (a routine period is one to six months: the due date tells today's);
     `worker_week(user, *, on)` → every open task of their current periods;
     `tasks_nearest_first(tasks, latitude=, longitude=)` → list, nearest first, each with
     `distance_m`; `task_get(user, pk)` (404 outside the scope);

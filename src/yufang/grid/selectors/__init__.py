@@ -92,18 +92,18 @@ def worker_tasks(
     latitude: float | Decimal | None = None,
     longitude: float | Decimal | None = None,
 ) -> QuerySet[ScreeningTask]:
-    """A grid worker's open tasks due by the end of the week of `on` (overdue ones too): their
-    own and the unassigned ones of their grids. Soonest due first; with the phone's position,
-    each task carries `distance_m` and the caller sorts by it (`tasks_nearest_first`)."""
+    """A grid worker's open tasks to do now: their own and the unassigned ones of their
+    grids whose period has begun by the end of the week of `on` (overdue ones included),
+    soonest due first. With the phone's position the caller sorts by distance
+    (`tasks_nearest_first`); the due date says which are today's and the week's."""
     require_grid_reader(user)
-    qs = (
+    return (
         tasks_visible(user)
-        .filter(status=TaskStatus.OPEN, period_start__lte=on + WEEK, due_on__lte=on + WEEK)
+        .filter(status=TaskStatus.OPEN, period_start__lte=on + WEEK)
         .filter(Q(worker=user) | Q(worker__isnull=True))
         .select_related("enterprise", "grid", "plan")
         .order_by("due_on", "enterprise__name", "pk")
     )
-    return qs
 
 
 def worker_week(user: Any, *, on: dt.date) -> QuerySet[ScreeningTask]:

@@ -3,6 +3,7 @@ screenings, a county official's lagging grids."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -23,7 +24,7 @@ def grid_todos(user: Any) -> list[Any]:
 
         tasks = worker_tasks(user, on=today)
         overdue = tasks.filter(due_on__lt=today).count()
-        due = tasks.count()
+        due = tasks.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=6)).count()
         found = []
         if overdue:
             found.append(
