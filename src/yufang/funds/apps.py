@@ -10,6 +10,7 @@ class FundsConfig(AppConfig):
     verbose_name = _("Prevention fee")
 
     def ready(self) -> None:
+        from yufang.funds import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.funds.selectors import fee_todos
         from yufang.home.todos import register_todos
 

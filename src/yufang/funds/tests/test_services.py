@@ -241,3 +241,19 @@ def test_scopes_county_reads_city_jinan_sees_nothing_staff_see_own(world: Any) -
     assert selectors.contracts_visible(staff).count() == 1
     assert selectors.budgets_visible(staff).count() == 0
     assert selectors.projects_visible(world.people[Role.GRID_WORKER]).count() == 0
+
+
+def test_the_nightly_task_tells_the_province_of_a_broken_ledger(world: Any) -> None:
+    from yufang.funds.tasks import verify_fee_ledger
+    from yufang.notifications.models import Notification
+
+    fee_budget(city(world))
+    assert verify_fee_ledger.delay().get() is None
+    entry = LedgerEntry.objects.order_by("id").first()
+    assert entry is not None
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE funds_ledgerentry SET reason = %s WHERE id = %s", ["改", entry.pk])
+    assert verify_fee_ledger.delay().get() == entry.pk
+    told = Notification.objects.filter(recipient=province(world))
+    assert told.count() == 1
+    assert f"#{entry.pk}" in told.get().title
