@@ -242,6 +242,31 @@ def injury_rate_comparison(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
+# --- its people's learning: courses to assign, their progress, certificates to renew ---------
+
+
+def training_overview(user: Any, *, limit: int = 5) -> dict[str, Any]:
+    """The enterprise's online courses with how many of its people started and finished each,
+    and its certificates near expiry, through the training module's own selectors."""
+    from yufang.training import selectors as training
+
+    courses = []
+    for course in training.courses_visible(user).order_by("title")[:limit]:
+        lessons = course.lessons.count()
+        learners = [t.done for t in training.course_progress_of(user, course)]  # type: ignore[attr-defined]
+        courses.append(
+            {
+                "course": course,
+                "started": len(learners),
+                "finished": sum(1 for done in learners if lessons and done >= lessons),
+            }
+        )
+    expiring = list(
+        training.certificates_expiring(user).select_related("trainee").order_by("expires_on")[:5]
+    )
+    return {"courses": courses, "expiring": expiring}
+
+
 # --- links to the injury recognition module, when it exists ---------------------------------
 
 

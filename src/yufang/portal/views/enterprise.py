@@ -58,6 +58,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "inbox": selectors.inbox_items(user, limit=8),
             "pending": selectors.pending_counts(user),
             "recognition": selectors.recognition_links(),
+            "training": selectors.training_overview(user),
         },
     )
 
