@@ -19,7 +19,9 @@ from yufang.tests.factories import TEST_PASSWORD, EnterpriseFactory
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_county_official_reassigns_a_sick_workers_tasks(page: Any, world: Any) -> None:
+def test_county_official_reassigns_a_sick_workers_tasks(
+    page: Any, world: Any, tmp_path: Any
+) -> None:
     sick = world.people[Role.GRID_WORKER]
     sick.full_name = "网格员 病假"
     sick.save()
@@ -54,7 +56,7 @@ def test_county_official_reassigns_a_sick_workers_tasks(page: Any, world: Any) -
     assert world.grid.name in lagging.inner_text()
     assert world.other_grid.name not in lagging.inner_text()
     assert "25.0%" in lagging.inner_text()
-    page.screenshot(path="/tmp/grid-coverage.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "grid-coverage.png"), full_page=True)
     lagging.get_by_text(world.grid.name).click()
     page.wait_for_url(f"**/grid/grids/{world.grid.pk}/")
     workers = page.locator("[data-testid=grid-workers]")
@@ -63,7 +65,7 @@ def test_county_official_reassigns_a_sick_workers_tasks(page: Any, world: Any) -
     page.wait_for_url(f"**/grid/grids/{world.grid.pk}/")
     assert "已改派 3 项任务。" in page.inner_text("body")
     assert page.locator("[data-testid=task-worker]").all_inner_texts() == ["网格员 顶班"] * 3
-    page.screenshot(path="/tmp/grid-reassigned.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "grid-reassigned.png"), full_page=True)
     assert set(
         ScreeningTask.objects.filter(pk__in=[t.pk for t in late]).values_list(
             "worker_id", flat=True
