@@ -246,3 +246,23 @@ def test_warnings_are_sent_once(world: Any) -> None:
     assert services.warnings_send(today=limit - dt.timedelta(days=3)) == 1
     assert services.warnings_send(today=limit - dt.timedelta(days=2)) == 0
     assert Notification.objects.filter(recipient=manager).count() == 1
+
+
+def test_an_approved_extension_moves_the_employers_limit(world: Any) -> None:
+    manager = world.people[Role.SAFETY_MANAGER]
+    county = world.people[Role.COUNTY_OFFICIAL]
+    r = f.report(manager, world.enterprise)
+    limit = clock.report_application_limit(r)
+    with pytest.raises(InvalidInput) as caught:
+        services.report_extension_request(actor=manager, report=r, reason="")
+    assert set(caught.value.errors) == {"extension_reason"}
+    services.report_extension_request(actor=manager, report=r, reason="伤者仍在抢救，材料未齐")
+    with pytest.raises(PermissionDenied):
+        services.report_extension_approve(actor=manager, report=r, until=limit)
+    with pytest.raises(InvalidInput):
+        services.report_extension_approve(actor=county, report=r, until=limit)
+    later = limit + dt.timedelta(days=30)
+    services.report_extension_approve(actor=county, report=r, until=later)
+    assert clock.report_application_limit(r) == later
+    a = f.application(manager, world.enterprise, accident_report=r)
+    assert clock.application_deadline(a) == later
