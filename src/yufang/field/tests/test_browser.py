@@ -44,10 +44,12 @@ def sign_in(page: Any, username: str) -> None:
     page.wait_for_url("**/field/")
 
 
-def visit(page: Any, task_id: int, *, hazard: str = "") -> None:
+def visit(page: Any, task_id: int, *, hazard: str = "", shots: Path | None = None) -> None:
     """Opens a task from today's list, answers the checklist and saves (queued on the phone)."""
     page.click(f"[data-task-id='{task_id}']")
     page.wait_for_url(f"**/field/tasks/{task_id}/")
+    assert page.locator("[data-testid=enterprise-card]").is_visible()
+    assert_fits_phone(page)
     for item in page.locator("fieldset").all():
         item.locator("label").first.click()
     page.set_input_files("#photos", [jpeg()])
@@ -56,6 +58,8 @@ def visit(page: Any, task_id: int, *, hazard: str = "") -> None:
         page.select_option("#topic", "fire")
         page.fill("#description", hazard)
         page.set_input_files("#hazard_photo", [jpeg()])
+        if shots is not None:
+            page.screenshot(path=shots / "field-task.png", full_page=True)
     page.click("[data-testid=save-screening]")
     page.wait_for_url("**/field/")
     page.wait_for_selector("[data-outbox-entry] >> nth=0")
@@ -116,7 +120,7 @@ def test_three_visits_offline_sync_once_and_a_reassigned_task_is_a_conflict(
 
     page.context.set_offline(True)
     page.wait_for_selector("[data-testid=network]:has-text('离线')")
-    visit(page, first.pk, hazard="安全出口被货物堵塞")
+    visit(page, first.pk, hazard="安全出口被货物堵塞", shots=shots)
     visit(page, second.pk)
     visit(page, third.pk)
     assert states(page) == ["queued"] * 4
