@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Use(models.TextChoices):
@@ -123,9 +124,9 @@ class KeyArea(models.Model):
 
 class ProjectStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
-    APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
-    CLOSED = "closed", _("closed")
+    APPROVED = "approved", pgettext_lazy("prevention fee", "approved")
+    REJECTED = "rejected", pgettext_lazy("prevention fee", "rejected")
+    CLOSED = "closed", pgettext_lazy("prevention fee", "closed")
 
 
 class Project(models.Model):
@@ -161,7 +162,9 @@ class Project(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("prevention fee", "closed at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("prevention project")
@@ -185,7 +188,9 @@ class ProjectYear(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     target_person_times = models.PositiveIntegerField(_("person-times trained"), default=0)
     target_enterprises_covered = models.PositiveIntegerField(_("enterprises covered"), default=0)
-    target_hazards_closed = models.PositiveIntegerField(_("hazards closed"), default=0)
+    target_hazards_closed = models.PositiveIntegerField(
+        pgettext_lazy("prevention fee", "hazards closed"), default=0
+    )
     target_enterprises_assessed = models.PositiveIntegerField(_("enterprises assessed"), default=0)
 
     class Meta:
@@ -269,7 +274,7 @@ class Milestone(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     deliverables = models.TextField(_("deliverables"))
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(pgettext_lazy("prevention fee", "due on"))
     amount = models.DecimalField(_("scheduled payment"), max_digits=14, decimal_places=2)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(

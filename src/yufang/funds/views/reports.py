@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_ratelimit.decorators import ratelimit
 
 from yufang.funds import selectors, services
@@ -30,11 +31,11 @@ def _export(request: HttpRequest, data: dict[str, Any]) -> HttpResponse | None:
             _("prevention fee by region") + f"-{year}",
             [
                 _("Pooling region"),
-                _("Cap"),
+                pgettext("prevention fee", "Cap"),
                 _("Budget"),
                 _("Publicity"),
                 _("Training"),
-                _("Committed"),
+                pgettext("prevention fee", "Committed"),
                 _("Paid"),
                 _("Publicity paid"),
                 _("Training paid"),
@@ -102,14 +103,25 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "regions_option": {
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("Cap"), _("Budget"), _("Committed"), _("Paid")]},
+            "legend": {
+                "data": [
+                    pgettext("prevention fee", "Cap"),
+                    _("Budget"),
+                    pgettext("prevention fee", "Committed"),
+                    _("Paid"),
+                ]
+            },
             "xAxis": {"type": "category", "data": names},
             "yAxis": {"type": "value", "name": _("yuan")},
             "series": [
-                {"name": _("Cap"), "type": "bar", "data": [float(r["cap"]) for r in regions]},
+                {
+                    "name": pgettext("prevention fee", "Cap"),
+                    "type": "bar",
+                    "data": [float(r["cap"]) for r in regions],
+                },
                 {"name": _("Budget"), "type": "bar", "data": [float(r["total"]) for r in regions]},
                 {
-                    "name": _("Committed"),
+                    "name": pgettext("prevention fee", "Committed"),
                     "type": "bar",
                     "data": [float(r["committed"]) for r in regions],
                 },
@@ -182,7 +194,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
                 _("Use"),
                 _("Amount"),
                 _("Project"),
-                _("By"),
+                pgettext("prevention fee", "By"),
                 _("Reason"),
                 "SHA-256",
             ],
