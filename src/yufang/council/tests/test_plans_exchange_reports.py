@@ -190,3 +190,29 @@ def test_yearly_report_due_date_is_a_dated_parameter() -> None:
     from yufang.council.selectors.reports import due_date
 
     assert due_date(2025) == dt.date(2025, 12, 31)
+
+
+def test_every_plan_source_answers_for_every_reader(world: Any) -> None:
+    from yufang.council.sources import sources
+
+    c = council_for(world.people[Role.CITY_OFFICIAL])
+    kinds = {s.kind for s in sources()}
+    assert kinds == {
+        "training_campaign",
+        "hazards",
+        "council_tasks",
+        "fee_project",
+        "screening_plan",
+        "publicity_campaign",
+    }
+    qingdao = region("370200")
+    year = timezone.localdate().year
+    for role in (Role.CITY_OFFICIAL, Role.COUNTY_OFFICIAL, Role.DEPARTMENT_LIAISON, Role.AUDITOR):
+        user = world.people[role]
+        for source in sources():
+            for reference, _label in source.options(user, qingdao, year):
+                progress = source.progress(user, qingdao, year, reference)
+                assert progress is None or 0.0 <= progress <= 1.0
+    # The liaison reads the joint meeting's completion, not only its department's.
+    tasks = next(s for s in sources() if s.kind == "council_tasks")
+    assert tasks.progress(c.health_liaison, qingdao, year, str(c.meeting.pk)) == 0.0
