@@ -178,3 +178,42 @@ def test_the_city_official_reads_the_figures_moderates_and_publishes_results(
     assert "结果已于" in page.inner_text("[data-testid=results-published]")
     page.click("text=结果页面")
     assert "一等奖" in page.inner_text("[data-testid=results]")
+
+
+def test_a_grid_worker_records_a_visit_on_site_on_a_phone(
+    phone_page: Any, reference_data: None, world: Any, tmp_path: Any
+) -> None:
+    page = phone_page
+    worker = world.people[Role.GRID_WORKER]
+    today = timezone.localdate()
+    campaign = services.publicity_campaign_create(
+        actor=world.people[Role.CITY_OFFICIAL],
+        title="送法进企业",
+        region_code="370200",
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=3),
+    )
+    # The grid worker's home may be another module's page: sign in and go to publicity.
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", worker.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    with page.expect_navigation():
+        page.click("[data-testid=login-submit]")
+    page.goto(f"{page.base_url}/outreach/")
+    page.click("text=送法进企业")
+    page.click("[data-testid=record-activity]")
+    assert_fits_phone(page)
+    photo = tmp_path / "site.png"
+    photo.write_bytes(png_bytes((20, 140, 60)))
+    page.select_option("#kind", "visit_workshop")
+    page.fill("#title", "车间班前会宣讲")
+    page.fill("#people_reached", "35")
+    page.fill("#enterprises_reached", "1")
+    page.set_input_files("#photos", str(photo))
+    page.click("[data-testid=activity-form] button[type=submit]")
+    facts = page.inner_text("[data-testid=activity-facts]")
+    assert "进车间" in facts and "35" in facts and "黄岛区" in facts
+    assert page.locator("[data-testid=activity-photos] img").count() == 1
+    assert_fits_phone(page)
+    page.screenshot(path=f"{SHOTS}-activity-phone.png", full_page=True)
+    assert campaign.activities.get().grid_id == worker.grid_id
