@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yufang.support.topics import Topic
 
@@ -32,7 +33,7 @@ class Checklist(models.Model):
     """One version of an inspection template for a topic. `key` names the template across
     versions; a change is saved as a new row with the next version number."""
 
-    key = models.CharField(_("key"), max_length=40, db_index=True)
+    key = models.CharField(pgettext_lazy("checklist", "key"), max_length=40, db_index=True)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
@@ -68,8 +69,8 @@ class ChecklistItem(models.Model):
     checklist = models.ForeignKey(
         Checklist, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="items"
     )
-    number = models.PositiveIntegerField(_("number"))
-    text = models.TextField(_("item"))
+    number = models.PositiveIntegerField(pgettext_lazy("checklist item", "number"))
+    text = models.TextField(pgettext_lazy("checklist", "item"))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     is_major = models.BooleanField(_("failure is a major hazard"), default=False)
     is_confirmed = models.BooleanField(_("confirmed"), default=True)
@@ -126,7 +127,9 @@ class Assessment(models.Model):
     checklist = models.ForeignKey(
         Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+"
     )
-    method = models.CharField(_("method"), max_length=30, choices=AssessmentMethod.choices)
+    method = models.CharField(
+        pgettext_lazy("assessment", "method"), max_length=30, choices=AssessmentMethod.choices
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -201,7 +204,10 @@ class Answer(models.Model):
         Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="answers"
     )
     item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+        ChecklistItem,
+        verbose_name=pgettext_lazy("checklist", "item"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     result = models.CharField(_("result"), max_length=4, choices=AnswerResult.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -273,9 +279,9 @@ class HazardStatus(models.TextChoices):
     REPORTED = "reported", _("reported")
     ASSIGNED = "assigned", _("assigned")
     RECTIFYING = "rectifying", _("rectifying")
-    SUBMITTED = "submitted", _("submitted")
+    SUBMITTED = "submitted", pgettext_lazy("hazard", "submitted")
     VERIFIED = "verified", _("verified")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("hazard", "closed")
 
 
 # Statuses in which the enterprise still has to act: a hazard past its deadline in one of
@@ -322,8 +328,10 @@ class Hazard(models.Model):
         related_name="+",
     )
     topic = models.CharField(_("topic"), max_length=40, choices=Topic.choices)
-    level = models.CharField(_("level"), max_length=10, choices=HazardLevel.choices)
-    description = models.TextField(_("description"))
+    level = models.CharField(
+        pgettext_lazy("hazard", "level"), max_length=10, choices=HazardLevel.choices
+    )
+    description = models.TextField(pgettext_lazy("hazard", "description"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     status = models.CharField(
         _("status"),
@@ -345,7 +353,7 @@ class Hazard(models.Model):
     rectification_note = models.TextField(_("rectification done"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("hazard", "closed at"), null=True, blank=True)
     plan_measures = models.TextField(_("measures"), blank=True)
     plan_responsible = models.CharField(_("person responsible"), max_length=100, blank=True)
     plan_funds = models.DecimalField(
@@ -548,7 +556,7 @@ class Escalation(models.Model):
 class RectificationNotice(models.Model):
     """A rectification notice (整改通知书) issued to an enterprise for a set of hazards."""
 
-    number = models.CharField(_("number"), max_length=30, unique=True)
+    number = models.CharField(pgettext_lazy("notice", "number"), max_length=30, unique=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),

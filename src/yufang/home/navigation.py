@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yufang.accounts.models import Role
 
@@ -37,7 +38,7 @@ NAV: list[NavItem] = [
     NavItem(_("My enterprise"), "enterprises:mine", (R.SAFETY_MANAGER,), "/enterprises/"),
     NavItem(_("Injury cases"), "injuries:dashboard", OFFICIALS, "/injuries/"),
     NavItem(
-        _("Hazards"),
+        pgettext_lazy("navigation", "Hazards"),
         "hazards:index",
         (*OFFICIALS, R.GRID_WORKER, R.SAFETY_MANAGER, R.INSTITUTION_STAFF),
         "/hazards/",
@@ -71,7 +72,7 @@ NAV: list[NavItem] = [
         "/funds/",
     ),
     NavItem(
-        _("Publicity"),
+        pgettext_lazy("navigation", "Publicity"),
         "outreach:index",
         (*OFFICIALS, R.INSTITUTION_STAFF, R.GRID_WORKER),
         "/outreach/",

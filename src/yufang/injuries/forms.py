@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yufang.enterprises.forms import EnterpriseChoiceField, EnterprisePicker
 from yufang.enterprises.models import Enterprise
@@ -32,7 +33,7 @@ class CaseForm(forms.Form):
     recognition_date = forms.DateField(
         label=_("recognition date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    kind = forms.ChoiceField(label=_("kind"), choices=CaseKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("injury case", "kind"), choices=CaseKind.choices)
     occupational_disease = forms.CharField(
         label=_("occupational disease"), max_length=100, required=False
     )

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.scoping import regions_visible, sees_person_names
@@ -288,7 +289,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "map_name": map_name,
         "trend_option": _trend_option(trend, targets),
         "industry_option": _bar_option(industries, name=_("injury rate (‰)")),
-        "category_option": _bar_option(categories, name=_("cases"), value="cases"),
+        "category_option": _bar_option(
+            categories, name=pgettext("injury cases", "cases"), value="cases"
+        ),
         "targets": targets,
         "priority": priority,
         "pilot": pilot,

@@ -33,7 +33,7 @@ class Trainee(models.Model):
     show, and an encrypted form only staff who need the whole number may read.
     """
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     id_digest = models.CharField(_("ID number digest"), max_length=64, unique=True)
     id_masked = models.CharField(_("ID number"), max_length=18)
     id_encrypted = models.TextField(_("encrypted ID number"), blank=True)
@@ -462,7 +462,7 @@ class QuestionType(models.TextChoices):
 class Question(models.Model):
     """A question of the bank. `options` is a list of {key, text}; `answer` a list of keys."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(pgettext_lazy("question", "code"), max_length=20, unique=True)
     topic = models.CharField(
         pgettext_lazy("training", "topic"), max_length=30, choices=Topic.choices, db_index=True
     )
@@ -529,7 +529,7 @@ class Exam(models.Model):
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"))
     time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"))
     max_attempts = models.PositiveSmallIntegerField(_("attempt limit"))
-    is_open = models.BooleanField(_("open"), default=True)
+    is_open = models.BooleanField(pgettext_lazy("exam", "open"), default=True)
     # What a trainee must have done before starting: every lesson of the course, and/or
     # attended a session.
     requires_lessons = models.BooleanField(_("requires the course's lessons"), default=False)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yufang.accounts.models import Role
 from yufang.accounts.scoping.hazards import INSPECTORS
@@ -102,7 +103,7 @@ def hazard_assign(
 
     def past(_hazard: Hazard) -> dict[str, str]:
         if deadline is not None and deadline < timezone.localdate():
-            return {"deadline": _("The deadline cannot be in the past.")}
+            return {"deadline": pgettext("hazard", "The deadline cannot be in the past.")}
         return {}
 
     changes: dict[str, Any] = {} if deadline is None else {"deadline": deadline}

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yufang.accounts.models import Role
 from yufang.enterprises.forms import EnterprisePickForm
@@ -42,7 +43,7 @@ def _date(raw: str | None, field: str) -> dt.date | None:
 
 def _field_labels() -> dict[str, str]:
     return {
-        "answers": _("Answers"),
+        "answers": pgettext("checklist", "Answers"),
         "evidence": _("Evidence photo"),
         "unit": _("Unit"),
         "agent": _("Agent"),
@@ -56,12 +57,12 @@ def _field_labels() -> dict[str, str]:
         "kind": _("Kind of photo"),
         "enterprise": _("Enterprise"),
         "topic": _("Topic"),
-        "level": _("Level"),
-        "description": _("Description"),
-        "method": _("Method"),
+        "level": pgettext("hazard", "Level"),
+        "description": pgettext("hazard", "Description"),
+        "method": pgettext("assessment", "Method"),
         "checklist": _("Checklist"),
         "planned_on": _("Planned for"),
-        "deadline": _("Deadline"),
+        "deadline": pgettext("hazard", "Deadline"),
         "note": _("What was done"),
         "reason": _("Reason"),
         "plan": _("Five-in-place plan"),
@@ -83,7 +84,7 @@ def _field_labels() -> dict[str, str]:
         "answer": _("Answer"),
         "year": _("Year"),
         "quarter": _("Quarter"),
-        "period": _("Period"),
+        "period": pgettext("statistics", "Period"),
         "name": _("Issuing authority"),
         "seal": _("Seal"),
         "region": _("Region"),

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.models import Role
@@ -326,7 +327,7 @@ def board(request: HttpRequest) -> HttpResponse:
             ),
             "trend_option": {
                 "tooltip": {"trigger": "axis"},
-                "legend": {"data": [_("found"), _("closed")]},
+                "legend": {"data": [_("found"), pgettext("hazard", "closed")]},
                 "grid": {"left": 40, "right": 10, "top": 30, "bottom": 40},
                 "xAxis": {"type": "category", "data": figures["months"]},
                 "yAxis": {"type": "value", "minInterval": 1},
@@ -340,7 +341,7 @@ def board(request: HttpRequest) -> HttpResponse:
                         ],
                     },
                     {
-                        "name": _("closed"),
+                        "name": pgettext("hazard", "closed"),
                         "type": "line",
                         "data": [
                             {"value": v, "url": f"{list_url}?status=closed{extra}"}

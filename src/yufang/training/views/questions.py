@@ -38,7 +38,7 @@ def question_list(request: AuthedRequest) -> HttpResponse:
         return spreadsheet_response(
             _("question statistics"),
             [
-                _("code"),
+                pgettext("question", "code"),
                 pgettext("training", "topic"),
                 _("type"),
                 _("question"),
