@@ -86,9 +86,10 @@ def tell(
 
 
 def text_applicant(application: RecognitionApplication, text: str) -> None:
-    """An SMS to an applicant who has no account (the public page's), after the commit."""
+    """An SMS to an applicant who has no account (the worker, a relative or the union, from
+    the public page or registered at the counter), after the commit."""
     phone = application.applicant_phone
-    if not phone or application.submitted_by_id is not None:
+    if not phone or application.applicant_kind == "employer":
         return
     from yufang.notifications.delivery import sms_backend
 

@@ -218,3 +218,24 @@ def test_the_enterprise_page_shows_its_recognition_panel(client: Any, world: Any
     client.force_login(world.people[Role.GRID_WORKER])
     shown = client.get(reverse("enterprises:detail", args=[world.enterprise.pk])).content.decode()
     assert 'data-testid="panel-recognition"' not in shown
+
+
+def test_the_bureau_registers_an_application_handed_in_at_the_counter(
+    client: Any, world: Any
+) -> None:
+    client.force_login(world.people[Role.COUNTY_OFFICIAL])
+    page = reverse("recognition:application_new")
+    values = f.application_values(applicant_kind="relative", applicant_name="李四的父亲")
+    form = {k: str(v) for k, v in values.items()}
+    jinan = client.submit(page, {**form, "enterprise": world.jinan_enterprise.credit_code})
+    assert jinan.status_code == 200 and RecognitionApplication.objects.count() == 0
+    done = client.submit(
+        page,
+        {**form, "enterprise": world.enterprise.credit_code, "applicant_phone": "13912340000"},
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    a = RecognitionApplication.objects.get()
+    assert a.applicant_kind == "relative" and a.enterprise == world.enterprise
+    assert "13912340000" in client.get(done["Location"]).content.decode()
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    assert "139****0000" in client.get(done["Location"]).content.decode()
