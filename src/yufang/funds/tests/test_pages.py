@@ -237,3 +237,12 @@ def test_a_use_the_fee_may_not_pay_for_is_refused_on_the_page(client: Any, world
         },
     )
     assert "工伤预防费只能用于：宣传、培训" in response.content.decode()
+
+
+def test_the_public_disclosure_is_rate_limited(client: Any, world: Any) -> None:
+    from yufang.funds.views.reports import PUBLIC_RATE
+
+    limit = int(PUBLIC_RATE.split("/")[0])
+    answers = [client.get("/funds/disclosure/").status_code for _ in range(limit + 1)]
+    assert answers[:limit] == [200] * limit
+    assert answers[-1] == 429
