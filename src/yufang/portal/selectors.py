@@ -313,10 +313,32 @@ def inbox_items(user: Any, *, limit: int = 40) -> list[InboxItem]:
                     "warning" if deadline < today else "info",
                 )
             )
-    for n in inbox(user).order_by("-created_at", "-id")[:limit]:
+    decided_urls = set()
+    since = timezone.now() - dt.timedelta(days=60)
+    for r in (
+        change_requests_visible(user).filter(decided_at__gte=since).order_by("-decided_at")[:10]
+    ):
+        url = reverse("portal:request_detail", args=[r.pk])
+        decided_urls.add(url)
         items.append(
             InboxItem(
-                "decision" if "bureau" in n.title.lower() or "局" in n.title else "message",
+                "decision",
+                _("%(field)s: %(status)s by the bureau")
+                % {
+                    "field": r.get_field_display(),
+                    "status": r.get_status_display(),
+                },
+                url,
+                "warning" if r.status == RequestStatus.REFUSED else "info",
+                r.decided_at,
+            )
+        )
+    for n in inbox(user).order_by("-created_at", "-id")[:limit]:
+        if n.url in decided_urls:
+            continue  # the decision itself is listed above
+        items.append(
+            InboxItem(
+                "message",
                 n.title,
                 n.url or reverse("notifications:inbox"),
                 "info",

@@ -221,7 +221,7 @@ def test_the_inbox_lists_tasks_deadlines_and_decisions(client: Any, world: Any) 
     services.change_request_decide(
         actor=world.people[Role.CITY_OFFICIAL], request=request, approve=False, note="缺少证明"
     )
-    assert "人社局退回了您变更" in client.get("/portal/inbox/").content.decode()
+    assert "参保人数：人社局已退回" in client.get("/portal/inbox/").content.decode()
 
 
 def test_the_enterprise_checks_itself_with_an_official_checklist(client: Any, world: Any) -> None:
