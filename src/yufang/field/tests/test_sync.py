@@ -15,6 +15,7 @@ from yufang.field.models import SyncReceipt
 from yufang.field.services import Entry, FieldInvalid, outbox_sync
 from yufang.field.tests.factories import grid_worker, jpeg_data_url, task
 from yufang.grid.models import Screening, ScreeningFinding, ScreeningTask, TaskStatus
+from yufang.grid.services import enterprise_closure_record
 from yufang.hazards.models import Hazard
 from yufang.tests.factories import EnterpriseFactory, region
 
@@ -211,3 +212,17 @@ def test_a_screening_dated_in_the_future_is_refused(world: Any) -> None:
     (result,) = outbox_sync(actor=worker, entries=[screening(t, done_at=later)])
 
     assert (result.status, result.field) == ("invalid", "done_at")
+
+
+def test_a_task_of_an_enterprise_closed_meanwhile_is_a_conflict_saying_so(world: Any) -> None:
+    worker = world.people[Role.GRID_WORKER]
+    t = task(world.enterprise, worker=worker)
+    enterprise_closure_record(
+        actor=world.people[Role.COUNTY_OFFICIAL], enterprise=world.enterprise, reason="已注销"
+    )
+
+    (result,) = outbox_sync(actor=worker, entries=[screening(t)])
+
+    assert (result.status, result.reason) == ("conflict", "enterprise_closed")
+    assert "closed" in result.message
+    assert not Screening.objects.exists()
