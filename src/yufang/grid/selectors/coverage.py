@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from yufang import policy
 from yufang.accounts.scoping.grid import by_grid, grids_read
@@ -111,11 +112,13 @@ def area_filter(level: str, key: int, *, via: str = "grid") -> Q:
     return Q(**{f"{via}__{level}_id": key})
 
 
-def records_url(kind: str, level: str, key: int | None, window: Window) -> str:
+def records_url(
+    kind: str, level: str, key: int | None, window: Window, base: str | None = None
+) -> str:
     params: dict[str, Any] = {"kind": kind, "from": window.start, "to": window.end}
     if key is not None:
         params["level"], params["area"] = level, key
-    return f"{reverse('grid:records')}?{urlencode(params)}"
+    return f"{base or reverse('grid:records')}?{urlencode(params)}"
 
 
 def _count_by(qs: QuerySet[Any], path: str, **aggregates: Any) -> dict[int, dict[str, int]]:
@@ -144,9 +147,24 @@ def overdue_tasks(user: Any, today: dt.date) -> QuerySet[ScreeningTask]:
     )
 
 
+def start_of(day: dt.date) -> dt.datetime:
+    """The first moment of a local day (a range on `done_at` uses its index; `__date` not)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def window_screenings(user: Any, window: Window) -> QuerySet[Screening]:
     return by_grid(user, Screening.objects.all()).filter(
-        done_at__date__gte=window.start, done_at__date__lte=window.end
+        done_at__gte=start_of(window.start),
+        done_at__lt=start_of(window.end + dt.timedelta(days=1)),
+    )
+
+
+def recently_active(today: dt.date) -> Exists:
+    """Whether an assignment's worker screened since `idle_since(today)`."""
+    return Exists(
+        Screening.objects.filter(
+            worker_id=OuterRef("worker_id"), done_at__gte=start_of(idle_since(today))
+        )
     )
 
 
@@ -249,14 +267,10 @@ def coverage(
     ent_missed = _count_by(not_in_period(enterprises, today), ent_path, n=Count("pk"))
     assignments = active_assignments(user).filter(task_where)
     workers = _count_by(assignments, key_of, n=Count("worker_id", distinct=True))
-    active_workers = Screening.objects.filter(done_at__date__gte=idle_since(today)).values(
-        "worker_id"
-    )
     active = _count_by(
-        assignments.filter(worker_id__in=active_workers),
-        key_of,
-        n=Count("worker_id", distinct=True),
+        assignments.filter(recently_active(today)), key_of, n=Count("worker_id", distinct=True)
     )
+    base = reverse("grid:records")
     for key, row in by_key.items():
         row.due = due.get(key, {}).get("due", 0)
         row.on_time = due.get(key, {}).get("on_time", 0)
@@ -269,7 +283,10 @@ def coverage(
         row.not_in_period = ent_missed.get(key, {}).get("n", 0)
         row.workers = workers.get(key, {}).get("n", 0)
         row.idle = row.workers - active.get(key, {}).get("n", 0)
-        row.links = {k: records_url(k, level, key, window) for k in KINDS}
+        # Built by hand: every part is ASCII (dates, a level name, ids), and urlencode for
+        # ten links of thousands of grids costs more than the queries.
+        prefix = f"{base}?from={window.start}&to={window.end}&level={level}&area={key}&kind="
+        row.links = {k: prefix + k for k in KINDS}
     return rows
 
 
@@ -340,6 +357,5 @@ def records(
         return qs.select_related("grid", "township").order_by("name", "pk")
     qs = within(active_assignments(user)).select_related("worker", "grid")
     if kind == "idle":
-        active = Screening.objects.filter(done_at__date__gte=idle_since(today)).values("worker_id")
-        qs = qs.exclude(worker_id__in=active)
+        qs = qs.exclude(recently_active(today))
     return qs.order_by("grid__code", "worker__username")

@@ -1,0 +1,195 @@
+"""Grid screening at province scale (issue 18's targets), on a scratch database:
+
+- generate one period's tasks for 500,000 enterprises in 20,000 grids with 60,000 workers
+  (target under 20 s on PostgreSQL), and the rerun that adds nothing (under 5 s);
+- coverage by grid for a city (target p95 under 150 ms on both databases).
+
+`--scale` shrinks the province (0.1: 50,000 enterprises, 2,000 grids, 6,000 workers); the
+shared 2-core machine runs 0.1 in the time. The sync of 200 phone results is bench/field_sync.py.
+
+    python bench/grid.py --db sqlite --scale 0.1
+    python bench/grid.py --db postgres --scale 0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgres://postgres@127.0.0.1:5432/bench_grid"
+
+
+def _setup(db: str, workdir: Path) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "yufang.settings"
+    os.environ["YUFANG_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS bench_grid")
+            conn.execute("CREATE DATABASE bench_grid")
+        os.environ["DATABASE_URL"] = PG_URL
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'grid-bench.sqlite3'}"
+    import django
+
+    django.setup()
+
+
+def run(db: str, scale: float) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="grid-bench-"))
+    _setup(db, workdir)
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from yufang.accounts.models import Role, User
+    from yufang.enterprises.models import Enterprise, EnterpriseSize
+    from yufang.grid.models import GridAssignment, Screening, ScreeningTask, TaskStatus
+    from yufang.grid.selectors.coverage import Window, coverage
+    from yufang.grid.services import tasks_generate
+    from yufang.industries.models import Industry
+    from yufang.regions.models import Grid, Region
+
+    call_command("migrate", verbosity=0)
+    call_command("import_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    n_grids, n_workers, n_enterprises = (
+        int(20_000 * scale),
+        int(60_000 * scale),
+        int(500_000 * scale),
+    )
+    out: dict[str, Any] = {
+        "db": db,
+        "scale": scale,
+        "grids": n_grids,
+        "workers": n_workers,
+        "enterprises": n_enterprises,
+    }
+    t0 = time.perf_counter()
+    townships = list(Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("code"))
+    grids = Grid.objects.bulk_create(
+        [
+            Grid(
+                code=f"B{i:08d}",
+                name=f"网格{i}",
+                township=townships[i % len(townships)],
+                county_id=townships[i % len(townships)].county_id,
+                city_id=townships[i % len(townships)].city_id,
+                latitude=Decimal("36.000000"),
+                longitude=Decimal("118.000000"),
+            )
+            for i in range(n_grids)
+        ],
+        batch_size=2000,
+    )
+    grids = list(Grid.objects.order_by("pk"))
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"gw{i}",
+                role=Role.GRID_WORKER,
+                full_name=f"网格员{i}",
+                grid=grids[i % n_grids],
+                password="!",  # noqa: S106 - unusable
+            )
+            for i in range(n_workers)
+        ],
+        batch_size=2000,
+    )
+    users = list(User.objects.filter(role=Role.GRID_WORKER).order_by("pk"))
+    today = timezone.localdate()
+    GridAssignment.objects.bulk_create(
+        [GridAssignment(grid_id=u.grid_id, worker=u, started_on=today) for u in users],
+        batch_size=5000,
+    )
+    industry = Industry.objects.filter(level=4).order_by("code").first()
+    assert industry is not None
+    batch = []
+    for i in range(n_enterprises):
+        g = grids[i % n_grids]
+        batch.append(
+            Enterprise(
+                credit_code=f"B{i:017d}",
+                name=f"企业{i}",
+                city_id=g.city_id,
+                county_id=g.county_id,
+                township_id=g.township_id,
+                grid=g,
+                industry=industry,
+                risk_class=3,
+                size=EnterpriseSize.SMALL,
+            )
+        )
+        if len(batch) == 5000:
+            Enterprise.objects.bulk_create(batch)
+            batch = []
+    Enterprise.objects.bulk_create(batch)
+    out["generate data (s)"] = round(time.perf_counter() - t0, 1)
+
+    on = today.replace(day=1)
+    t0 = time.perf_counter()
+    first = tasks_generate(on=on)
+    out["generate one period (s)"] = round(time.perf_counter() - t0, 2)
+    out["tasks created"] = first.created
+    t0 = time.perf_counter()
+    again = tasks_generate(on=on)
+    out["rerun (s)"] = round(time.perf_counter() - t0, 2)
+    out["rerun created"] = again.created
+
+    # Two thirds screened, some late, for coverage to count.
+    tasks = list(ScreeningTask.objects.values_list("pk", "enterprise_id", "grid_id", "worker_id"))
+    when = timezone.now() - dt.timedelta(days=1)
+    Screening.objects.bulk_create(
+        [
+            Screening(
+                task_id=t[0],
+                enterprise_id=t[1],
+                grid_id=t[2],
+                worker_id=t[3],
+                done_at=when,
+                answers=[],
+            )
+            for i, t in enumerate(tasks)
+            if i % 3 and t[3]
+        ],
+        batch_size=5000,
+    )
+    ScreeningTask.objects.filter(screening__isnull=False).update(status=TaskStatus.DONE)
+    official = User.objects.create(
+        username="city-bench", role=Role.CITY_OFFICIAL, region=Region.objects.get(code="370200")
+    )
+    window = Window(on, on + dt.timedelta(days=400))
+    times = []
+    for _i in range(12):
+        t0 = time.perf_counter()
+        rows = coverage(official, level="grid", window=window, today=today, within=official.region)
+        times.append((time.perf_counter() - t0) * 1000)
+    times = sorted(times[2:])
+    out["city grids"] = len(rows)
+    out["coverage by grid for a city p50 (ms)"] = round(statistics.median(times), 1)
+    out["coverage by grid for a city p95 (ms)"] = round(times[int(len(times) * 0.95) - 1], 1)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--scale", type=float, default=0.1)
+    args = parser.parse_args()
+    print(json.dumps(run(args.db, args.scale), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
