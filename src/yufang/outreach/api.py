@@ -515,6 +515,23 @@ def contest_results(request: HttpRequest, contest_id: Id) -> list[Entry]:
     return selectors.contest_standings(found)
 
 
+class FlaggedVotesIn(Schema):
+    decision: Code
+
+
+@router.post("/contests/{contest_id}/flagged-votes", response=dict[str, int])
+def contest_flagged_votes(
+    request: HttpRequest, contest_id: Id, payload: FlaggedVotesIn
+) -> dict[str, int]:
+    """Counts or discards the votes flagged in bursts (`decision`: count, discard)."""
+    decided = services.flagged_votes_decide(
+        actor=request.user,
+        contest=selectors.contest_get(request.user, contest_id),
+        decision=payload.decision,
+    )
+    return {"decided": decided}
+
+
 @router.get("/moderation", response=list[EntryOut])
 def moderation(request: HttpRequest) -> list[Entry]:
     """Entries waiting for moderation in the contests the caller runs."""

@@ -259,7 +259,8 @@ def contest_standings(contest: Contest) -> list[Entry]:
 
 
 def flagged_votes(contest: Contest) -> int:
-    return Vote.objects.filter(contest=contest, flagged=True).count()
+    """Votes flagged in bursts and not yet decided by an official."""
+    return Vote.objects.filter(contest=contest, flagged=True, flag_reason="burst").count()
 
 
 # --- engagement ---------------------------------------------------------------------------------

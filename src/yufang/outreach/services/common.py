@@ -19,7 +19,7 @@ def text(raw: Any, field: str, *, max_length: int, required: bool = True) -> str
     if "\x00" in value:
         raise InvalidInput(_("The text holds a character that cannot be stored."), field)
     if required and not value:
-        raise InvalidInput(_("This field is required."), field)
+        raise InvalidInput(_("Fill this in."), field)
     if len(value) > max_length:
         raise InvalidInput(
             _("At most %(n)s characters.") % {"n": max_length},

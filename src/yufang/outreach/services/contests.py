@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from yufang.accounts.models import Role, User
 from yufang.accounts.scoping.outreach import require_runs_programme
-from yufang.audit.services import audit_create, audit_update, snapshot
+from yufang.audit.services import audit_create, audit_event, audit_update, snapshot
 from yufang.lib.errors import InvalidInput
 from yufang.lib.protected import phone_digest, phone_mask
 from yufang.outreach import fairness
@@ -35,6 +35,11 @@ from yufang.outreach.services import common as c
 from yufang.outreach.services import media
 from yufang.outreach.services.media import rule
 from yufang.regions.models import Region
+
+# Why a vote is flagged or was cleared (codes; the pages say them in words).
+BURST = "burst"
+COUNTED = "counted after review"
+DISCARDED = "discarded after review"
 
 
 def _prizes(raw: Any) -> list[int]:
@@ -391,10 +396,30 @@ def vote_cast(*, entry: Entry, phone: str, source: str, now: dt.datetime | None 
                 source=where,
                 cast_at=now,
                 flagged=flagged,
-                flag_reason=_("burst from one address") if flagged else "",
+                flag_reason=BURST if flagged else "",
             )
     except IntegrityError as exc:
         raise again from exc
+
+
+def flagged_votes_decide(*, actor: Any, contest: Contest, decision: str) -> int:
+    """An official running the contest looks at the votes flagged in bursts: "count" them (a
+    factory's shared Wi-Fi, say) or "discard" them (kept, marked, never counted). Returns how
+    many votes were decided."""
+    require_runs_programme(actor, region=contest.region)
+    if decision not in ("count", "discard"):
+        raise InvalidInput(_("Count or discard."), "decision")
+    with transaction.atomic():
+        flagged = Vote.objects.select_for_update().filter(
+            contest=contest, flagged=True, flag_reason__in=[BURST, ""]
+        )
+        if decision == "count":
+            decided = flagged.update(flagged=False, flag_reason=COUNTED)
+        else:
+            decided = flagged.update(flag_reason=DISCARDED)
+        if decided:
+            audit_event(actor, contest, "update", reason=f"{decided} flagged votes: {decision}")
+    return decided
 
 
 # --- results ------------------------------------------------------------------------------------

@@ -166,6 +166,9 @@ OPERATIONS = {
     ("GET", f"{P}/contests/{{contest_id}}"): Op("publicity_reader"),
     ("GET", f"{P}/contests/{{contest_id}}/entries"): Op("publicity_reader"),
     ("POST", f"{P}/contests/{{contest_id}}/results"): Op("programme_runner_write"),
+    ("POST", f"{P}/contests/{{contest_id}}/flagged-votes"): Op(
+        "programme_runner_write", body={"decision": "count"}
+    ),
     ("GET", f"{P}/moderation"): Op("scoped_list"),
     ("POST", f"{P}/entries/{{entry_id}}/moderation"): Op("programme_runner_write"),
     ("POST", f"{P}/entries/{{entry_id}}/scores"): Op(

@@ -64,7 +64,7 @@ def test_city_official_plans_a_campaign_and_a_grid_worker_records_a_visit(
     today = timezone.localdate()
     page = reverse("outreach:campaigns")
     bad = client.submit(page, {"title": "", "region": "370200", "starts_on": "x", "ends_on": ""})
-    assert bad.status_code == 200 and "此项必填" in text(bad)
+    assert bad.status_code == 200 and "请填写此项" in text(bad)
     made = client.submit(
         page,
         {

@@ -345,6 +345,13 @@ def test_a_burst_of_votes_from_one_address_is_flagged_not_counted(world: Any) ->
     assert flagged == 2
     assert selectors.entries_public(contest).get().vote_count == 20
     assert selectors.flagged_votes(contest) == 2
+    with pytest.raises(PermissionDenied):
+        services.flagged_votes_decide(
+            actor=world.people[Role.COUNTY_OFFICIAL], contest=contest, decision="count"
+        )
+    assert services.flagged_votes_decide(actor=city, contest=contest, decision="count") == 2
+    assert selectors.entries_public(contest).get().vote_count == 22
+    assert selectors.flagged_votes(contest) == 0
 
 
 def test_engagement_counts_voluntary_participation_apart(world: Any, bank: None) -> None:

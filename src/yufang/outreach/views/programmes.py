@@ -149,11 +149,16 @@ def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not runs:
             raise PermissionDenied(_("Only the officials running this contest may do this."))
         try:
-            services.contest_results_publish(actor=request.user, contest=contest)
+            if request.POST.get("action") == "votes":
+                n = services.flagged_votes_decide(
+                    actor=request.user, contest=contest, decision=request.POST.get("decision", "")
+                )
+                messages.success(request, _("Flagged votes decided: %(n)s.") % {"n": n})
+            else:
+                services.contest_results_publish(actor=request.user, contest=contest)
+                messages.success(request, _("Results published."))
         except InvalidInput as exc:
             messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Results published."))
         return redirect("outreach:contest", pk=pk)
     entries = selectors.entries_visible(request.user).filter(contest=contest).order_by("pk")
     return page(
