@@ -1,8 +1,9 @@
 """Demo self-service for the `enterprise` account (Qingdao) and the `city` official: an
 insured roster, roster changes waiting for the bureau (one for a person still insured by
 another Qingdao enterprise), a headcount correction and an address change waiting, a size
-change the bureau refused; premiums paid; the floating rate of Qingdao for the year before
-last (reviewed, what the enterprise reads) and for last year (to review).
+change the bureau refused; a self-assessment with an official checklist; premiums paid; the
+floating rate of Qingdao for the year before last (reviewed, what the enterprise reads) and for
+last year (to review).
 
 It runs after the accounts (ORDER 90) and the recognition demo, since their people act here.
 """
@@ -17,6 +18,7 @@ from yufang import policy
 from yufang.accounts.models import User
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.services import headcount_set
+from yufang.hazards.models import Checklist
 from yufang.home.demo import DemoContext
 from yufang.lib.identifiers import id_number_check_character, mask_id_number
 from yufang.lib.protected import id_number_digest
@@ -112,6 +114,21 @@ def seed(ctx: DemoContext) -> None:
         approve=False,
         note="企业规模按营业收入和从业人员核定，请补充财务报表。",
     )
+
+    # A self-assessment with the fire-safety checklist, two items not in order.
+    checklist = Checklist.objects.order_by("key", "-version").first()
+    if checklist is not None:
+        numbers = list(checklist.items.order_by("number").values_list("number", flat=True))
+        answers = {str(n): "pass" for n in numbers}
+        for n in numbers[:2]:
+            answers[str(n)] = "fail"
+        services.self_assessment_record(
+            actor=manager,
+            enterprise=enterprise,
+            checklist=checklist,
+            answers=answers,
+            notes={str(numbers[0]): "下周前整改"},
+        )
 
     # Premiums paid by Qingdao's enterprises in the last two years: headcount × wage × the
     # class's base rate, so the payout ratios are plausible.
