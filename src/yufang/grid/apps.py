@@ -15,3 +15,7 @@ class GridConfig(AppConfig):
         from yufang.home.todos import register_todos
 
         register_todos(grid_todos)
+        from yufang.grid.importers import grid_placement_importer
+        from yufang.imports.registry import register
+
+        register(grid_placement_importer)

@@ -97,7 +97,9 @@ def _insert(
     if not rows:
         return 0
     by_grid = workers_by_grid(sorted({r[1] for r in rows}))
-    loads_of = {g: open_loads(w) for g, w in by_grid.items()}
+    # One grouped query for every worker's open load, not one per grid.
+    loads = open_loads(sorted({w for workers in by_grid.values() for w in workers}))
+    loads_of = {g: {w: loads[w] for w in workers} for g, workers in by_grid.items()}
     stamp = timezone.now()
     tasks = [
         ScreeningTask(
