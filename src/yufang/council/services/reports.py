@@ -7,14 +7,17 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang import policy
+from yufang.accounts.models import Role, User
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.council.models import ReportStatus, YearlyReport
 from yufang.council.services.common import CouncilInvalid, clean_text, require_runs
 from yufang.council.services.plans import _year
+from yufang.notifications.services import notify
 from yufang.regions.models import Region
 
 SECTIONS = ("summary", "joint_work", "problems", "next_year")
@@ -83,4 +86,10 @@ def yearly_report_submit(*, actor: Any, report: YearlyReport) -> YearlyReport:
         locked.submitted_at = timezone.now()
         locked.save()
         audit_update(actor, locked, before, reason="submitted")
+        notify(
+            recipients=User.objects.filter(role=Role.PROVINCE_OFFICIAL, is_active=True),
+            title=_("%(region)s submitted its five-year plan report for %(year)s")
+            % {"region": locked.region.name, "year": locked.year},
+            url=reverse("council:report", args=[locked.pk]),
+        )
     return locked

@@ -180,6 +180,10 @@ def test_yearly_report_is_assembled_edited_submitted_and_exported(client: Any, w
     services.yearly_report_submit(actor=city, report=report)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+    from yufang.notifications.models import Notification
+
+    told = Notification.objects.filter(recipient=world.people[Role.PROVINCE_OFFICIAL])
+    assert told.filter(title__contains=str(year)).exists()
     with pytest.raises(CouncilInvalid):
         services.yearly_report_update(actor=city, report=report, summary="改")
     client.force_login(world.jinan_city_official)
