@@ -1,7 +1,7 @@
 """Proving a phone number with a code sent by SMS, for the public's pages (a prize quiz, a
 vote, a worker's own injury-recognition application).
 
-A number gets at most one code a minute and `HOURLY_PER_PHONE` an hour; one address asks for at
+A number gets at most one code a minute for each purpose and `HOURLY_PER_PHONE` an hour; one address asks for at
 most `HOURLY_PER_SOURCE` an hour (a bulk sender is stopped without locking out a shared office
 address at once). A code lives `CODE_MINUTES` and allows `TRIES` wrong guesses. A proved number
 is kept in the session for `VERIFIED_MINUTES`, per purpose.
@@ -66,7 +66,8 @@ def phone_code_send(*, phone: str, purpose: str, source: str) -> None:
     with transaction.atomic():
         recent = PhoneCode.objects.filter(created_at__gte=now - dt.timedelta(hours=1))
         mine = recent.filter(phone_digest=digest)
-        if mine.filter(created_at__gte=now - dt.timedelta(minutes=1)).exists():
+        # One a minute per purpose: proving a number for the quiz does not hold up a vote.
+        if mine.filter(purpose=purpose, created_at__gte=now - dt.timedelta(minutes=1)).exists():
             raise InvalidInput(
                 _("A code was sent to this number less than a minute ago; please wait."),
                 field="phone",

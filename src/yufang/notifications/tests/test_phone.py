@@ -179,3 +179,11 @@ def test_a_burst_from_one_address_is_refused_with_429(
         ]
     assert answers.count(429) >= 1
     assert 500 not in answers
+
+
+def test_a_number_proved_for_the_quiz_can_be_proved_at_once_for_a_vote(
+    sms_outbox: list[Any],
+) -> None:
+    phone_code_send(phone=PHONE, purpose="quiz", source="")
+    phone_code_send(phone=PHONE, purpose="vote", source="")
+    assert len(sms_outbox) == 2
