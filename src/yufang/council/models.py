@@ -70,7 +70,7 @@ class Liaison(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    position = models.CharField(_("position"), max_length=100, blank=True)
+    position = models.CharField(pgettext_lazy("council", "position"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("liaison")
@@ -84,7 +84,7 @@ class Liaison(models.Model):
 
 
 class MeetingStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("meeting", "open")
     CLOSED = "closed", pgettext_lazy("meeting", "closed")
 
 
@@ -208,8 +208,8 @@ class CouncilTask(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    title = models.CharField(_("task"), max_length=300)
-    deadline = models.DateField(_("deadline"))
+    title = models.CharField(pgettext_lazy("council", "task"), max_length=300)
+    deadline = models.DateField(pgettext_lazy("council", "deadline"))
     status = models.CharField(
         _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )

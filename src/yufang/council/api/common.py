@@ -114,7 +114,7 @@ class AttachmentOut(Schema):
     uploaded_at: dt.datetime
 
 
-class TaskOut(Schema):
+class CouncilTaskOut(Schema):
     id: int
     resolution_id: int
     meeting_id: int
@@ -131,7 +131,7 @@ class ResolutionOut(Schema):
     id: int
     number: int
     text: str
-    tasks: list[TaskOut]
+    tasks: list[CouncilTaskOut]
 
 
 class ResolutionIn(Schema):
@@ -156,13 +156,13 @@ class MeetingDetailOut(MeetingOut):
     resolutions: list[ResolutionOut]
 
 
-class TaskIn(Schema):
+class CouncilTaskIn(Schema):
     department_id: Id | None = None
     title: Title
     deadline: dt.date | None = None
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     department: str
     author: str
@@ -172,12 +172,12 @@ class ReportOut(Schema):
     reported_at: dt.datetime
 
 
-class TaskDetailOut(TaskOut):
+class CouncilTaskDetailOut(CouncilTaskOut):
     resolution: str
-    reports: list[ReportOut]
+    reports: list[ProgressReportOut]
 
 
-class TaskFilterIn(Schema):
+class CouncilTaskFilterIn(Schema):
     meeting_id: Id | None = None
     department_id: Id | None = None
     status: Annotated[str, Field(max_length=10)] = ""
@@ -187,7 +187,7 @@ class ReopenIn(Schema):
     reason: Note
 
 
-class PlanItemOut(Schema):
+class WorkPlanItemOut(Schema):
     id: int
     title: str
     source: str
@@ -198,7 +198,7 @@ class PlanItemOut(Schema):
     progress: float | None
 
 
-class PlanOut(Schema):
+class WorkPlanOut(Schema):
     id: int
     region: str
     year: int
@@ -206,17 +206,17 @@ class PlanOut(Schema):
     completion: float | None
 
 
-class PlanDetailOut(PlanOut):
-    items: list[PlanItemOut]
+class WorkPlanDetailOut(WorkPlanOut):
+    items: list[WorkPlanItemOut]
 
 
-class PlanIn(Schema):
+class WorkPlanIn(Schema):
     year: Year
     title: Title = ""
     region: Code = ""
 
 
-class PlanItemIn(Schema):
+class WorkPlanItemIn(Schema):
     title: Title
     source: Code
     reference: Annotated[str, Field(max_length=60)] = ""

@@ -13,19 +13,19 @@ from ninja.files import UploadedFile
 from yufang.accounts.scoping import home_region
 from yufang.council import documents, selectors, services
 from yufang.council.api.common import (
+    CouncilTaskDetailOut,
+    CouncilTaskFilterIn,
+    CouncilTaskIn,
+    CouncilTaskOut,
     DocumentFormat,
     ExchangeRowOut,
     ImportOut,
-    PlanDetailOut,
-    PlanIn,
-    PlanItemIn,
-    PlanOut,
     ReopenIn,
     SourceOut,
-    TaskDetailOut,
-    TaskFilterIn,
-    TaskIn,
-    TaskOut,
+    WorkPlanDetailOut,
+    WorkPlanIn,
+    WorkPlanItemIn,
+    WorkPlanOut,
     YearlyReportDetailOut,
     YearlyReportIn,
     YearlyReportOut,
@@ -54,8 +54,8 @@ from yufang.support.http import private_file_response
 # --- tasks and progress ---------------------------------------------------------------------
 
 
-@router.post("/resolutions/{resolution_id}/tasks", response={201: TaskOut})
-def task_create(request: HttpRequest, resolution_id: Id, payload: TaskIn) -> Status:
+@router.post("/resolutions/{resolution_id}/tasks", response={201: CouncilTaskOut})
+def task_create(request: HttpRequest, resolution_id: Id, payload: CouncilTaskIn) -> Status:
     """Assigns a task to a member department; without `department_id` or `deadline`: 422."""
     selectors.require_reader(request.user)
     resolution = get_object_or_404(
@@ -75,9 +75,9 @@ def task_create(request: HttpRequest, resolution_id: Id, payload: TaskIn) -> Sta
     return Status(201, _task_out(task))
 
 
-@router.get("/tasks", response=list[TaskOut])
+@router.get("/tasks", response=list[CouncilTaskOut])
 @paginated(100)
-def tasks(request: HttpRequest, filters: Query[TaskFilterIn]):  # type: ignore[no-untyped-def]
+def tasks(request: HttpRequest, filters: Query[CouncilTaskFilterIn]):  # type: ignore[no-untyped-def]
     """The tasks the caller reads (a liaison: its department's), by meeting, department and
     status (open, done, overdue)."""
     selectors.require_reader(request.user)
@@ -90,12 +90,12 @@ def tasks(request: HttpRequest, filters: Query[TaskFilterIn]):  # type: ignore[n
     return [_task_out(t) for t in board["tasks"]]
 
 
-@router.get("/tasks/{council_task_id}", response=TaskDetailOut)
+@router.get("/tasks/{council_task_id}", response=CouncilTaskDetailOut)
 def task(request: HttpRequest, council_task_id: Id) -> dict[str, Any]:
     return _task_detail(selectors.task_get(request.user, council_task_id))
 
 
-@router.post("/tasks/{council_task_id}/reports", response={201: TaskDetailOut})
+@router.post("/tasks/{council_task_id}/reports", response={201: CouncilTaskDetailOut})
 def progress_report(
     request: HttpRequest,
     council_task_id: Id,
@@ -112,7 +112,7 @@ def progress_report(
     return Status(201, _task_detail(selectors.task_get(request.user, council_task_id)))
 
 
-@router.post("/tasks/{council_task_id}/reopen", response=TaskDetailOut)
+@router.post("/tasks/{council_task_id}/reopen", response=CouncilTaskDetailOut)
 def task_reopen(request: HttpRequest, council_task_id: Id, payload: ReopenIn) -> dict[str, Any]:
     t = selectors.task_get(request.user, council_task_id)
     try:
@@ -132,7 +132,7 @@ def evidence_file(request: HttpRequest, council_report_id: Id) -> HttpResponseBa
 # --- work plans -----------------------------------------------------------------------------
 
 
-@router.get("/plans", response=list[PlanOut])
+@router.get("/plans", response=list[WorkPlanOut])
 def plans(request: HttpRequest, year: Year | None = None) -> list[dict[str, Any]]:
     selectors.require_reader(request.user)
     qs = selectors.plans_visible(request.user)
@@ -141,8 +141,8 @@ def plans(request: HttpRequest, year: Year | None = None) -> list[dict[str, Any]
     return [_plan_out(request, p) for p in qs[:100]]
 
 
-@router.post("/plans", response={201: PlanDetailOut})
-def plan_create(request: HttpRequest, payload: PlanIn) -> Status:
+@router.post("/plans", response={201: WorkPlanDetailOut})
+def plan_create(request: HttpRequest, payload: WorkPlanIn) -> Status:
     selectors.require_reader(request.user)
     plan = services.work_plan_create(
         actor=request.user,
@@ -153,7 +153,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status:
     return Status(201, _plan_out(request, plan, items=True))
 
 
-@router.get("/plans/{work_plan_id}", response=PlanDetailOut)
+@router.get("/plans/{work_plan_id}", response=WorkPlanDetailOut)
 def plan(request: HttpRequest, work_plan_id: Id) -> dict[str, Any]:
     return _plan_out(request, selectors.plan_get(request.user, work_plan_id), items=True)
 
@@ -175,8 +175,8 @@ def plan_sources(request: HttpRequest, work_plan_id: Id) -> list[dict[str, Any]]
     ]
 
 
-@router.post("/plans/{work_plan_id}/items", response={201: PlanDetailOut})
-def plan_item_add(request: HttpRequest, work_plan_id: Id, payload: PlanItemIn) -> Status:
+@router.post("/plans/{work_plan_id}/items", response={201: WorkPlanDetailOut})
+def plan_item_add(request: HttpRequest, work_plan_id: Id, payload: WorkPlanItemIn) -> Status:
     p = selectors.plan_get(request.user, work_plan_id)
     try:
         services.work_plan_item_add(

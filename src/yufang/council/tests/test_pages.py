@@ -50,7 +50,7 @@ def test_official_sets_up_the_joint_meeting_and_records_a_meeting(client: Any, w
     missing = client.post(jm_url, {"action": "meeting", "title": "", "held_on": "2026-13-01"})
     assert missing.status_code == 200
     errors = text(missing).split('data-testid="form-errors"')[1].split("</div>")[0]
-    assert "<strong>标题</strong>" in errors and "<strong>召开日期</strong>" in errors
+    assert "<strong>标题</strong>" in errors and "<strong>举办日期</strong>" in errors
     assert "不是有效日期" in errors
     assert not Meeting.objects.exists()
     made = client.post(
