@@ -229,4 +229,6 @@ def browser_login(page: Any, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{page.base_url}/")
+    # Signed in: the home page, or the page a module made the role's home (the grid worker's
+    # tasks, the enterprise's self-service).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

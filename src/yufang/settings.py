@@ -292,6 +292,12 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 # Training materials, lesson files (videos) and session photos.
 TRAINING_UPLOAD_MAX_BYTES = env_int("TRAINING_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# Documents people upload as proof (PDF or photos): recognition materials, an enterprise's
+# evidence for a change request, acceptance evidence of a fee contract, screening photos.
+RECOGNITION_MATERIAL_MAX_BYTES = env_int("RECOGNITION_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+PORTAL_EVIDENCE_MAX_BYTES = env_int("PORTAL_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+FUNDS_EVIDENCE_MAX_BYTES = env_int("FUNDS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+GRID_PHOTO_MAX_BYTES = env_int("GRID_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 # The address people reach the platform at, for links in e-mails, SMS and QR codes.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

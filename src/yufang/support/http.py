@@ -41,6 +41,8 @@ UPLOAD_TYPES = {
     "heic": "image/heic",
     "pdf": "application/pdf",
     "mp4": "video/mp4",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
 }
 
 

@@ -5,12 +5,21 @@ import pytest
 from yufang.accounts.models import Role
 
 
+# Roles whose working day a module holds land on its page (home.landing).
+LANDINGS = {
+    Role.GRID_WORKER: "/field/",
+    Role.SAFETY_MANAGER: "/portal/",
+    Role.DEPARTMENT_LIAISON: "/council/",
+}
+
+
 @pytest.mark.django_db
 def test_every_role_reaches_its_home_page(client, world):
     for role, user in world.people.items():
         client.force_login(user)
-        response = client.get("/")
+        response = client.get("/", follow=True)
         assert response.status_code == 200, role
+        assert response.request["PATH_INFO"] == LANDINGS.get(role, "/"), role
         assert "Content-Security-Policy" in response
         client.logout()
 

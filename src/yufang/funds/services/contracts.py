@@ -191,7 +191,7 @@ def contract_create(
 def _check_evidence(upload: UploadedFile) -> None:
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    limit = int(getattr(settings, "FUNDS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+    limit = int(settings.FUNDS_EVIDENCE_MAX_BYTES)
     if ext not in EVIDENCE_TYPES:
         raise InvalidInput(_("Evidence is a PDF or a photo (JPG, PNG, WebP)."), "evidence")
     if (upload.size or 0) > limit:

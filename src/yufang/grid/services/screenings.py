@@ -53,7 +53,7 @@ class ScreeningConflict(GridInvalid):
 
 
 def photo_max_bytes() -> int:
-    return int(getattr(settings, "GRID_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.GRID_PHOTO_MAX_BYTES)
 
 
 def _decimal(raw: Any, field: str, low: int, high: int, errors: dict[str, str]) -> Decimal | None:

@@ -20,7 +20,8 @@ def test_grid_worker_fills_a_checklist_on_a_phone(page: Any, world: Any) -> None
     page.fill("#id_username", worker.username)
     page.fill("#id_password", TEST_PASSWORD)
     page.press("#id_password", "Enter")
-    page.wait_for_url(f"{page.base_url}/")
+    # The grid worker lands on the field app's tasks.
+    page.wait_for_url("**/field/")
     page.goto(f"{page.base_url}/hazards/assessments/new/")
     page.fill("#id_enterprise", world.enterprise.credit_code)
     page.select_option("#checklist", "T09")

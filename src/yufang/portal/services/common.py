@@ -18,7 +18,7 @@ class PortalInvalid(InvalidInput):
 
 def evidence_max_bytes() -> int:
     # A setting of its own when the lead adds it; the hazard photo limit until then.
-    return int(getattr(settings, "PORTAL_EVIDENCE_MAX_BYTES", 0) or settings.HAZARD_PHOTO_MAX_BYTES)
+    return int(settings.PORTAL_EVIDENCE_MAX_BYTES)
 
 
 def evidence_check(upload: Any, field: str = "evidence") -> None:

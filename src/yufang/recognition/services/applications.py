@@ -52,7 +52,7 @@ PHONE_DIGITS = 11
 
 
 def material_max_bytes() -> int:
-    return int(getattr(settings, "RECOGNITION_MATERIAL_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.RECOGNITION_MATERIAL_MAX_BYTES)
 
 
 def required_materials(on: dt.date) -> list[str]:
