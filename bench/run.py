@@ -315,10 +315,10 @@ def _import_file(prefix: str, rows: int, n_enterprises: int, rng: random.Random)
 def _our_import(data: bytes, user: Any) -> dict[str, Any]:
     from django.db import transaction
 
-    from yufang.imports.registry import guess_mapping
     from yufang.injuries.importers import injury_case_importer
     from yufang.lib.spreadsheets import read_table
     from yufang.support.bulk import collector_paused
+    from yufang.support.import_kinds import guess_mapping
 
     started = time.perf_counter()
     table = read_table(data)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "yufang.enterprises",
     "yufang.imports",
     "yufang.home",
+    "yufang.demo",
     "yufang.injuries",
     "yufang.hazards",
     "yufang.training",

@@ -9,10 +9,10 @@ from typing import Any
 
 from yufang.accounts.models import Role, User
 from yufang.enterprises.demo import pick_demo_enterprise
-from yufang.home.demo import DEMO_PASSWORD, DemoContext
 from yufang.organisations.models import Department, Institution
 from yufang.regions.demo import DEMO_COUNTY
 from yufang.regions.models import Grid, Region
+from yufang.support.demo import DEMO_PASSWORD, DemoContext
 
 ORDER = 90
 

@@ -13,8 +13,8 @@ class CouncilConfig(AppConfig):
         from yufang.accounts.models import Role
         from yufang.council import sources, tasks  # noqa: F401 - the schedule and plan sources
         from yufang.council.selectors import council_todos
-        from yufang.home.landing import register_landing
-        from yufang.home.todos import register_todos
+        from yufang.support.landing import register_landing
+        from yufang.support.todos import register_todos
 
         register_todos(council_todos)
         # The liaison's working day is the joint meeting: its tasks and its remit's data.

@@ -18,9 +18,9 @@ from yufang.accounts.models import Role, User
 from yufang.council import services
 from yufang.council.models import CouncilTask, ExchangeFigure, ExchangeKind
 from yufang.council.sources import source_of
-from yufang.home.demo import DemoContext
 from yufang.organisations.models import Department
 from yufang.regions.models import Region
+from yufang.support.demo import DemoContext
 
 ORDER = 97
 

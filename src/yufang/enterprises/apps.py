@@ -11,11 +11,11 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from yufang.enterprises.importers import enterprise_importer
-        from yufang.imports.registry import register
+        from yufang.support.import_kinds import register
 
         register(enterprise_importer)
 
         from yufang.enterprises.selectors import enterprise_todos
-        from yufang.home.todos import register_todos
+        from yufang.support.todos import register_todos
 
         register_todos(enterprise_todos)

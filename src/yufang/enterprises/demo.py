@@ -10,12 +10,12 @@ from typing import TypeVar
 
 from yufang import policy
 from yufang.enterprises.models import Enterprise, EnterpriseSize, InsuredHeadcount
-from yufang.home.demo import DemoContext
 from yufang.industries.models import Industry
 from yufang.industries.selectors import risk_class_from_map, risk_class_map
 from yufang.organisations.demo import demo_credit_code
 from yufang.regions.demo import DEMO_COUNTY
 from yufang.regions.models import Grid, Region
+from yufang.support.demo import DemoContext
 
 ORDER = 40
 T = TypeVar("T")

@@ -21,7 +21,8 @@ from yufang.enterprises.services import (
     headcount_set,
     registry_change,
 )
-from yufang.imports.registry import (
+from yufang.lib.spreadsheets import SheetLimits
+from yufang.support.import_kinds import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     Column,
@@ -29,7 +30,6 @@ from yufang.imports.registry import (
     RowError,
     Validated,
 )
-from yufang.lib.spreadsheets import SheetLimits
 
 BATCH = 1000
 

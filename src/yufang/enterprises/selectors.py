@@ -227,7 +227,7 @@ def enterprise_todos(user: Any) -> list[Any]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if getattr(user, "role", None) != "safety_manager" or not user.enterprise_id:
         return []

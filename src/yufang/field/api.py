@@ -28,7 +28,7 @@ Answer = Annotated[str, Field(max_length=8)]
 PhotoData = Annotated[str, Field(max_length=7_000_000)]
 
 
-class TaskOut(Schema):
+class FieldTaskOut(Schema):
     id: int
     enterprise_id: int
     enterprise: str
@@ -52,7 +52,7 @@ class HazardBrief(Schema):
 
 
 class TaskCardOut(Schema):
-    task: TaskOut
+    task: FieldTaskOut
     status: str
     mine: bool
     industry: str
@@ -126,7 +126,7 @@ class Position(Schema):
     longitude: Longitude | None = None
 
 
-@router.get("/tasks", response=list[TaskOut])
+@router.get("/tasks", response=list[FieldTaskOut])
 def tasks(request: HttpRequest, position: Query[Position]) -> list[dict[str, Any]]:
     """The grid worker's open tasks due by the end of this week (overdue ones too), nearest
     first when the phone's position is given."""

@@ -14,7 +14,7 @@ class FieldConfig(AppConfig):
 
     def ready(self) -> None:
         from yufang.accounts.models import Role
-        from yufang.home.landing import register_landing
+        from yufang.support.landing import register_landing
 
         # The grid worker's day is the task list: opening the platform lands there.
         register_landing(Role.GRID_WORKER, "field:today")

@@ -12,6 +12,6 @@ class FundsConfig(AppConfig):
     def ready(self) -> None:
         from yufang.funds import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.funds.selectors import fee_todos
-        from yufang.home.todos import register_todos
+        from yufang.support.todos import register_todos
 
         register_todos(fee_todos)

@@ -21,9 +21,9 @@ from PIL import Image
 from yufang.accounts.models import User
 from yufang.funds import selectors, services
 from yufang.funds.models import Budget, Project, Use
-from yufang.home.demo import DemoContext
 from yufang.organisations.models import Institution
 from yufang.regions.models import Region
+from yufang.support.demo import DemoContext
 
 ORDER = 100
 

@@ -559,7 +559,7 @@ def fee_todos(user: Any) -> list[Any]:
     from django.utils.translation import gettext as _
 
     from yufang.accounts.scoping.funds import may_manage_fee
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if not fee_reader(user) or user.role in ("county", "liaison", "auditor"):
         return []

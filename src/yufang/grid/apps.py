@@ -12,10 +12,10 @@ class GridConfig(AppConfig):
     def ready(self) -> None:
         from yufang.grid import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.grid.selectors.todos import grid_todos
-        from yufang.home.todos import register_todos
+        from yufang.support.todos import register_todos
 
         register_todos(grid_todos)
         from yufang.grid.importers import grid_placement_importer
-        from yufang.imports.registry import register
+        from yufang.support.import_kinds import register
 
         register(grid_placement_importer)

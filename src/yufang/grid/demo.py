@@ -27,9 +27,9 @@ from yufang.grid.models import (
     TaskStatus,
 )
 from yufang.grid.services import routine_plan, tasks_generate
-from yufang.home.demo import DEMO_PASSWORD, DemoContext
 from yufang.regions.demo import DEMO_COUNTY
 from yufang.regions.models import Grid, Region
+from yufang.support.demo import DEMO_PASSWORD, DemoContext
 
 ORDER = 96  # after the accounts (90): the demo grid worker exists
 

@@ -14,8 +14,8 @@ from yufang.accounts.scoping.grid import may_manage_grid
 from yufang.enterprises.selectors import enterprises_visible
 from yufang.grid.models import PlacementMethod
 from yufang.grid.selectors import grids_visible
-from yufang.imports.registry import Column, Progress, RowError, Validated
 from yufang.lib.errors import InvalidInput
+from yufang.support.import_kinds import Column, Progress, RowError, Validated
 
 
 @dataclass

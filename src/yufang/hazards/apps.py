@@ -12,7 +12,7 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         from yufang.hazards import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.hazards.selectors import hazard_todos
-        from yufang.home.todos import register_todos
+        from yufang.support.todos import register_todos
 
         register_todos(hazard_todos)
         from yufang.hazards import panels  # noqa: F401 - the enterprise page's hazards panel

@@ -36,9 +36,9 @@ from yufang.hazards.services import (
     exceedance_description,
     statistics_generate,
 )
-from yufang.home.demo import DemoContext
 from yufang.organisations.models import Institution
 from yufang.regions.demo import DEMO_COUNTY
+from yufang.support.demo import DemoContext
 from yufang.support.topics import Topic
 
 ORDER = 60

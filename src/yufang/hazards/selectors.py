@@ -587,7 +587,7 @@ def hazard_todos(user: Any) -> list[Any]:
     from django.urls import reverse
     from django.utils.translation import ngettext
 
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     role = getattr(user, "role", None)
     todos: list[Todo] = []

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import home_region
 from yufang.enterprises.selectors import registry_figures_by_area
-from yufang.home.landing import landing_for
-from yufang.home.todos import todos_for
 from yufang.regions.models import Region
 from yufang.regions.selectors import grids_visible, pilot_city_codes
 from yufang.support.http import spreadsheet_response
+from yufang.support.landing import landing_for
+from yufang.support.todos import todos_for
 
 
 def _map_option(

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from yufang.imports.models import ImportJob
-from yufang.imports.registry import importer_for, importers, limits_for, max_bytes_for
 from yufang.imports.selectors import import_job_get, import_jobs, import_template_xlsx
 from yufang.imports.services import (
     ImportRefused,
@@ -25,6 +24,7 @@ from yufang.imports.services import (
     import_options,
 )
 from yufang.support.bounds import Code, Id, Name, Note, Year, paginated
+from yufang.support.import_kinds import importer_for, importers, limits_for, max_bytes_for
 
 router = Router(tags=["imports"])
 

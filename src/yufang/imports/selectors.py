@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from yufang.imports.models import ColumnMapping, ImportJob
-from yufang.imports.registry import Importer
 from yufang.support.bounds import bounded_id
+from yufang.support.import_kinds import Importer
 
 
 def import_jobs(user: Any) -> QuerySet[ImportJob]:

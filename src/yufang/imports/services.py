@@ -13,17 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.imports.models import ColumnMapping, ImportJob
-from yufang.imports.registry import (
-    Importer,
-    Progress,
-    RowError,
-    Validated,
-    guess_mapping,
-    header_matches,
-    importer_for,
-    limits_for,
-    max_bytes_for,
-)
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import (
     XLSX_MAGIC,
@@ -34,6 +23,17 @@ from yufang.lib.spreadsheets import (
 )
 from yufang.support.bounds import bounded_year
 from yufang.support.bulk import collector_paused
+from yufang.support.import_kinds import (
+    Importer,
+    Progress,
+    RowError,
+    Validated,
+    guess_mapping,
+    header_matches,
+    importer_for,
+    limits_for,
+    max_bytes_for,
+)
 
 PREVIEW_ROWS = 20
 # A file of up to this many rows is read and checked in the request; a larger one in the

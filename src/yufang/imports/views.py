@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
 from yufang.imports.models import ImportJob
-from yufang.imports.registry import importer_for, importers, limits_for, max_bytes_for
 from yufang.imports.selectors import (
     column_mappings,
     import_job_get,
@@ -29,6 +28,7 @@ from yufang.imports.services import (
     import_options,
 )
 from yufang.support.bounds import bounded_id
+from yufang.support.import_kinds import importer_for, importers, limits_for, max_bytes_for
 
 
 @login_required

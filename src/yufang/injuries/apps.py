@@ -10,10 +10,10 @@ class InjuriesConfig(AppConfig):
     verbose_name = _("Injury cases")
 
     def ready(self) -> None:
-        from yufang.home.todos import register_todos
-        from yufang.imports.registry import register
         from yufang.injuries.importers import injury_case_importer, insured_headcount_importer
         from yufang.injuries.selectors import injury_todos
+        from yufang.support.import_kinds import register
+        from yufang.support.todos import register_todos
 
         register(injury_case_importer)
         register(insured_headcount_importer)

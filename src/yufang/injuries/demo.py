@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
-from yufang.home.demo import DemoContext
 from yufang.injuries.services import cases_check, cases_create_many, rollup_rebuild
 from yufang.lib.identifiers import id_number_check_character
+from yufang.support.demo import DemoContext
 
 ORDER = 50
 

@@ -13,14 +13,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.selectors import enterprise_names
-from yufang.imports.registry import (
-    MAX_CELL_CHARS,
-    MAX_COLUMNS,
-    Column,
-    Progress,
-    RowError,
-    Validated,
-)
 from yufang.injuries.models import (
     ACCIDENT_CATEGORY_NAMES,
     BODY_PART_NAMES,
@@ -31,6 +23,14 @@ from yufang.injuries.models import (
 )
 from yufang.injuries.services import CASE_WRITERS, cases_check, cases_create_many, exposure_set
 from yufang.lib.spreadsheets import SheetLimits
+from yufang.support.import_kinds import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    Column,
+    Progress,
+    RowError,
+    Validated,
+)
 
 
 def _shown(cells: dict[str, str], name: str, label: Any) -> str:

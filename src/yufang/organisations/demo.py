@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from yufang.home.demo import DemoContext
 from yufang.lib.identifiers import credit_code_check_character, organisation_code_check_character
 from yufang.organisations.models import Department, Institution
 from yufang.regions.models import Region
+from yufang.support.demo import DemoContext
 
 ORDER = 20
 

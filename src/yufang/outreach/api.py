@@ -42,7 +42,7 @@ Small = Annotated[int, Field(ge=0, le=1000)]
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class CampaignIn(Schema):
+class PublicityCampaignIn(Schema):
     title: Name
     region: Code
     starts_on: dt.date
@@ -50,7 +50,7 @@ class CampaignIn(Schema):
     description: Text = ""
 
 
-class CampaignOut(Schema):
+class PublicityCampaignOut(Schema):
     id: int
     title: str
     description: str
@@ -192,7 +192,7 @@ class QuizEntryIn(Schema):
     organised_by_employer: bool = False
 
 
-class QuestionOut(Schema):
+class QuizQuestionOut(Schema):
     number: int
     type: str
     stem: str
@@ -203,7 +203,7 @@ class QuizEntryOut(Schema):
     token: str
     entry: int
     deadline_at: dt.datetime
-    questions: list[QuestionOut]
+    questions: list[QuizQuestionOut]
 
 
 class AnswersIn(Schema):
@@ -337,15 +337,15 @@ class EngagementOut(Schema):
 # --- campaigns and activities -------------------------------------------------------------------
 
 
-@router.get("/campaigns", response=list[CampaignOut])
+@router.get("/campaigns", response=list[PublicityCampaignOut])
 @paginated(50)
 def campaigns(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Publicity campaigns in the caller's reach, with their activities' reach."""
     return selectors.campaigns_visible(request.user)
 
 
-@router.post("/campaigns", response={201: CampaignOut})
-def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status:
+@router.post("/campaigns", response={201: PublicityCampaignOut})
+def campaign_create(request: HttpRequest, payload: PublicityCampaignIn) -> Status:
     campaign = services.publicity_campaign_create(
         actor=request.user,
         title=payload.title,
@@ -357,7 +357,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status:
     return Status(201, selectors.campaign_get(request.user, campaign.pk))
 
 
-@router.get("/campaigns/{publicity_campaign_id}", response=CampaignOut)
+@router.get("/campaigns/{publicity_campaign_id}", response=PublicityCampaignOut)
 def campaign(request: HttpRequest, publicity_campaign_id: Id) -> PublicityCampaign:
     return selectors.campaign_get(request.user, publicity_campaign_id)
 

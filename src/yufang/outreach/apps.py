@@ -12,7 +12,7 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Publicity and contests")
 
     def ready(self) -> None:
-        from yufang.home.todos import register_todos
         from yufang.outreach.selectors import outreach_todos
+        from yufang.support.todos import register_todos
 
         register_todos(outreach_todos)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from yufang.accounts.models import User
-from yufang.home.demo import DemoContext
 from yufang.outreach import services
 from yufang.outreach.models import ActivityKind, Contest, EntryStatus, Quiz
+from yufang.support.demo import DemoContext
 
 ORDER = 96
 

@@ -366,7 +366,7 @@ def outreach_todos(user: Any) -> list[Any]:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy
 
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if not getattr(user, "is_authenticated", False):
         return []

@@ -68,7 +68,7 @@ class ChangeRequestOut(Schema):
         return bool(obj.evidence)
 
 
-class DecisionIn(Schema):
+class RequestDecisionIn(Schema):
     approve: bool
     note: Note = ""
 
@@ -227,7 +227,7 @@ def change_request_detail(request: HttpRequest, request_id: Id) -> ChangeRequest
 
 @router.post("/requests/{request_id}/decision", response=ChangeRequestOut)
 def change_request_decision(
-    request: HttpRequest, request_id: Id, payload: DecisionIn
+    request: HttpRequest, request_id: Id, payload: RequestDecisionIn
 ) -> ChangeRequest:
     """Approves (the change is applied to the registry) or refuses (with a note) a request."""
     found = selectors.change_request_get(request.user, request_id)
@@ -265,7 +265,7 @@ def roster_change_detail(request: HttpRequest, roster_change_id: Id) -> RosterCh
 
 @router.post("/roster-changes/{roster_change_id}/decision", response=RosterChangeOut)
 def roster_change_decision(
-    request: HttpRequest, roster_change_id: Id, payload: DecisionIn
+    request: HttpRequest, roster_change_id: Id, payload: RequestDecisionIn
 ) -> RosterChange:
     """Approves (the roster and the insured headcount follow) or refuses a roster change."""
     found = selectors.roster_change_get(request.user, roster_change_id)

@@ -14,10 +14,10 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from yufang.accounts.models import Role
-        from yufang.home.landing import register_landing
-        from yufang.home.todos import register_todos
         from yufang.portal import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.portal.selectors import portal_todos
+        from yufang.support.landing import register_landing
+        from yufang.support.todos import register_todos
 
         register_todos(portal_todos)
         register_landing(Role.SAFETY_MANAGER, "portal:home")

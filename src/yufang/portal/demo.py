@@ -19,12 +19,12 @@ from yufang.accounts.models import User
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.services import headcount_set
 from yufang.hazards.models import Checklist
-from yufang.home.demo import DemoContext
 from yufang.lib.identifiers import id_number_check_character, mask_id_number
 from yufang.lib.protected import id_number_digest
 from yufang.portal import services
 from yufang.portal.models import InsuredPerson, PremiumPaid
 from yufang.regions.models import Region
+from yufang.support.demo import DemoContext
 
 ORDER = 97
 NAMES = ["王海涛", "李秀英", "张建国", "刘芳", "陈志强", "杨丽", "赵磊", "黄敏", "周军", "吴静"]

@@ -24,7 +24,6 @@ from yufang.accounts.scoping.portal import (
     portal_runs_q,
 )
 from yufang.enterprises.models import Enterprise, InsuredHeadcount, size_label
-from yufang.home.todos import Todo, todos_for
 from yufang.injuries.models import RATE_KINDS
 from yufang.notifications.selectors import inbox
 from yufang.portal.models import (
@@ -39,6 +38,7 @@ from yufang.portal.models import (
     RunStatus,
     SelfAssessment,
 )
+from yufang.support.todos import Todo, todos_for
 
 
 def _scoped(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:

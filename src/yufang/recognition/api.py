@@ -127,7 +127,7 @@ class ApplicationIn(Schema):
     late_reason: Note = ""
 
 
-class MaterialOut(Schema):
+class RecognitionMaterialOut(Schema):
     id: int
     kind: str
     original_name: str
@@ -175,7 +175,7 @@ class ApplicationOut(Schema):
     bureau_name: str
     injury_case_id: int | None
     letter_url: str | None
-    materials: list[MaterialOut]
+    materials: list[RecognitionMaterialOut]
 
     @staticmethod
     def resolve_enterprise(obj: RecognitionApplication) -> str:
@@ -241,7 +241,7 @@ class ReasonIn(Schema):
     reason: Note
 
 
-class DecisionIn(Schema):
+class RecognitionDecisionIn(Schema):
     recognised: bool
     reason: Note
     case_number: Annotated[str, Field(max_length=40)] = ""
@@ -459,7 +459,7 @@ def application_resume(request: HttpRequest, application_id: Id) -> RecognitionA
 
 @router.post("/applications/{application_id}/decide", response=ApplicationOut)
 def application_decide(
-    request: HttpRequest, application_id: Id, payload: DecisionIn
+    request: HttpRequest, application_id: Id, payload: RecognitionDecisionIn
 ) -> RecognitionApplication:
     """Decides; a recognised injury becomes an injury case under `case_number`."""
     return services.application_decide(

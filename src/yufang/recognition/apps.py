@@ -13,9 +13,9 @@ class RecognitionConfig(AppConfig):
     verbose_name = _("Accident reports and injury recognition")
 
     def ready(self) -> None:
-        from yufang.home.todos import register_todos
         from yufang.recognition import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.recognition.selectors import recognition_todos
+        from yufang.support.todos import register_todos
 
         register_todos(recognition_todos)
         from yufang.recognition import panels  # noqa: F401 - the enterprise page's panel

@@ -16,10 +16,10 @@ from django.utils import timezone
 from yufang.accounts.models import Role, User
 from yufang.enterprises.models import Enterprise, InsuredHeadcount
 from yufang.enterprises.services import headcount_set
-from yufang.home.demo import DemoContext
 from yufang.lib.identifiers import id_number_check_character
 from yufang.recognition import services
 from yufang.recognition.models import AccidentReport, RecognitionApplication, Suspension
+from yufang.support.demo import DemoContext
 
 ORDER = 92  # after the accounts (90): the demo people act
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

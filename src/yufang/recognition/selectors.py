@@ -20,7 +20,6 @@ from yufang.accounts.scoping.recognition import (
     recognition_role,
     require_recognition_reader,
 )
-from yufang.home.todos import Todo
 from yufang.recognition import clock
 from yufang.recognition.models import (
     OPEN_STATUSES,
@@ -29,6 +28,7 @@ from yufang.recognition.models import (
     Material,
     RecognitionApplication,
 )
+from yufang.support.todos import Todo
 
 S = ApplicationStatus
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from yufang.home.demo import DemoContext
 from yufang.regions.models import Grid, PilotYear, Region
+from yufang.support.demo import DemoContext
 
 ORDER = 10
 # The province reports 7 pilot cities; our sources do not name them, so the demo picks seven.

@@ -4,8 +4,7 @@ import pytest
 
 from yufang.accounts.models import Role
 
-
-# Roles whose working day a module holds land on its page (home.landing).
+# Roles whose working day a module holds land on its page (support.landing).
 LANDINGS = {
     Role.GRID_WORKER: "/field/",
     Role.SAFETY_MANAGER: "/portal/",

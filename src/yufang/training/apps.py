@@ -10,8 +10,8 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        from yufang.home.todos import register_todos
-        from yufang.imports.registry import register
+        from yufang.support.import_kinds import register
+        from yufang.support.todos import register_todos
         from yufang.training import tasks  # noqa: F401 - declares the periodic schedule
         from yufang.training.selectors import training_todos
 

@@ -24,12 +24,12 @@ from django.utils import timezone
 from yufang import policy
 from yufang.accounts.models import User
 from yufang.enterprises.models import Enterprise
-from yufang.home.demo import DemoContext
 from yufang.lib.documents import cjk_font
 from yufang.lib.identifiers import id_number_check_character, mask_id_number
 from yufang.lib.protected import id_number_digest, id_number_encrypt
 from yufang.organisations.models import Institution
 from yufang.regions.models import Region
+from yufang.support.demo import DemoContext
 from yufang.training import services as svc
 from yufang.training.models import (
     AttemptItem,

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import may_change_enterprise
 from yufang.enterprises.models import Enterprise
-from yufang.imports.registry import (
+from yufang.lib.identifiers import mask_id_number
+from yufang.lib.spreadsheets import SheetLimits
+from yufang.support.import_kinds import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     Column,
@@ -19,8 +21,6 @@ from yufang.imports.registry import (
     RowError,
     Validated,
 )
-from yufang.lib.identifiers import mask_id_number
-from yufang.lib.spreadsheets import SheetLimits
 from yufang.training.models import KeyRole
 from yufang.training.services import (
     KEY_ROLE_ALIASES,

@@ -257,7 +257,7 @@ def council_todos(user: Any) -> list[Any]:
     liaisons of the department), and tasks due within the reminder days (liaisons)."""
     from yufang import policy
     from yufang.accounts.models import Role
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if not council_reader(user) or user.role in (Role.AUDITOR, Role.ADMIN):
         return []

@@ -14,7 +14,7 @@ from yufang.accounts.models import Role
 
 
 def grid_todos(user: Any) -> list[Any]:
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if not getattr(user, "is_authenticated", False):
         return []

@@ -9,7 +9,7 @@ import pytest
 
 from yufang.accounts.models import Role
 from yufang.grid.importers import grid_placement_importer
-from yufang.imports.registry import importer_for
+from yufang.support.import_kinds import importer_for
 
 pytestmark = pytest.mark.django_db
 

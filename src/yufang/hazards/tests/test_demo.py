@@ -9,7 +9,7 @@ import pytest
 from yufang.accounts.models import User
 from yufang.hazards.models import Escalation, Hazard, HazardStatistic, HazardStatus
 from yufang.hazards.selectors import escalations_for, hazards_visible, with_overdue
-from yufang.home.demo import make_context
+from yufang.support.demo import make_context
 
 
 @pytest.mark.django_db

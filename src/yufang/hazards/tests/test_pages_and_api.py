@@ -14,7 +14,7 @@ from yufang.hazards import services
 from yufang.hazards.models import Hazard, HazardLevel, HazardStatus
 from yufang.hazards.tasks import escalate_hazards
 from yufang.hazards.tests.conftest import png
-from yufang.home.todos import todos_for
+from yufang.support.todos import todos_for
 from yufang.support.topics import Topic
 from yufang.tests.factories import InstitutionFactory, persona
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from yufang.enterprises.importers import enterprise_importer
-from yufang.imports.registry import guess_mapping, header_matches, header_words, importers
 from yufang.injuries.importers import injury_case_importer
+from yufang.support.import_kinds import guess_mapping, header_matches, header_words, importers
 
 
 def test_header_words_drop_the_bureaus_extra_words_width_and_case():

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 from yufang.accounts.models import Role
 from yufang.imports import services
 from yufang.imports.models import ImportJob
-from yufang.imports.registry import importer_for, limits_for, max_bytes_for
 from yufang.imports.services import (
     CHECK_IN_REQUEST_ROWS,
     ImportRefused,
@@ -26,6 +25,7 @@ from yufang.imports.services import (
     import_options,
 )
 from yufang.lib import spreadsheets
+from yufang.support.import_kinds import importer_for, limits_for, max_bytes_for
 from yufang.tests.factories import persona, region, valid_credit_code
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from yufang.injuries.selectors.filters import CASE_PATHS
 
 def injury_todos(user: Any) -> list[Any]:
     """Officials: enterprises with injury cases in a year without an insured headcount."""
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if getattr(user, "role", None) not in OFFICIAL_ROLES:
         return []

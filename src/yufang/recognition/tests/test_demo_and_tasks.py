@@ -13,13 +13,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from yufang.accounts.models import Role, User
-from yufang.home.demo import make_context
-from yufang.home.todos import todos_for
 from yufang.notifications.models import Notification
 from yufang.recognition import clock, selectors
 from yufang.recognition.models import ApplicationStatus, RecognitionApplication
 from yufang.recognition.tasks import send_deadline_warnings
 from yufang.recognition.tests import factories as f
+from yufang.support.demo import make_context
+from yufang.support.todos import todos_for
 
 pytestmark = pytest.mark.django_db
 

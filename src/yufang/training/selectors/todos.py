@@ -34,7 +34,7 @@ from yufang.training.selectors.trainees import (
 
 
 def training_todos(user: Any) -> list[Any]:
-    from yufang.home.todos import Todo
+    from yufang.support.todos import Todo
 
     if _none(user):
         return []

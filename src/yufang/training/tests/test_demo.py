@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from yufang.accounts.models import User
-from yufang.home.demo import make_context
+from yufang.support.demo import make_context
 from yufang.training import selectors as sel
 from yufang.training.models import Campaign, Certificate, Enrollment, Question, TrainingBase
 

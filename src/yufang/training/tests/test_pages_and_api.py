@@ -498,7 +498,7 @@ def test_the_province_edits_a_bank_question_through_the_form(
 def test_home_to_dos_list_upcoming_sessions_for_the_safety_manager(
     world: Any, hall: Any, staff: Any
 ) -> None:
-    from yufang.home.todos import todos_for
+    from yufang.support.todos import todos_for
 
     manager = world.people[Role.SAFETY_MANAGER]
     session = schedule(staff, hall, days=2)

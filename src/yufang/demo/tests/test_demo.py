@@ -7,8 +7,8 @@ from django.db.models import Count
 
 from yufang.accounts.models import Role, User
 from yufang.enterprises.models import Enterprise
-from yufang.home.demo import DEMO_PASSWORD, make_context
 from yufang.regions.models import Grid
+from yufang.support.demo import DEMO_PASSWORD, make_context
 
 FOUNDATION = ["regions", "organisations", "enterprises", "accounts"]
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from yufang.accounts.demo import demo_accounts
-from yufang.home.demo import DEMO_PASSWORD
+from yufang.support.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from yufang.enterprises.models import Enterprise
-from yufang.home.demo import demo_modules, make_context
 from yufang.support.database import planner_statistics_refresh
+from yufang.support.demo import demo_modules, make_context
 
 
 class Command(BaseCommand):
