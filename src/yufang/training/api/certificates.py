@@ -3,9 +3,11 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django_ratelimit.decorators import ratelimit
 from ninja import Status
 
 from yufang.support.bounds import paginated
+from yufang.support.ratelimits import client_address
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.api.common import (
@@ -30,6 +32,7 @@ def certificates(request: HttpRequest, expiring: bool = False):  # type: ignore[
 
 
 @router.get("/certificates/verify/{code}", response={200: VerificationOut, 404: dict}, auth=None)
+@ratelimit(key=client_address, rate="120/m", block=True)
 def certificate_verify(request: HttpRequest, code: str) -> Any:
     """Public: check a certificate by its number (the QR code on the PDF)."""
     certificate = sel.certificate_by_code(code)

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django_ratelimit.decorators import ratelimit
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import PROVINCE_WIDE_ROLES, sees_person_names
 from yufang.support.http import spreadsheet_response
+from yufang.support.ratelimits import client_address
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.views.common import (
@@ -111,6 +113,7 @@ def certificate_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
+@ratelimit(key=client_address, rate="120/m", block=True)
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone holding a certificate's code (its QR) may check it, without signing in."""
     certificate = sel.certificate_by_code(code)
