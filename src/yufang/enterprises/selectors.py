@@ -235,7 +235,7 @@ def enterprise_todos(user: Any) -> list[Any]:
     todos = []
     # Headcounts are the bureau's records (`enterprise_fields_writable`): the enterprise
     # keeps its contact and location details.
-    url = reverse("enterprises:edit", args=[enterprise.pk])
+    url = reverse("enterprises:enterprise_edit", args=[enterprise.pk])
     if enterprise.latitude is None:
         todos.append(Todo(_("Add the enterprise's location (coordinates)."), url, "info"))
     if not enterprise.contact_phone:

@@ -79,7 +79,7 @@ def enterprise_list_view(request: AuthedRequest) -> HttpResponse:
 def mine(request: AuthedRequest) -> HttpResponse:
     if not getattr(request.user, "enterprise_id", None):
         raise PermissionDenied(_("Your account is not bound to an enterprise."))
-    return redirect("enterprises:detail", pk=request.user.enterprise_id)
+    return redirect("enterprises:enterprise", pk=request.user.enterprise_id)
 
 
 @login_required
@@ -106,7 +106,7 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 errors = exc.errors
             else:
                 messages.success(request, _("Saved."))
-                return redirect("enterprises:detail", pk=pk)
+                return redirect("enterprises:enterprise", pk=pk)
     return render(
         request,
         "enterprises/detail.html",
@@ -203,7 +203,7 @@ def _form_page(request: AuthedRequest, enterprise: Enterprise | None) -> HttpRes
                     form.add_error(field, message)
         else:
             messages.success(request, _("Saved."))
-            return redirect("enterprises:detail", pk=saved.pk)
+            return redirect("enterprises:enterprise", pk=saved.pk)
     return render(
         request,
         "enterprises/form.html",

@@ -37,7 +37,7 @@ def hazards_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
         .order_by("-visited_on", "-planned_on", "-id")[:5]
     )
     colour = selectors.enterprise_risk_colours([enterprise.pk]).get(enterprise.pk)
-    hazard_url = reverse("hazards:list")
+    hazard_url = reverse("hazards:hazards")
     links = [
         {
             "label": _("All hazards of this enterprise"),
@@ -87,7 +87,7 @@ def hazards_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
                         "text": h.description[:60],
                         "meta": _("%(level)s · due %(deadline)s")
                         % {"level": h.get_level_display(), "deadline": h.deadline.isoformat()},
-                        "url": reverse("hazards:hazard_detail", args=[h.pk]),
+                        "url": reverse("hazards:hazard", args=[h.pk]),
                         "badge": h.get_status_display(),
                         "badge_css": "bg-red-lt"
                         if h.level == HazardLevel.MAJOR
@@ -103,7 +103,7 @@ def hazards_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
                     {
                         "text": a.checklist.title,
                         "meta": (a.visited_on or a.planned_on or a.created_at.date()).isoformat(),
-                        "url": reverse("hazards:assessment_detail", args=[a.pk]),
+                        "url": reverse("hazards:assessment", args=[a.pk]),
                         "badge": a.get_status_display(),
                         "badge_css": "bg-secondary-lt",
                     }

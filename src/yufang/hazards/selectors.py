@@ -591,7 +591,7 @@ def hazard_todos(user: Any) -> list[Any]:
 
     role = getattr(user, "role", None)
     todos: list[Todo] = []
-    list_url = reverse("hazards:list")
+    list_url = reverse("hazards:hazards")
     if role == Role.SAFETY_MANAGER and user.enterprise_id:
         mine = hazards_visible(user).filter(
             status__in=[HazardStatus.ASSIGNED, HazardStatus.RECTIFYING]

@@ -34,7 +34,9 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), "home:index", tuple(R), "/"),
-    NavItem(_("Enterprises"), "enterprises:list", (*OFFICIALS, R.GRID_WORKER), "/enterprises/"),
+    NavItem(
+        _("Enterprises"), "enterprises:enterprises", (*OFFICIALS, R.GRID_WORKER), "/enterprises/"
+    ),
     NavItem(_("My enterprise"), "enterprises:mine", (R.SAFETY_MANAGER,), "/enterprises/"),
     NavItem(_("Injury cases"), "injuries:dashboard", OFFICIALS, "/injuries/"),
     NavItem(
@@ -81,10 +83,10 @@ NAV: list[NavItem] = [
     NavItem(
         _("Regions and grids"), "regions:index", (*OFFICIALS, R.GRID_WORKER), "/regions/", more=True
     ),
-    NavItem(_("Industries"), "industries:list", (*OFFICIALS,), "/industries/", more=True),
+    NavItem(_("Industries"), "industries:industries", (*OFFICIALS,), "/industries/", more=True),
     NavItem(
         _("Imports"),
-        "imports:list",
+        "imports:jobs",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.GRID_WORKER),
         "/imports/",
         more=True,
@@ -98,7 +100,7 @@ NAV: list[NavItem] = [
     ),
     NavItem(
         _("Audit log"),
-        "audit:list",
+        "audit:entries",
         (R.AUDITOR, R.ADMIN, R.PROVINCE_OFFICIAL),
         "/audit/",
         more=True,

@@ -23,7 +23,7 @@ def _map_option(
     rows: list[dict[str, Any]], *, map_name: str, param: str, series_name: str
 ) -> dict[str, Any]:
     top = max((r["enterprises"] for r in rows), default=0)
-    list_url = reverse("enterprises:list")
+    list_url = reverse("enterprises:enterprises")
     return {
         "tooltip": {"trigger": "item"},
         "visualMap": {

@@ -70,7 +70,7 @@ def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
             except ImportRefused as exc:
                 error = exc.message
             else:
-                return redirect("imports:detail", pk=job.pk)
+                return redirect("imports:job", pk=job.pk)
     return render(
         request,
         "imports/new.html",
@@ -175,7 +175,7 @@ def job_remap(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ImportRefused as exc:
         messages.error(request, exc.message)
-    return redirect("imports:detail", pk=pk)
+    return redirect("imports:job", pk=pk)
 
 
 @login_required
@@ -186,7 +186,7 @@ def job_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
         import_job_confirm(actor=request.user, job=job)
     except ImportRefused as exc:
         messages.error(request, exc.message)
-    return redirect("imports:detail", pk=pk)
+    return redirect("imports:job", pk=pk)
 
 
 @login_required
@@ -197,7 +197,7 @@ def job_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         import_job_cancel(actor=request.user, job=job)
     except ImportRefused as exc:
         messages.error(request, exc.message)
-    return redirect("imports:detail", pk=pk)
+    return redirect("imports:job", pk=pk)
 
 
 @login_required

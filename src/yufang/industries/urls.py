@@ -6,6 +6,6 @@ from yufang.industries import views
 
 app_name = "industries"
 urlpatterns = [
-    path("", views.industry_list, name="list"),
-    path("<str:code>/", views.industry_detail, name="detail"),
+    path("", views.industry_list, name="industries"),
+    path("<str:code>/", views.industry_detail, name="industry"),
 ]

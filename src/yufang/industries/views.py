@@ -90,7 +90,7 @@ def industry_detail(request: AuthedRequest, code: str) -> HttpResponse:
                 errors = exc.errors
             else:
                 messages.success(request, _("The new risk class is recorded."))
-                return redirect("industries:detail", code=industry.code)
+                return redirect("industries:industry", code=industry.code)
     return render(
         request,
         "industries/detail.html",

@@ -537,7 +537,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             errors = exc.errors
         else:
             messages.success(request, _("Case recorded."))
-            return redirect("injuries:case_detail", pk=case.pk)
+            return redirect("injuries:case", pk=case.pk)
     return render(request, "injuries/case_form.html", {"form": form, "errors": errors})
 
 
@@ -573,7 +573,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.errors
         else:
             messages.success(request, _("Saved."))
-            return redirect("injuries:case_detail", pk=pk)
+            return redirect("injuries:case", pk=pk)
     return render(
         request, "injuries/case_form.html", {"form": form, "errors": errors, "case": case}
     )

@@ -189,7 +189,7 @@ def _move(
 
 
 def _hazard_url(hazard: Hazard) -> str:
-    return reverse("hazards:hazard_detail", args=[hazard.pk])
+    return reverse("hazards:hazard", args=[hazard.pk])
 
 
 def _managers_of(enterprise_id: int) -> list[User]:
@@ -272,6 +272,6 @@ def _notify_found(enterprise: Enterprise, hazards: list[Hazard]) -> None:
         recipients=_managers_of(enterprise.pk),
         title=_("%(n)s hazards registered at %(enterprise)s (%(major)s major)")
         % {"n": len(hazards), "enterprise": enterprise.name, "major": major},
-        url=reverse("hazards:list"),
+        url=reverse("hazards:hazards"),
         by_sms=major > 0,
     )

@@ -79,7 +79,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             errors = exc.errors
         else:
             if assessment.status == AssessmentStatus.PLANNED:
-                return redirect("hazards:assessment_detail", pk=assessment.pk)
+                return redirect("hazards:assessment", pk=assessment.pk)
             return redirect("hazards:assessment_fill", pk=assessment.pk)
     from yufang.organisations.models import Institution
 
@@ -141,7 +141,7 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
     nothing typed is lost, with or without JavaScript."""
     assessment = selectors.assessment_get(request.user, pk)
     if assessment.status not in DRAFT_STATUSES or not may_report_hazards(request.user):
-        return redirect("hazards:assessment_detail", pk=pk)
+        return redirect("hazards:assessment", pk=pk)
     errors: dict[str, str] = {}
     p = request.POST
     posted = request.method == "POST"
@@ -192,7 +192,7 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     _("Assessment completed; %(n)s hazards registered.") % {"n": len(hazards)},
                 )
-                return redirect("hazards:assessment_detail", pk=pk)
+                return redirect("hazards:assessment", pk=pk)
         except InvalidInput as exc:
             errors = exc.errors
             if answers_saved:
@@ -265,4 +265,4 @@ def assessment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Assessment cancelled."))
-    return redirect("hazards:assessment_detail", pk=pk)
+    return redirect("hazards:assessment", pk=pk)

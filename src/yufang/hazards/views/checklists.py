@@ -82,7 +82,7 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.errors
         else:
             messages.success(request, _("Version %(v)s saved.") % {"v": new.version})
-            return redirect("hazards:checklist_detail", pk=new.pk)
+            return redirect("hazards:checklist", pk=new.pk)
     return _render(
         request,
         "hazards/checklist_edit.html",

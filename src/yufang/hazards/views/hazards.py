@@ -54,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect("hazards:board")
     if role in (Role.INSTITUTION_STAFF, Role.ADMIN):
         return redirect("hazards:queue")
-    return redirect("hazards:list")
+    return redirect("hazards:hazards")
 
 
 EXPORT_HEADERS = [
@@ -158,7 +158,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
             errors = exc.errors
         else:
             messages.success(request, _("Hazard #%(id)s registered.") % {"id": hazard.pk})
-            return redirect("hazards:hazard_detail", pk=hazard.pk)
+            return redirect("hazards:hazard", pk=hazard.pk)
     return _render(
         request,
         "hazards/hazard_new.html",
@@ -241,7 +241,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.errors
         else:
             messages.success(request, _("Saved."))
-            return redirect("hazards:hazard_detail", pk=pk)
+            return redirect("hazards:hazard", pk=pk)
         hazard = selectors.hazard_get(request.user, pk)
     return _render(
         request,
@@ -302,7 +302,7 @@ def board(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("The hazard board is for officials."))
     county = request.GET.get("county", "").strip()
     figures = selectors.hazard_board(request.user, county=county)
-    list_url = reverse("hazards:list")
+    list_url = reverse("hazards:hazards")
     extra = f"&county={county}" if county else ""
     status_labels = [str(label) for _v, label in HazardStatus.choices]
     age_labels = [_("≤30 days"), _("31–90 days"), _("91–180 days"), _(">180 days")]
@@ -360,7 +360,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def hazard_map(request: HttpRequest) -> HttpResponse:
     points = selectors.open_hazard_points(request.user)
-    list_url = reverse("hazards:list")
+    list_url = reverse("hazards:hazards")
     city = ""
     user_region = getattr(request.user, "region", None)
     if user_region is not None and user_region.level == Region.Level.CITY:
@@ -468,4 +468,4 @@ def escalation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except InvalidInput as exc:
         messages.error(request, exc.message)
-    return redirect("hazards:hazard_detail", pk=escalation.hazard_id)
+    return redirect("hazards:hazard", pk=escalation.hazard_id)

@@ -92,7 +92,7 @@ def _pages(case_pk: int) -> list[str]:
         reverse("injuries:dashboard") + "?city=370200",
         reverse("injuries:dashboard") + "?county=370211",
         reverse("injuries:cases"),
-        reverse("injuries:case_detail", args=[case_pk]),
+        reverse("injuries:case", args=[case_pk]),
         reverse("injuries:case_new"),
         reverse("injuries:case_edit", args=[case_pk]),
         rates,
@@ -123,7 +123,7 @@ def test_every_injuries_page_speaks_chinese_to_every_role(client, recorded, role
 
 def test_the_case_page_names_the_category_and_the_edit_heading_in_chinese(client, recorded):
     client.force_login(recorded.people[Role.CITY_OFFICIAL])
-    page = client.get(reverse("injuries:case_detail", args=[recorded.case.pk])).content.decode()
+    page = client.get(reverse("injuries:case", args=[recorded.case.pk])).content.decode()
     assert "机械伤害（GB 6441-86 第 03 类）" in page
     edit = client.get(reverse("injuries:case_edit", args=[recorded.case.pk])).content.decode()
     assert f"编辑：{recorded.case.case_number}" in edit

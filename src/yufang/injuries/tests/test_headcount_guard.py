@@ -51,7 +51,7 @@ def test_the_registry_service_refuses_0_insured_in_a_year_with_cases(recorded):
 @pytest.mark.django_db
 def test_enterprise_page_refuses_0_insured_in_a_year_with_cases(client, recorded):
     client.force_login(recorded.people[Role.COUNTY_OFFICIAL])
-    url = reverse("enterprises:detail", args=[recorded.enterprise.pk])
+    url = reverse("enterprises:enterprise", args=[recorded.enterprise.pk])
     answer = client.submit(
         url, {"action": "headcount", "year": "2024", "insured_headcount": "0"}, action=url
     )

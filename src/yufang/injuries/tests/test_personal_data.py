@@ -83,7 +83,7 @@ def _expect_shown(text: str, seen: tuple[str, str | None]) -> None:
 def test_case_list_and_page_show_personal_fields_as_the_table_says(client, cases, role):
     client.force_login(cases.people[role])
     listed = client.get(reverse("injuries:cases")).content.decode()
-    detail = client.get(reverse("injuries:case_detail", args=[cases.own.pk]))
+    detail = client.get(reverse("injuries:case", args=[cases.own.pk]))
     seen = SEEN[role]
     if seen is None:
         assert cases.own.case_number not in listed
@@ -122,7 +122,7 @@ def test_a_worker_sees_only_their_own_case_not_a_colleagues(client, api_client, 
     assert cases.own.case_number in listed
     for secret in (cases.colleague.case_number, "李大同", "矽肺", "88000"):
         assert secret not in listed, secret
-    assert client.get(reverse("injuries:case_detail", args=[cases.colleague.pk])).status_code == 404
+    assert client.get(reverse("injuries:case", args=[cases.colleague.pk])).status_code == 404
     exported = client.get(reverse("injuries:cases") + "?export=csv").content.decode("utf-8-sig")
     assert cases.own.case_number in exported and "李大同" not in exported
     api = api_client(worker)

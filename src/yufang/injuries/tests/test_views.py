@@ -60,10 +60,7 @@ def test_drill_down_from_city_to_county_to_enterprise_to_cases(client, recorded)
 def test_city_official_cannot_open_another_citys_dashboard_or_case(client, recorded):
     client.force_login(recorded.people[Role.CITY_OFFICIAL])
     assert client.get(reverse("injuries:dashboard") + "?city=370100").status_code == 404
-    assert (
-        client.get(reverse("injuries:case_detail", args=[recorded.jinan_case.pk])).status_code
-        == 404
-    )
+    assert client.get(reverse("injuries:case", args=[recorded.jinan_case.pk])).status_code == 404
     listing = client.get(reverse("injuries:cases")).content.decode()
     assert recorded.case.case_number in listing
     assert recorded.jinan_case.case_number not in listing
@@ -88,7 +85,7 @@ def test_official_creates_a_case_in_the_ui_and_sees_errors_named(client, recorde
     assert not InjuryCase.objects.filter(case_number="UI-1").exists()
     good = client.submit(reverse("injuries:case_new"), data)
     case = InjuryCase.objects.get(case_number="UI-1")
-    assert good.url == reverse("injuries:case_detail", args=[case.pk])
+    assert good.url == reverse("injuries:case", args=[case.pk])
     edit = client.submit(
         reverse("injuries:case_edit", args=[case.pk]),
         {**data, "id_number": "", "lost_workdays": "40"},
@@ -101,11 +98,11 @@ def test_official_creates_a_case_in_the_ui_and_sees_errors_named(client, recorde
 def test_reveal_button_shows_the_full_number_to_an_official_only(client, recorded):
     url = reverse("injuries:case_reveal", args=[recorded.case.pk])
     client.force_login(recorded.people[Role.SAFETY_MANAGER])
-    detail = client.get(reverse("injuries:case_detail", args=[recorded.case.pk])).content.decode()
+    detail = client.get(reverse("injuries:case", args=[recorded.case.pk])).content.decode()
     assert 'data-testid="reveal"' not in detail
     assert client.post_direct(url).status_code == 403
     client.force_login(recorded.people[Role.COUNTY_OFFICIAL])
-    detail_url = reverse("injuries:case_detail", args=[recorded.case.pk])
+    detail_url = reverse("injuries:case", args=[recorded.case.pk])
     assert id_number(1) in client.submit(detail_url, action=url).content.decode()
 
 

@@ -213,10 +213,14 @@ def test_the_public_page_limits_submissions_per_address(client: Any, world: Any)
 def test_the_enterprise_page_shows_its_recognition_panel(client: Any, world: Any) -> None:
     f.application(world.people[Role.SAFETY_MANAGER], world.enterprise)
     client.force_login(world.people[Role.COUNTY_OFFICIAL])
-    shown = client.get(reverse("enterprises:detail", args=[world.enterprise.pk])).content.decode()
+    shown = client.get(
+        reverse("enterprises:enterprise", args=[world.enterprise.pk])
+    ).content.decode()
     assert 'data-testid="panel-recognition"' in shown and "李四" in shown
     client.force_login(world.people[Role.GRID_WORKER])
-    shown = client.get(reverse("enterprises:detail", args=[world.enterprise.pk])).content.decode()
+    shown = client.get(
+        reverse("enterprises:enterprise", args=[world.enterprise.pk])
+    ).content.decode()
     assert 'data-testid="panel-recognition"' not in shown
 
 
