@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GridRole(models.TextChoices):
@@ -170,7 +171,7 @@ class DutyItem(models.Model):
 
 class PlanKind(models.TextChoices):
     ROUTINE = "routine", _("routine (by risk colour)")
-    CAMPAIGN = "campaign", _("campaign")
+    CAMPAIGN = "campaign", pgettext_lazy("screening campaign", "campaign")
 
 
 class CampaignTarget(models.TextChoices):

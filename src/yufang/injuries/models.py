@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseKind(models.TextChoices):
@@ -28,7 +29,7 @@ class AccidentCategory(models.TextChoices):
     ELECTROCUTION = "05", _("electrocution")
     DROWNING = "06", _("drowning")
     BURN = "07", _("burn or scald")
-    FIRE = "08", _("fire")
+    FIRE = "08", pgettext_lazy("accident category", "fire")
     FALL_FROM_HEIGHT = "09", _("fall from height")
     COLLAPSE = "10", _("collapse")
     ROOF_FALL = "11", _("roof or rib fall")
@@ -137,7 +138,9 @@ class InjuryCase(models.Model):
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     accident_date = models.DateField(_("accident date"), db_index=True)
     recognition_date = models.DateField(_("recognition date"))
-    kind = models.CharField(_("kind"), max_length=24, choices=CaseKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("injury case", "kind"), max_length=24, choices=CaseKind.choices
+    )
     occupational_disease = models.CharField(_("occupational disease"), max_length=100, blank=True)
     is_death = models.BooleanField(_("death"), default=False)
     disability_grade = models.PositiveSmallIntegerField(

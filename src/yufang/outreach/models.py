@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityKind(models.TextChoices):
@@ -65,7 +66,7 @@ class OutreachActivity(models.Model):
 
     campaign = models.ForeignKey(
         PublicityCampaign,
-        verbose_name=_("campaign"),
+        verbose_name=pgettext_lazy("publicity", "campaign"),
         on_delete=models.PROTECT,
         related_name="activities",
     )
@@ -235,7 +236,7 @@ class QuizEntry(models.Model):
     day = models.DateField(_("day"))
     question_numbers = models.JSONField(default=list)
     answers = models.JSONField(default=dict, blank=True)
-    started_at = models.DateTimeField(_("started at"))
+    started_at = models.DateTimeField(pgettext_lazy("quiz entry", "started at"))
     deadline_at = models.DateTimeField(_("time limit"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yufang.accounts.scoping.outreach import OUTREACH_ROLES
 
@@ -60,7 +61,7 @@ def field_labels() -> dict[str, str]:
         "decision": _("Decision"),
         "reason": _("Reason"),
         "entry": _("Entry"),
-        "code": _("Code"),
+        "code": pgettext("verification code", "Code"),
     }
 
 
