@@ -1,9 +1,9 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from yufang.enterprises.models import Enterprise
@@ -14,22 +14,27 @@ from yufang.enterprises.selectors import (
     headcounts_of,
 )
 from yufang.enterprises.services import enterprise_create, enterprise_update, headcount_set
+from yufang.support.bounds import Code, Search, filter_schema
 
 router = Router(tags=["enterprises"])
 
 
-class EnterpriseFilterIn(Schema):
-    q: str = ""
+EnterpriseFilterIn = filter_schema(
+    "EnterpriseFilterIn",
+    EnterpriseFilter,
+    {
+        "q": Search,
+        "city": Code,
+        "county": Code,
+        "township": Code,
+        "grid": Code,
+        "industry": Code,
+        "size": Code,
+        "risk_class": Annotated[int, Field(ge=1, le=8)] | None,
+    },
     # The same as `q` (a name fragment or the start of a credit code), as pickers ask it.
-    search: str = ""
-    city: str = ""
-    county: str = ""
-    township: str = ""
-    grid: str = ""
-    industry: str = ""
-    risk_class: int | None = None
-    size: str = ""
-    key_industry: bool | None = None
+    extra={"search": (Search, "")},
+)
 
 
 class EnterpriseOut(Schema):
@@ -153,9 +158,9 @@ def _as_input(payload: Schema, *, sent_only: bool = False) -> dict[str, Any]:
 
 @router.get("", response=list[EnterpriseOut])
 @paginate(PageNumberPagination, page_size=50)
-def enterprises(request: HttpRequest, filters: Query[EnterpriseFilterIn]):  # type: ignore[no-untyped-def]
+def enterprises(request: HttpRequest, filters: Query[EnterpriseFilterIn]):  # type: ignore[no-untyped-def,valid-type]
     """Enterprises in the caller's scope, filtered like the list page."""
-    params = filters.dict()
+    params = filters.dict()  # type: ignore[attr-defined]
     search = params.pop("search")
     params["q"] = params["q"] or search
     return enterprise_list(request.user, EnterpriseFilter(**params))

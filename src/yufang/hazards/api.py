@@ -36,6 +36,7 @@ from yufang.support.bounds import (
     Text,
     Year,
     bounded_id,
+    filter_schema,
     paginated,
 )
 
@@ -349,17 +350,19 @@ class StatisticOut(Schema):
         return obj.county.code
 
 
-class HazardFilterIn(Schema):
-    q: Search = ""
-    status: Code = ""
-    level: Code = ""
-    topic: Code = ""
-    county: Code = ""
-    overdue: bool = False
-    escalated: bool = False
-    open: bool = False
-    enterprise: Id | None = None
-    assessment: Id | None = None
+HazardFilterIn = filter_schema(
+    "HazardFilterIn",
+    selectors.HazardFilter,
+    {
+        "q": Search,
+        "status": Code,
+        "level": Code,
+        "topic": Code,
+        "county": Code,
+        "enterprise": Id | None,
+        "assessment": Id | None,
+    },
+)
 
 
 class EnterpriseRiskOut(Schema):
@@ -553,9 +556,9 @@ def assessment_photo(
 
 @router.get("/hazards", response=list[HazardOut])
 @paginated(50)
-def hazards(request: HttpRequest, filters: Query[HazardFilterIn]):  # type: ignore[no-untyped-def]
+def hazards(request: HttpRequest, filters: Query[HazardFilterIn]):  # type: ignore[no-untyped-def,valid-type]
     """Hazards in the caller's scope, filtered like the list page."""
-    return selectors.hazard_list(request.user, selectors.HazardFilter(**filters.dict()))
+    return selectors.hazard_list(request.user, selectors.HazardFilter(**filters.dict()))  # type: ignore[attr-defined]
 
 
 @router.post("/hazards", response={201: HazardOut})

@@ -7,11 +7,13 @@ API's parameters and schemas use these types, and the pages' query parsing uses 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
-from ninja import Field
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import create_model
 
 # Largest value of a 64-bit signed column: ids and counts stop here.
 MAX_BIGINT = 2**63 - 1
@@ -77,3 +79,24 @@ def bounded_year(raw: Any) -> int | None:
 
 def bounded_id(raw: Any) -> int | None:
     return bounded_int(raw, low=1, high=MAX_BIGINT)
+
+
+def filter_schema(
+    name: str,
+    filters: type,
+    bounds: dict[str, Any],
+    *,
+    extra: dict[str, tuple[Any, Any]] | None = None,
+) -> type[Schema]:
+    """The API's query schema for a selector's filter dataclass: the same fields and defaults
+    (one list of filters, not two), each held to its bound (`bounds`: the field's type in the
+    API, e.g. `Code`, `Search`, `Id | None`); `extra` adds API-only fields (an alias)."""
+    hints = get_type_hints(filters)
+    fields: dict[str, Any] = {
+        f.name: (bounds.get(f.name, hints[f.name]), f.default) for f in dataclasses.fields(filters)
+    }
+    unknown = set(bounds) - set(fields)
+    if unknown:
+        raise TypeError(f"{name}: bounds for fields {filters.__name__} has not: {unknown}")
+    fields |= extra or {}
+    return create_model(name, __base__=Schema, **fields)

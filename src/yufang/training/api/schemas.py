@@ -1,15 +1,13 @@
 """The training API's request and response schemas (filters derived from the selectors' filter dataclasses)."""
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import create_model
 
-from yufang.support.bounds import Code, Id, Name, Note, Text, Year
+from yufang.support.bounds import Code, Id, Name, Note, Text, Year, filter_schema
 from yufang.training import selectors as sel
 from yufang.training.models import (
     Campaign,
@@ -100,16 +98,6 @@ class SessionIn(Schema):
     enterprise_credit_code: Code = ""
     location: Name = ""
     campaign_id: Id | None = None
-
-
-def filter_schema(name: str, filters: type, bounds: dict[str, Any]) -> type[Schema]:
-    """The API's query schema for a selector's filter dataclass: the same fields and defaults
-    (one list of filters, not two), each number held to its bound (`bounds`)."""
-    hints = get_type_hints(filters)
-    fields: dict[str, Any] = {
-        f.name: (bounds.get(f.name, hints[f.name]), f.default) for f in dataclasses.fields(filters)
-    }
-    return create_model(name, __base__=Schema, **fields)
 
 
 SessionFilterIn = filter_schema(
