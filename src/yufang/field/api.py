@@ -111,7 +111,7 @@ def _task_out(task: Any, on: dt.date) -> dict[str, Any]:
         "address": e.address,
         "latitude": e.latitude,
         "longitude": e.longitude,
-        "plan": task.plan.name,
+        "plan": task.plan.label,
         "period_start": task.period_start,
         "period_end": task.period_end,
         "due_on": task.due_on,

@@ -70,7 +70,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_plan(obj: ScreeningTask) -> str:
-        return obj.plan.name
+        return obj.plan.label
 
     @staticmethod
     def resolve_is_overdue(obj: ScreeningTask) -> bool:

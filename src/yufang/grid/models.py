@@ -228,7 +228,13 @@ class ScreeningPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """What a person reads: the routine plan by its kind (its stored name is a key), a
+        campaign by its name."""
+        return str(_("routine screening")) if self.kind == PlanKind.ROUTINE else self.name
 
 
 class TaskStatus(models.TextChoices):

@@ -87,11 +87,21 @@ def today(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, Role.GRID_WORKER)
     on = timezone.localdate()
     user = request.user
-    week = grid_selectors.worker_tasks(user, on=on)
-    listed = grid_selectors.tasks_nearest_first(week, latitude=None, longitude=None)
-    today_cards = [_card(t, on) for t in listed if t.due_on <= on]
-    week_cards = [_card(t, on) for t in listed if t.due_on > on]
-    shown = {t.pk for t in listed}
+    open_tasks = list(grid_selectors.worker_tasks(user, on=on))
+    # Today's share keeps every deadline (`daily_pace`): the overdue, those due today, then
+    # the soonest due at the pace the period needs; the week's share follows.
+    pace = grid_selectors.daily_pace([t.due_on for t in open_tasks], on=on)
+    due_now = [t for t in open_tasks if t.due_on <= on]
+    ahead = [t for t in open_tasks if t.due_on > on]
+    days_left_in_week = grid_selectors.working_days(on, on + dt.timedelta(days=6 - on.weekday()))
+    todays = due_now + ahead[: max(0, pace - len(due_now))]
+    weeks = ahead[len(todays) - len(due_now) :][: pace * max(0, days_left_in_week - 1)]
+    today_cards = [
+        _card(t, on)
+        for t in grid_selectors.tasks_nearest_first(todays, latitude=None, longitude=None)
+    ]
+    week_cards = [_card(t, on) for t in weeks]
+    shown = {t.pk for t in todays + weeks}
     later = [
         _card(t, on) for t in grid_selectors.worker_week(user, on=on).exclude(pk__in=shown)[:100]
     ]

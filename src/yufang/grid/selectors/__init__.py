@@ -118,6 +118,27 @@ def worker_week(user: Any, *, on: dt.date) -> QuerySet[ScreeningTask]:
     )
 
 
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Monday to Friday from `start` to `end`, both counted (no holiday calendar yet)."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    extra = sum(1 for i in range(rest) if (start.weekday() + i) % 7 < 5)
+    return weeks * 5 + extra
+
+
+def daily_pace(due_dates: list[dt.date], *, on: dt.date) -> int:
+    """How many screenings a day keep every deadline: for each due date, the tasks due by
+    then over the working days left until it; the highest of these (the earliest deadline
+    first, so a worker who keeps the pace is never late)."""
+    pace, count = 0, 0
+    for due in sorted(d for d in due_dates if d >= on):
+        count += 1
+        pace = max(pace, -(-count // max(1, working_days(on, due))))
+    return pace
+
+
 def tasks_nearest_first(
     tasks: Any, *, latitude: float | Decimal | None, longitude: float | Decimal | None
 ) -> list[ScreeningTask]:

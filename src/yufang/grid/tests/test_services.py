@@ -273,3 +273,19 @@ def test_automatic_placement_picks_the_nearest_centre_of_the_township(world: Any
     enterprise_place(actor=county, enterprise=e, grid=world.grid)
     e.refresh_from_db()
     assert e.grid_id == world.grid.pk and e.grid_placement.method == "manual"  # type: ignore[attr-defined]
+
+
+def test_the_daily_pace_keeps_every_deadline() -> None:
+    import datetime as dt
+
+    from yufang.grid.selectors import daily_pace, working_days
+
+    monday = dt.date(2026, 12, 7)
+    assert working_days(monday, monday + dt.timedelta(days=6)) == 5
+    assert working_days(monday, monday - dt.timedelta(days=1)) == 0
+    # Twenty due in four weeks: one a day; but three due on Wednesday need one a day too,
+    # and ten due on Wednesday need four a day (ten over three working days).
+    assert daily_pace([monday + dt.timedelta(days=25)] * 20, on=monday) == 1
+    assert daily_pace([monday + dt.timedelta(days=2)] * 3, on=monday) == 1
+    assert daily_pace([monday + dt.timedelta(days=2)] * 10, on=monday) == 4
+    assert daily_pace([], on=monday) == 0
