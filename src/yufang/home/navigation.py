@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yufang.accounts.models import Role
 
 R = Role
+
+
+def _nav(label: str) -> Promise:
+    """A navigation label: short, and its own entry in the catalogue (home/locale), so a
+    module's longer page title for the same English words does not change the bar."""
+    return pgettext_lazy("navigation", label)
+
+
 OFFICIALS = (
     R.PROVINCE_OFFICIAL,
     R.CITY_OFFICIAL,
@@ -33,73 +40,77 @@ class NavItem:
 
 
 NAV: list[NavItem] = [
-    NavItem(_("Home"), "home:index", tuple(R), "/"),
+    NavItem(_nav("Home"), "home:index", tuple(R), "/"),
     NavItem(
-        _("Enterprises"), "enterprises:enterprises", (*OFFICIALS, R.GRID_WORKER), "/enterprises/"
+        _nav("Enterprises"), "enterprises:enterprises", (*OFFICIALS, R.GRID_WORKER), "/enterprises/"
     ),
-    NavItem(_("My enterprise"), "enterprises:mine", (R.SAFETY_MANAGER,), "/enterprises/"),
-    NavItem(_("Injury cases"), "injuries:dashboard", OFFICIALS, "/injuries/"),
+    NavItem(_nav("My enterprise"), "enterprises:mine", (R.SAFETY_MANAGER,), "/enterprises/"),
+    NavItem(_nav("Injury cases"), "injuries:dashboard", OFFICIALS, "/injuries/"),
     NavItem(
-        pgettext_lazy("navigation", "Hazards"),
+        _nav("Hazards"),
         "hazards:index",
         (*OFFICIALS, R.GRID_WORKER, R.SAFETY_MANAGER, R.INSTITUTION_STAFF),
         "/hazards/",
     ),
-    NavItem(_("Training"), "training:index", tuple(R), "/training/"),
+    NavItem(_nav("Training"), "training:index", tuple(R), "/training/"),
     # The programme modules' areas; an item shows once its module names the page.
-    NavItem(_("Today's tasks"), "field:today", (R.GRID_WORKER,), "/field/"),
+    NavItem(_nav("Today's tasks"), "field:today", (R.GRID_WORKER,), "/field/"),
     NavItem(
-        _("Screening"),
+        _nav("Screening"),
         "grid:index",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
         "/grid/",
     ),
-    NavItem(_("Self-service"), "portal:home", (R.SAFETY_MANAGER,), "/portal/"),
+    NavItem(_nav("Self-service"), "portal:home", (R.SAFETY_MANAGER,), "/portal/"),
     NavItem(
-        _("Enterprise business"),
+        _nav("Enterprise business"),
         "portal:desk",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
         "/portal/",
     ),
     NavItem(
-        _("Injury recognition"),
+        _nav("Injury recognition"),
         "recognition:index",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
         "/recognition/",
     ),
     NavItem(
-        _("Prevention fee"),
+        _nav("Prevention fee"),
         "funds:index",
         (*OFFICIALS, R.INSTITUTION_STAFF),
         "/funds/",
     ),
     NavItem(
-        pgettext_lazy("navigation", "Publicity"),
+        _nav("Publicity"),
         "outreach:index",
         (*OFFICIALS, R.INSTITUTION_STAFF, R.GRID_WORKER),
         "/outreach/",
     ),
-    NavItem(_("Joint meeting"), "council:index", OFFICIALS, "/council/"),
+    NavItem(_nav("Joint meeting"), "council:index", OFFICIALS, "/council/"),
     NavItem(
-        _("Regions and grids"), "regions:index", (*OFFICIALS, R.GRID_WORKER), "/regions/", more=True
+        _nav("Regions and grids"),
+        "regions:index",
+        (*OFFICIALS, R.GRID_WORKER),
+        "/regions/",
+        more=True,
     ),
-    NavItem(_("Industries"), "industries:industries", (*OFFICIALS,), "/industries/", more=True),
+    NavItem(_nav("Industries"), "industries:industries", (*OFFICIALS,), "/industries/", more=True),
     NavItem(
-        _("Imports"),
+        _nav("Imports"),
         "imports:jobs",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.GRID_WORKER),
         "/imports/",
         more=True,
     ),
     NavItem(
-        _("People"),
+        _nav("People"),
         "accounts:users",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
         "/accounts/users/",
         more=True,
     ),
     NavItem(
-        _("Audit log"),
+        _nav("Audit log"),
         "audit:entries",
         (R.AUDITOR, R.ADMIN, R.PROVINCE_OFFICIAL),
         "/audit/",
