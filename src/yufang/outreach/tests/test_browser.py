@@ -200,8 +200,11 @@ def test_a_grid_worker_records_a_visit_on_site_on_a_phone(
     with page.expect_navigation():
         page.click("[data-testid=login-submit]")
     page.goto(f"{page.base_url}/outreach/")
-    page.click("text=送法进企业")
-    page.click("[data-testid=record-activity]")
+    with page.expect_navigation():
+        page.click("text=送法进企业")
+    with page.expect_navigation():
+        page.click("[data-testid=record-activity]")
+    page.wait_for_selector("#kind")
     assert_fits_phone(page)
     photo = tmp_path / "site.png"
     photo.write_bytes(png_bytes((20, 140, 60)))

@@ -99,7 +99,7 @@ def test_city_official_approves_requests_and_roster_changes(page: Any, world: An
     page.click(f"a[href='/portal/requests/{request.pk}/']")
     page.click("[data-testid=approve]")
     page.wait_for_load_state("networkidle")
-    assert "已批准" in page.inner_text("[data-testid=request-status]")
+    assert "已通过" in page.inner_text("[data-testid=request-status]")
     page.goto(f"{page.base_url}/portal/desk/")
     page.click("[data-testid=roster-row] button[value=approve]")
     page.wait_for_load_state("networkidle")
