@@ -137,3 +137,24 @@ def uploads(request: HttpRequest) -> list[tuple[str, Any]]:
         for upload in request.FILES.getlist(f"file_{kind}"):
             found.append((kind, upload))
     return found
+
+
+def application_case_fields(request: HttpRequest) -> dict[str, Any]:
+    """The form's fields about the injured worker and the accident, as the enterprise's page
+    and the public page both post them to `application_submit`."""
+    data = request.POST
+    return {
+        "worker_name": data.get("worker_name", ""),
+        "worker_id_number": data.get("worker_id_number", ""),
+        "accident_date": parse_date(data.get("accident_date"), "accident_date"),
+        "accident_place": data.get("accident_place", ""),
+        "description": data.get("description", ""),
+        "injury": data.get("injury", ""),
+        "kind": data.get("kind", ""),
+        "occupational_disease": data.get("occupational_disease", ""),
+        "accident_category": data.get("accident_category", ""),
+        "body_part": data.get("body_part", ""),
+        "is_death": data.get("is_death") == "1",
+        "late_reason": data.get("late_reason", ""),
+        "materials": uploads(request),
+    }

@@ -29,6 +29,7 @@ from yufang.recognition.letter import letter_pdf
 from yufang.recognition.models import ApplicantKind, ApplicationStatus, MaterialKind
 from yufang.recognition.views.common import (
     NO_INITIAL,
+    application_case_fields,
     choices,
     parse_date,
     parse_datetime,
@@ -188,19 +189,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 applicant_kind=data.get("applicant_kind", ApplicantKind.EMPLOYER),
                 applicant_name=data.get("applicant_name", ""),
                 applicant_phone=data.get("applicant_phone", ""),
-                worker_name=data.get("worker_name", ""),
-                worker_id_number=data.get("worker_id_number", ""),
-                accident_date=parse_date(data.get("accident_date"), "accident_date"),
-                accident_place=data.get("accident_place", ""),
-                description=data.get("description", ""),
-                injury=data.get("injury", ""),
-                kind=data.get("kind", ""),
-                occupational_disease=data.get("occupational_disease", ""),
-                accident_category=data.get("accident_category", ""),
-                body_part=data.get("body_part", ""),
-                is_death=data.get("is_death") == "1",
-                late_reason=data.get("late_reason", ""),
-                materials=uploads(request),
+                **application_case_fields(request),
             )
         except InvalidInput as exc:
             errors = exc.errors

@@ -28,7 +28,13 @@ from yufang.recognition.models import (
 from yufang.recognition.models import (
     ApplicationStatus as S,
 )
-from yufang.recognition.views.common import NO_INITIAL, choices, parse_date, render_page, uploads
+from yufang.recognition.views.common import (
+    NO_INITIAL,
+    application_case_fields,
+    choices,
+    render_page,
+    uploads,
+)
 from yufang.support.ratelimits import client_address as rate_key
 
 PURPOSE = "recognition"
@@ -73,19 +79,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
                 applicant_kind=data.get("applicant_kind", ""),
                 applicant_name=data.get("applicant_name", ""),
                 applicant_phone=phone,
-                worker_name=data.get("worker_name", ""),
-                worker_id_number=data.get("worker_id_number", ""),
-                accident_date=parse_date(data.get("accident_date"), "accident_date"),
-                accident_place=data.get("accident_place", ""),
-                description=data.get("description", ""),
-                injury=data.get("injury", ""),
-                kind=data.get("kind", ""),
-                occupational_disease=data.get("occupational_disease", ""),
-                accident_category=data.get("accident_category", ""),
-                body_part=data.get("body_part", ""),
-                is_death=data.get("is_death") == "1",
-                late_reason=data.get("late_reason", ""),
-                materials=uploads(request),
+                **application_case_fields(request),
             )
         except InvalidInput as exc:
             errors = exc.errors
