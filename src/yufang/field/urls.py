@@ -11,5 +11,5 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task, name="task"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     # The service worker's own address decides its scope: served here, it covers /field/.
-    path("sw.js", views.service_worker, name="sw"),
+    path("sw.js", views.sw, name="sw"),
 ]

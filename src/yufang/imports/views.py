@@ -32,7 +32,7 @@ from yufang.support.import_kinds import importer_for, importers, limits_for, max
 
 
 @login_required
-def job_list(request: AuthedRequest) -> HttpResponse:
+def jobs(request: AuthedRequest) -> HttpResponse:
     # The list shows no job's errors, preview or headers: they are not read.
     jobs = import_jobs(request.user).defer("errors", "result", "headers", "column_mapping")
     page = Paginator(jobs, 30).get_page(request.GET.get("page"))
@@ -97,7 +97,7 @@ def _shown_aliases(aliases: tuple[str, ...], language: str) -> list[str]:
 
 
 @login_required
-def job_template(request: AuthedRequest, kind: str) -> HttpResponse:
+def template(request: AuthedRequest, kind: str) -> HttpResponse:
     """An empty file of this kind, with a sheet of the values each column accepts."""
     try:
         importer = importer_for(kind)
@@ -112,7 +112,7 @@ def job_template(request: AuthedRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def job(request: AuthedRequest, pk: int) -> HttpResponse:
     job = import_job_get(request.user, pk)
     importer = importer_for(job.kind)
     # What the upload read and checked once is stored on the job: a view reads no file.

@@ -2,6 +2,6 @@
 installable and usable offline (the manifest and the service worker)."""
 
 from yufang.field.views.pages import task, today
-from yufang.field.views.pwa import manifest, service_worker
+from yufang.field.views.pwa import manifest, sw
 
-__all__ = ["manifest", "service_worker", "task", "today"]
+__all__ = ["manifest", "sw", "task", "today"]

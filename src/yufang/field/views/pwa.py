@@ -79,7 +79,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
-def service_worker(request: HttpRequest) -> HttpResponse:
+def sw(request: HttpRequest) -> HttpResponse:
     config = {
         "version": _version(),
         "shell": shell_urls(),

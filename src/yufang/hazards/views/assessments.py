@@ -38,7 +38,7 @@ from yufang.support.bounds import bounded_id
 
 
 @login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessments_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
     qs = selectors.assessment_list(request.user, status=status, q=q)
@@ -100,7 +100,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessment report."""
     assessment = selectors.assessment_get(request.user, pk)
     report = selectors.assessment_report(assessment)

@@ -28,7 +28,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def base_list(request: AuthedRequest) -> HttpResponse:
+def bases_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
@@ -75,7 +75,7 @@ def base_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def base_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def base(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     base = sel.base_get(user, pk)
     errors: dict[str, str] | HttpResponse = {}

@@ -20,7 +20,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def trainee_list(request: AuthedRequest) -> HttpResponse:
+def trainees_view(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     qs = sel.trainee_search(request.user, sel.trainees_visible(request.user), q)
     role = request.GET.get("key_role", "")
@@ -41,7 +41,7 @@ def trainee_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def trainee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def trainee(request: AuthedRequest, pk: int) -> HttpResponse:
     trainee = sel.trainee_get(request.user, pk)
     hours = sel.key_people_hours(request.user)
     mine = next((h for h in hours if h.trainee.pk == trainee.pk), None)
