@@ -5,4 +5,4 @@ from django.urls import path
 from yufang.audit import views
 
 app_name = "audit"
-urlpatterns = [path("", views.entry_list, name="entries")]
+urlpatterns = [path("", views.entries, name="entries")]

@@ -18,7 +18,7 @@ from yufang.support.http import spreadsheet_response
 
 
 @login_required
-def entry_list(request: AuthedRequest) -> HttpResponse:
+def entries(request: AuthedRequest) -> HttpResponse:
     if request.user.role not in AUDIT_READERS:
         raise PermissionDenied(_("Your role cannot read the audit log."))
     params = {k: request.GET.get(k, "").strip() for k in ("model", "object_id", "actor")}

@@ -45,7 +45,7 @@ from yufang.support.http import spreadsheet_response
 
 
 @login_required
-def enterprise_list_view(request: AuthedRequest) -> HttpResponse:
+def enterprises(request: AuthedRequest) -> HttpResponse:
     filters = EnterpriseFilter.from_params(request.GET)
     qs = enterprise_list(request.user, filters)
     export = request.GET.get("export")
@@ -83,7 +83,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def enterprise(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
     writable = (
         enterprise_fields_writable(request.user)

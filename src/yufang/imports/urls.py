@@ -6,10 +6,10 @@ from yufang.imports import views
 
 app_name = "imports"
 urlpatterns = [
-    path("", views.job_list, name="jobs"),
+    path("", views.jobs, name="jobs"),
     path("new/<str:kind>/", views.job_new, name="job_new"),
-    path("template/<str:kind>.xlsx", views.job_template, name="template"),
-    path("<int:pk>/", views.job_detail, name="job"),
+    path("template/<str:kind>.xlsx", views.template, name="template"),
+    path("<int:pk>/", views.job, name="job"),
     path("<int:pk>/mapping/", views.job_remap, name="job_remap"),
     path("<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
     path("<int:pk>/cancel/", views.job_cancel, name="job_cancel"),

@@ -6,6 +6,6 @@ from yufang.industries import views
 
 app_name = "industries"
 urlpatterns = [
-    path("", views.industry_list, name="industries"),
-    path("<str:code>/", views.industry_detail, name="industry"),
+    path("", views.industries, name="industries"),
+    path("<str:code>/", views.industry, name="industry"),
 ]

@@ -27,7 +27,7 @@ RISK_EDITORS = (Role.PROVINCE_OFFICIAL, Role.ADMIN)
 
 
 @login_required
-def industry_list(request: AuthedRequest) -> HttpResponse:
+def industries(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     level_raw = request.GET.get("level", "")
     level = int(level_raw) if level_raw.isdigit() else None
@@ -65,7 +65,7 @@ def industry_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def industry_detail(request: AuthedRequest, code: str) -> HttpResponse:
+def industry(request: AuthedRequest, code: str) -> HttpResponse:
     industry = get_object_or_404(Industry.objects.select_related("parent"), code=code)
     errors: dict[str, str] = {}
     if request.method == "POST":

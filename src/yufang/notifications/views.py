@@ -42,6 +42,6 @@ def open_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def read_all(request: HttpRequest) -> HttpResponse:
     notification_mark_read(user=request.user)
     return redirect("notifications:inbox")

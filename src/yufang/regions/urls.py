@@ -8,6 +8,6 @@ app_name = "regions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("grids/", views.grids, name="grids"),
-    path("map/<str:level>.geojson", views.region_map, name="map"),
+    path("map/<str:level>.geojson", views.map_view, name="map"),
     path("<str:code>/pilot/", views.pilot, name="pilot"),
 ]

@@ -58,7 +58,7 @@ def pilot(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def region_map(request: AuthedRequest, level: str) -> JsonResponse:
+def map_view(request: AuthedRequest, level: str) -> JsonResponse:
     if level == "cities":
         return JsonResponse(city_map())
     return JsonResponse(county_map(request.GET.get("city") or None))

@@ -291,7 +291,7 @@ class SessionPhoto(models.Model):
 
     @property
     def url(self) -> str:
-        """Served after a scope check (`views.session_photo_file`), never from /media/."""
+        """Served after a scope check (`views.photo`), never from /media/."""
         return reverse("training:photo", args=[self.pk])
 
 

@@ -1,6 +1,6 @@
 """HTML pages of the prevention fee. Thin: parse, call a service or a selector, render."""
 
-from yufang.funds.views.budgets import budget, disclose, index, raise_approve
+from yufang.funds.views.budgets import budget, disclose, index, raise_view
 from yufang.funds.views.contracts import (
     contract,
     evidence,
@@ -10,9 +10,9 @@ from yufang.funds.views.contracts import (
     milestone_pay,
 )
 from yufang.funds.views.projects import (
-    contract_create,
-    key_area_create,
-    procurement_record,
+    contract_new,
+    key_area_new,
+    procurement,
     project,
     project_close,
     project_review,
@@ -23,7 +23,7 @@ from yufang.funds.views.reports import dashboard, disclosure, disclosures, ledge
 __all__ = [
     "budget",
     "contract",
-    "contract_create",
+    "contract_new",
     "dashboard",
     "disclose",
     "disclosure",
@@ -32,14 +32,14 @@ __all__ = [
     "index",
     "institution_qualify",
     "institutions",
-    "key_area_create",
+    "key_area_new",
     "ledger",
     "milestone_accept",
     "milestone_pay",
-    "procurement_record",
+    "procurement",
     "project",
     "project_close",
     "project_review",
     "projects",
-    "raise_approve",
+    "raise_view",
 ]

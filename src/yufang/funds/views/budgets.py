@@ -144,7 +144,7 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def raise_approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def raise_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
     require_reader(request)
     _year_in_range(year)
     city = selectors.city_get(request.user, code)

@@ -103,7 +103,7 @@ def projects(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def key_area_create(request: HttpRequest) -> HttpResponse:
+def key_area_new(request: HttpRequest) -> HttpResponse:
     require_reader(request)
     user = request.user
     p = request.POST
@@ -193,7 +193,7 @@ def project_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def procurement_record(request: HttpRequest, pk: int) -> HttpResponse:
+def procurement(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     user = request.user
     found = selectors.project_get(user, pk)
@@ -226,7 +226,7 @@ def procurement_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     require_reader(request)
     user = request.user
     found = selectors.project_get(user, pk)

@@ -2,26 +2,26 @@
 call a service or a selector, render. Domain errors come back as the form's error list."""
 
 from yufang.hazards.views.assessments import (
+    assessment,
     assessment_cancel,
-    assessment_detail,
     assessment_fill,
-    assessment_list,
     assessment_new,
+    assessments_view,
 )
 from yufang.hazards.views.checklists import (
-    checklist_detail,
+    checklist,
     checklist_edit,
-    checklist_list,
+    checklists_view,
 )
 from yufang.hazards.views.hazards import (
     board,
     escalation_answer_view,
     escalations,
-    hazard_detail,
-    hazard_list,
-    hazard_map,
+    hazard,
     hazard_new,
+    hazards_view,
     index,
+    map_view,
     photo,
     queue,
 )
@@ -38,19 +38,19 @@ from yufang.hazards.views.statistics import (
 
 __all__ = [
     "assessment_cancel",
-    "assessment_detail",
+    "assessment",
     "assessment_fill",
-    "assessment_list",
+    "assessments_view",
     "assessment_new",
     "board",
-    "checklist_detail",
+    "checklist",
     "checklist_edit",
-    "checklist_list",
+    "checklists_view",
     "escalation_answer_view",
     "escalations",
-    "hazard_detail",
-    "hazard_list",
-    "hazard_map",
+    "hazard",
+    "hazards_view",
+    "map_view",
     "hazard_new",
     "index",
     "notice_issuer_seal",

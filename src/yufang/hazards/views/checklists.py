@@ -20,7 +20,7 @@ from yufang.lib.errors import InvalidInput
 
 
 @login_required
-def checklist_list(request: HttpRequest) -> HttpResponse:
+def checklists_view(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "hazards/checklist_list.html",
@@ -29,7 +29,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = selectors.checklist_get(pk)
     return _render(
         request,

@@ -75,7 +75,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
-def hazard_list(request: HttpRequest) -> HttpResponse:
+def hazards_view(request: HttpRequest) -> HttpResponse:
     filters = selectors.HazardFilter.from_params(request.GET)
     qs = selectors.hazard_list(request.user, filters)
     today = timezone.localdate()
@@ -184,7 +184,7 @@ PAGE_MOVES = {
 
 
 @login_required
-def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def hazard(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = selectors.hazard_get(request.user, pk)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -358,7 +358,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hazard_map(request: HttpRequest) -> HttpResponse:
+def map_view(request: HttpRequest) -> HttpResponse:
     points = selectors.open_hazard_points(request.user)
     list_url = reverse("hazards:hazards")
     city = ""

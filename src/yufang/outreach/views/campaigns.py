@@ -55,7 +55,7 @@ def _plannable_regions(user: Any) -> list[Region]:
 
 
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaigns_view(request: HttpRequest) -> HttpResponse:
     require_outreach_role(request)
     errors: dict[str, str] = {}
     regions = _plannable_regions(request.user)
@@ -88,7 +88,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.user, pk)
     activities = selectors.activities_visible(request.user).filter(campaign=campaign)
     return page(
@@ -187,7 +187,7 @@ def _enterprise(request: HttpRequest, raw: str) -> Any:
 
 
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(request.user, pk)
     errors: dict[str, str] = {}
     may_add = may_record_activity(

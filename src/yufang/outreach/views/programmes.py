@@ -31,7 +31,7 @@ def _runnable_regions(user: Any) -> list[Region]:
 
 
 @login_required
-def quiz_list(request: HttpRequest) -> HttpResponse:
+def quizzes(request: HttpRequest) -> HttpResponse:
     require_outreach_role(request)
     regions = _runnable_regions(request.user)
     errors: dict[str, str] = {}
@@ -71,7 +71,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def quiz(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = selectors.quiz_get(request.user, pk)
     return page(
         request,
@@ -100,7 +100,7 @@ def quiz_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contest_list(request: HttpRequest) -> HttpResponse:
+def contests(request: HttpRequest) -> HttpResponse:
     require_outreach_role(request)
     regions = _runnable_regions(request.user)
     errors: dict[str, str] = {}
@@ -142,7 +142,7 @@ def contest_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contest(request: HttpRequest, pk: int) -> HttpResponse:
     contest = selectors.contest_get(request.user, pk)
     runs = may_run_programme(request.user, region=contest.region)
     if request.method == "POST":

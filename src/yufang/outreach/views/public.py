@@ -47,7 +47,7 @@ def _verify_url(request: HttpRequest, purpose: str) -> str:
 
 
 @public_view
-def landing(request: HttpRequest) -> HttpResponse:
+def public(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     quizzes = selectors.quizzes_public(now)
     contests = selectors.contests_public(now)
@@ -67,7 +67,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
-def quiz(request: HttpRequest, pk: int) -> HttpResponseBase:
+def public_quiz(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A quiz's page: its rules and time limit, the draw's committed hash, and the start."""
     found = selectors.quiz_public_get(pk)
     phone = verified_phone(request, purpose="quiz")
@@ -119,7 +119,7 @@ def _current_entry(request: HttpRequest, pk: int) -> QuizEntry:
 
 
 @public_view
-def quiz_play(request: HttpRequest, pk: int) -> HttpResponseBase:
+def public_quiz_play(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The entry's questions; the clock runs on the server from the start."""
     entry = _current_entry(request, pk)
     if entry.submitted_at is not None:
@@ -147,7 +147,7 @@ def quiz_play(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @public_view
-def quiz_result(request: HttpRequest, pk: int) -> HttpResponse:
+def public_quiz_result(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _current_entry(request, pk)
     qualified = (
         entry.submitted_at is not None
@@ -162,7 +162,7 @@ def quiz_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-def leaderboard(request: HttpRequest, pk: int) -> HttpResponse:
+def public_leaderboard(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.quiz_public_get(pk)
     return page(
         request,
@@ -172,7 +172,7 @@ def leaderboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-def quiz_draw(request: HttpRequest, pk: int) -> HttpResponse:
+def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
     """The draw, to check: the hash committed before, the seed after, the qualified entries in
     their published order, the winners, and the program that re-runs it."""
     found = selectors.quiz_public_get(pk)
@@ -194,7 +194,7 @@ def quiz_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-def contest(request: HttpRequest, pk: int) -> HttpResponse:
+def public_contest(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.contest_public_get(pk)
     return page(
         request,
@@ -209,7 +209,7 @@ def contest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-def entry_new(request: HttpRequest, pk: int) -> HttpResponseBase:
+def public_entry_new(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Submitting an entry: a verified phone, the work, the declaration."""
     found = selectors.contest_public_get(pk)
     phone = verified_phone(request, purpose="contest_entry")
@@ -262,7 +262,7 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @public_view
-def gallery(request: HttpRequest, pk: int) -> HttpResponse:
+def public_gallery(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.contest_public_get(pk)
     return page(
         request,
@@ -276,7 +276,7 @@ def gallery(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-def entry(request: HttpRequest, pk: int) -> HttpResponseBase:
+def public_entry(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An approved entry, and the vote: one per verified phone per contest per day."""
     found = selectors.entry_public_get(pk)
     phone = verified_phone(request, purpose="vote")
@@ -321,7 +321,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @public_view
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def public_results(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.contest_public_get(pk)
     standings = selectors.contest_standings(found) if found.results_published_at else []
     for e in standings:
@@ -334,7 +334,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-def entry_media(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
+def public_entry_media(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
     """An approved entry's file (or its thumbnail) for anyone."""
     found = selectors.entry_public_get(pk)
     if found.status != EntryStatus.APPROVED:

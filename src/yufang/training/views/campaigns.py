@@ -27,7 +27,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def campaign_list(request: AuthedRequest) -> HttpResponse:
+def campaigns_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
@@ -66,7 +66,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def campaign(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     campaign = sel.campaign_get(user, pk)
     errors: dict[str, str] | HttpResponse = {}

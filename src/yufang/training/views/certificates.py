@@ -25,7 +25,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def certificate_list(request: AuthedRequest) -> HttpResponse:
+def certificates_view(request: AuthedRequest) -> HttpResponse:
     qs = sel.certificates_visible(request.user)
     if request.GET.get("expiring") == "1":
         qs = sel.certificates_expiring(request.user)
@@ -70,7 +70,7 @@ def certificate_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def certificate_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     certificate = sel.certificate_get(request.user, pk)
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
@@ -114,7 +114,7 @@ def certificate_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @ratelimit(key=client_address, rate="120/m", block=True)
-def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone holding a certificate's code (its QR) may check it, without signing in."""
     certificate = sel.certificate_by_code(code)
     status = sel.certificate_status(certificate) if certificate else ""

@@ -34,7 +34,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def course_list(request: AuthedRequest) -> HttpResponse:
+def courses_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
@@ -71,7 +71,7 @@ def course_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def course_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def course(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     course = sel.course_get(user, pk)
     errors: dict[str, str] | HttpResponse = {}
@@ -137,7 +137,7 @@ def lesson_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def session_photo_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
+def photo(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return _upload_response(sel.session_photo_get(request.user, pk).image)
 
 
@@ -151,7 +151,7 @@ def _progress_json(lesson: Lesson, progress: Any) -> dict[str, Any]:
 
 
 @login_required
-def lesson_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def lesson(request: AuthedRequest, pk: int) -> HttpResponse:
     lesson = _lesson_of(request, pk)
     if request.method == "POST":
         try:

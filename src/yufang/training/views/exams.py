@@ -21,7 +21,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def exam_list(request: AuthedRequest) -> HttpResponse:
+def exams_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":
@@ -66,7 +66,7 @@ def exam_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def exam_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def exam(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     exam = sel.exam_get(user, pk)
     if request.method == "POST":
@@ -94,7 +94,7 @@ def exam_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attempt_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def attempt(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     attempt = sel.attempt_get(user, pk)
     if request.method == "POST":

@@ -30,7 +30,7 @@ from yufang.training.views.courses import (
 
 
 @login_required
-def material_list(request: AuthedRequest) -> HttpResponse:
+def materials_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     errors: dict[str, str] | HttpResponse = {}
     if request.method == "POST":

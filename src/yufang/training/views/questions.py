@@ -27,7 +27,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def question_list(request: AuthedRequest) -> HttpResponse:
+def questions_view(request: AuthedRequest) -> HttpResponse:
     qs = sel.question_statistics(request.user)
     topic, qtype = request.GET.get("topic", ""), request.GET.get("type", "")
     if topic:
@@ -93,6 +93,10 @@ def _question_fields(post: Any) -> svc.QuestionFields:
 
 
 @login_required
+def question_new(request: AuthedRequest) -> HttpResponse:
+    return question_edit(request)
+
+
 def question_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     question = sel.question_get(user, pk) if pk else None

@@ -49,7 +49,7 @@ from yufang.training.views.common import (
 
 
 @login_required
-def session_list_view(request: AuthedRequest) -> HttpResponse:
+def sessions_view(request: AuthedRequest) -> HttpResponse:
     filters = sel.SessionFilter.from_params(request.GET)
     qs = sel.session_list(request.user, filters)
     if request.GET.get("export") == "xlsx":
@@ -142,7 +142,7 @@ def session_new(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def session(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     session = sel.session_get(user, pk)
     may_run = svc.may_run_session(user, session)
@@ -279,7 +279,7 @@ def roster_template(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_check_in_many(request: AuthedRequest, pk: int) -> HttpResponse:
+def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff tick several people (or all) in the attendance list and mark them present."""
     session = sel.session_get(request.user, pk)
     ids = _ids(request.POST.getlist("enrollment"))
