@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yufang.accounts.models import Role
@@ -226,3 +228,37 @@ def test_a_task_of_an_enterprise_closed_meanwhile_is_a_conflict_saying_so(world:
     assert (result.status, result.reason) == ("conflict", "enterprise_closed")
     assert "closed" in result.message
     assert not Screening.objects.exists()
+
+
+def _sync_queries(worker: Any, entries: list[Entry]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        results = outbox_sync(actor=worker, entries=entries)
+    assert {r.status for r in results} <= {"done", "replayed"}
+    return len(captured.captured_queries)
+
+
+# The sync's own work is a few queries a batch (the receipts, the tasks); each screening is
+# one call of grid's `screening_record`, nine queries today (its replay check, savepoint, task
+# lock, closure, grid assignment, insert, task update, audit, release). The bound catches a
+# query per entry creeping into the field app's side or the grid service growing.
+QUERIES_PER_SCREENING = 9
+QUERIES_PER_BATCH = 6
+
+
+def test_the_sync_costs_a_bounded_number_of_queries_per_screening(world: Any) -> None:
+    worker = world.people[Role.GRID_WORKER]
+    enterprises = EnterpriseFactory.create_batch(
+        25, county=region("370211"), township=world.grid.township, grid=world.grid
+    )
+    tasks = [task(e, worker=worker) for e in enterprises]
+    few = [screening(t) for t in tasks[:5]]
+    many = [screening(t) for t in tasks[5:]]
+
+    for_few = _sync_queries(worker, few)
+    for_many = _sync_queries(worker, many)
+
+    per_screening = (for_many - for_few) / (len(many) - len(few))
+    assert per_screening <= QUERIES_PER_SCREENING, per_screening
+    assert for_many <= QUERIES_PER_BATCH + QUERIES_PER_SCREENING * len(many), for_many
+    # A replayed outbox writes nothing and reads its receipts at once, whatever its size.
+    assert _sync_queries(worker, few + many) <= QUERIES_PER_BATCH
