@@ -8,8 +8,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("inbox/", views.inbox_view, name="inbox"),
-    path("requests/", views.request_list, name="requests"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("requests/", views.requests, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/decide/", views.request_decide, name="request_decide"),
@@ -18,9 +18,9 @@ urlpatterns = [
     path("roster/<int:pk>/decide/", views.roster_decide, name="roster_decide"),
     path("self-assessments/", views.self_assessments, name="self_assessments"),
     path("self-assessments/new/", views.self_assessment_new, name="self_assessment_new"),
-    path("self-assessments/<int:pk>/", views.self_assessment_detail, name="self_assessment"),
+    path("self-assessments/<int:pk>/", views.self_assessment, name="self_assessment"),
     path("desk/", views.desk, name="desk"),
     path("rates/", views.rate_runs, name="rate_runs"),
-    path("rates/<int:pk>/", views.rate_run_detail, name="rate_run"),
+    path("rates/<int:pk>/", views.rate_run, name="rate_run"),
     path("rates/<int:pk>/review/", views.rate_run_review, name="rate_run_review"),
 ]

@@ -70,7 +70,7 @@ def self_assessment_new(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def self_assessment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     require_portal_reader(request.user)
     found = selectors.self_assessment_get(request.user, pk)
     return render(

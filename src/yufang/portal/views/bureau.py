@@ -99,7 +99,7 @@ EXPORT_HEADERS = [
 
 
 @login_required
-def rate_run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def rate_run(request: AuthedRequest, pk: int) -> HttpResponse:
     require_portal_bureau(request.user)
     run = selectors.run_get(request.user, pk)
     rates = selectors.rates_of_run(request.user, run)

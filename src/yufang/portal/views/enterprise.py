@@ -64,13 +64,13 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def inbox_view(request: AuthedRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     require_portal_reader(request.user)
     return render(request, "portal/inbox.html", {"items": selectors.inbox_items(request.user)})
 
 
 @login_required
-def request_list(request: AuthedRequest) -> HttpResponse:
+def requests(request: AuthedRequest) -> HttpResponse:
     require_portal_reader(request.user)
     rows = list(selectors.change_requests_visible(request.user)[:200])
     for r in rows:
