@@ -25,24 +25,10 @@ class ChangeField(models.TextChoices):
     INSURED_HEADCOUNT = "insured_headcount", _("insured headcount")
 
 
-class ChangeRequest(models.Model):
-    """An enterprise's request to change the bureau's data about it, with its reason and
-    evidence; an official approves it (the change is then made through the registry's
-    services) or refuses it."""
+class BureauDecided(models.Model):
+    """What the enterprise submits and the bureau decides on: who submitted it and when, and
+    the decision (approved or refused, by whom, when, with a note)."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="change_requests",
-    )
-    field = models.CharField(_("what to change"), max_length=20, choices=ChangeField.choices)
-    current_value = models.CharField(_("current value"), max_length=300, blank=True)
-    requested_value = models.CharField(_("requested value"), max_length=300)
-    # The year an insured-headcount change is for.
-    headcount_year = models.PositiveSmallIntegerField(_("headcount year"), null=True, blank=True)
-    reason = models.TextField(_("reason"), max_length=2000)
-    evidence = models.FileField(_("evidence file"), upload_to="portal/evidence/%Y/%m/", blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -67,6 +53,29 @@ class ChangeRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeRequest(BureauDecided):
+    """An enterprise's request to change the bureau's data about it, with its reason and
+    evidence; an official approves it (the change is then made through the registry's
+    services) or refuses it."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+    )
+    field = models.CharField(_("what to change"), max_length=20, choices=ChangeField.choices)
+    current_value = models.CharField(_("current value"), max_length=300, blank=True)
+    requested_value = models.CharField(_("requested value"), max_length=300)
+    # The year an insured-headcount change is for.
+    headcount_year = models.PositiveSmallIntegerField(_("headcount year"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000)
+    evidence = models.FileField(_("evidence file"), upload_to="portal/evidence/%Y/%m/", blank=True)
 
     class Meta:
         verbose_name = _("change request")
@@ -100,7 +109,7 @@ class RosterSource(models.TextChoices):
     API = "api", _("API")
 
 
-class RosterChange(models.Model):
+class RosterChange(BureauDecided):
     """A change to an enterprise's insured roster (参保人员增减), as submitted; the bureau
     approves it and the roster and insured headcount follow. The ID number is kept as a keyed
     digest and a masked copy (`yufang.lib.protected`), never in clear."""
@@ -122,30 +131,6 @@ class RosterChange(models.Model):
     insured_elsewhere = models.CharField(
         _("insured elsewhere in the region"), max_length=200, blank=True
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RequestStatus.choices,
-        default=RequestStatus.PENDING,
-        db_index=True,
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("roster change")
