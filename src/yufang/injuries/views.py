@@ -310,7 +310,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rates_view(request: HttpRequest) -> HttpResponse:
+def rates(request: HttpRequest) -> HttpResponse:
     filters = RateFilter.from_params(request.GET)
     by = request.GET.get("by", "year")
     by = by if by in GROUPS else "year"
@@ -350,7 +350,7 @@ def rates_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def targets_view(request: HttpRequest) -> HttpResponse:
+def targets(request: HttpRequest) -> HttpResponse:
     user = request.user
     progress = targets_overview(user)
     comparison = pilot_comparison(user)
@@ -397,7 +397,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def priority_view(request: HttpRequest) -> HttpResponse:
+def priority(request: HttpRequest) -> HttpResponse:
     filters = RateFilter.from_params(request.GET)
     year = bounded_year(request.GET.get("year"))
     order = "excess" if request.GET.get("order") == "excess" else "smoothed"
@@ -460,7 +460,7 @@ def priority_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_list_view(request: HttpRequest) -> HttpResponse:
+def cases(request: HttpRequest) -> HttpResponse:
     filters = CaseFilter.from_params(request.GET)
     qs = case_list(request.user, filters)
     kind = request.GET.get("export")
@@ -580,7 +580,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get(request.user, pk)
     return render(
         request,
@@ -628,7 +628,7 @@ def case_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def headcounts_view(request: HttpRequest) -> HttpResponse:
+def headcounts(request: HttpRequest) -> HttpResponse:
     filters = RateFilter.from_params(request.GET)
     errors: dict[str, str] = {}
     pick = EnterprisePickForm(request.POST or None, user=request.user)
