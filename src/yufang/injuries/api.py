@@ -13,6 +13,7 @@ from yufang.injuries.models import InjuryCase
 from yufang.injuries.selectors import (
     GROUPS,
     CaseFilter,
+    CaseQuery,
     RateFilter,
     case_get,
     case_list,
@@ -36,7 +37,16 @@ from yufang.injuries.services import (
     priority_ranking_refresh,
 )
 from yufang.lib.errors import InvalidInput
-from yufang.support.bounds import MAX_BIGINT, Code, Count, Id, Search, Year, paginated
+from yufang.support.bounds import (
+    MAX_BIGINT,
+    Code,
+    Count,
+    Id,
+    Search,
+    Year,
+    filter_schema,
+    paginated,
+)
 
 router = Router(tags=["injuries"])
 
@@ -56,34 +66,39 @@ IndustryLevel = Annotated[int, Field(ge=1, le=4)]
 Limit = Annotated[int, Field(ge=1, le=5000)]
 
 
-class RateFilterIn(Schema):
-    year: Year | None = None
-    year_from: Year | None = None
-    year_to: Year | None = None
-    city: Code = ""
-    county: Code = ""
-    grid: Code = ""
-    industry: Code = ""
-    risk_class: RiskClass | None = None
-    key_industry: bool | None = None
-    size: Code = ""
-    enterprise: Id | None = None
+RateFilterIn = filter_schema(
+    "RateFilterIn",
+    RateFilter,
+    {
+        "year_from": Year | None,
+        "year_to": Year | None,
+        "city": Code,
+        "county": Code,
+        "grid": Code,
+        "industry": Code,
+        "risk_class": RiskClass | None,
+        "size": Code,
+        "enterprise": Id | None,
+    },
+    # One year, as the pages ask it (year_from = year_to).
+    extra={"year": (Year | None, None)},
+)
+CaseFilterIn = filter_schema(
+    "CaseFilterIn",
+    CaseQuery,
+    {"q": Search, "kind": Code, "accident_category": Code},
+    extra={name: (info.annotation, info) for name, info in RateFilterIn.model_fields.items()},
+)
 
-    def to_filter(self) -> RateFilter:
-        return RateFilter.from_params(
-            {
-                k: ("1" if v else "0") if isinstance(v, bool) else ("" if v is None else str(v))
-                for k, v in self.dict().items()
-            }
-        )
 
-
-class CaseFilterIn(RateFilterIn):
-    q: Search = ""
-    kind: Code = ""
-    accident_category: Code = ""
-    death: bool | None = None
-    counted: bool = False
+def _params(filters: Schema) -> dict[str, str]:
+    """A query schema's values as the pages' parameters, which the selectors' filters read
+    (`from_params`): one reading of the bounds and blanks for both."""
+    return {
+        k: ("1" if v else "0") if isinstance(v, bool) else ("" if v is None else str(v))
+        for k, v in filters.dict().items()
+        if v is not False or k not in ("counted", "missing_headcount")
+    }
 
 
 class CaseOut(Schema):
@@ -170,14 +185,8 @@ def _case_data(request: HttpRequest, payload: CaseIn) -> dict[str, Any]:
 
 @router.get("/cases", response=list[CaseOut])
 @paginated(50)
-def cases(request: HttpRequest, filters: Query[CaseFilterIn]):  # type: ignore[no-untyped-def]
-    params = {
-        k: ("1" if v else "0") if isinstance(v, bool) else ("" if v is None else str(v))
-        for k, v in filters.dict().items()
-    }
-    if not filters.counted:
-        params.pop("counted")
-    return case_list(request.user, CaseFilter.from_params(params))
+def cases(request: HttpRequest, filters: Query[CaseFilterIn]):  # type: ignore[no-untyped-def,valid-type]
+    return case_list(request.user, CaseFilter.from_params(_params(filters)))
 
 
 @router.post("/cases", response={201: CaseOut})
@@ -211,8 +220,8 @@ def case_reveal(request: HttpRequest, case_id: Id) -> dict[str, str]:
 
 @router.get("/headcounts", response=list[HeadcountOut])
 @paginated(50)
-def headcounts(request: HttpRequest, filters: Query[RateFilterIn]):  # type: ignore[no-untyped-def]
-    return headcounts_visible(request.user, filters.to_filter())
+def headcounts(request: HttpRequest, filters: Query[RateFilterIn]):  # type: ignore[no-untyped-def,valid-type]
+    return headcounts_visible(request.user, RateFilter.from_params(_params(filters)))
 
 
 @router.put("/headcounts/{enterprise_id}/{year}", response=HeadcountOut)
@@ -230,7 +239,7 @@ def headcount_put(request: HttpRequest, enterprise_id: Id, year: Year, payload: 
 @router.get("/rates")
 def rates(
     request: HttpRequest,
-    filters: Query[RateFilterIn],
+    filters: Query[RateFilterIn],  # type: ignore[valid-type]
     by: Code = "year",
     per_year: bool = False,
     industry_level: IndustryLevel = 1,
@@ -239,7 +248,7 @@ def rates(
     (per 1,000,000 h), each with its exact 95% Poisson interval, grouped by `by`."""
     if by not in GROUPS:
         raise InvalidInput({"by": f"one of {', '.join(GROUPS)}"})
-    f = filters.to_filter()
+    f = RateFilter.from_params(_params(filters))
     narrow = rates_need_a_region(request.user, by, f)
     if narrow:
         raise InvalidInput({"city": narrow})
@@ -264,13 +273,13 @@ def targets(request: HttpRequest) -> dict[str, Any]:
 @router.get("/priority")
 def priority(
     request: HttpRequest,
-    filters: Query[RateFilterIn],
+    filters: Query[RateFilterIn],  # type: ignore[valid-type]
     order: Code = "smoothed",
     limit: Limit = 200,
 ) -> dict[str, Any]:
     """Enterprises ranked for prevention (empirical-Bayes smoothed injury rate or excess
     cases), with the numbers behind each rank."""
-    f = filters.to_filter()
+    f = RateFilter.from_params(_params(filters))
     priority_ranking_refresh(year=f.year_to or latest_year(request.user))
     rows = priority_list(
         request.user,

@@ -11,6 +11,7 @@ every name is importable from `yufang.injuries.selectors` as well.
 from yufang.injuries.selectors.cases import (
     CASE_EXPORT_COLUMNS,
     CaseFilter,
+    CaseQuery,
     _enterprises_without_headcount,
     _years_with_cases_without_headcount,
     case_export_headers,
@@ -78,6 +79,7 @@ __all__ = [
     "CASE_EXPORT_COLUMNS",
     "CASE_PATHS",
     "CaseFilter",
+    "CaseQuery",
     "GROUPS",
     "INDUSTRY_LEVELS",
     "PRIORITY_PATHS",

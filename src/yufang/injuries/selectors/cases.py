@@ -36,14 +36,23 @@ from yufang.injuries.selectors.rates import _years_q
 
 
 @dataclass
-class CaseFilter:
-    rates: RateFilter = field(default_factory=RateFilter)
+class CaseQuery:
+    """The case list's own filters, as a user gives them (the API's query is derived from
+    these and `RateFilter`'s)."""
+
     q: str = ""
     kind: str = ""
     accident_category: str = ""
     death: bool | None = None
     counted: bool = False
     missing_headcount: bool = False
+
+
+@dataclass
+class CaseFilter(CaseQuery):
+    rates: RateFilter = field(default_factory=RateFilter)
+    # Set from the user's role, never from the query: a search by name would tell a
+    # statistics-only role whose case a masked row is.
     search_names: bool = True
 
     @classmethod

@@ -151,3 +151,33 @@ def test_case_form_refuses_text_and_numbers_beyond_their_columns_by_field(client
 def test_a_case_id_beyond_64_bits_is_404(client, recorded, path):
     client.force_login(recorded.people[Role.PROVINCE_OFFICIAL])
     assert client.get(f"/injuries/cases/{HUGE}/{path}").status_code == 404
+
+
+def test_api_filters_are_the_selectors_filters():
+    """The API's query schemas are derived from `RateFilter` and `CaseQuery`: a filter added
+    to a selector is a filter of the API, and the role-set `search_names` is never one."""
+    import dataclasses
+
+    from yufang.injuries.api import CaseFilterIn, RateFilterIn
+    from yufang.injuries.selectors import CaseQuery
+
+    rate_fields = {f.name for f in dataclasses.fields(RateFilter)} | {"year"}
+    assert set(RateFilterIn.model_fields) == rate_fields
+    case_fields = {f.name for f in dataclasses.fields(CaseQuery)}
+    assert set(CaseFilterIn.model_fields) == rate_fields | case_fields
+    assert "search_names" not in CaseFilterIn.model_fields
+    assert "rates" not in CaseFilterIn.model_fields
+
+
+def test_api_case_list_reads_every_filter_of_the_page(api_client, recorded):
+    """`missing_headcount` and `counted`, flags of the page's list, filter the API's list too;
+    a liaison's search does not match names whatever the query says."""
+    api = api_client(recorded.people[Role.CITY_OFFICIAL])
+    assert api.get("/injuries/cases?missing_headcount=true").json()["count"] == 0
+    assert api.get("/injuries/cases?missing_headcount=false").json()["count"] == 1
+    assert api.get("/injuries/cases?counted=true").json()["count"] == 1
+    liaison = api_client(recorded.people[Role.DEPARTMENT_LIAISON])
+    name = recorded.case.person_name
+    assert liaison.get("/injuries/cases").json()["count"] == 1
+    found = liaison.get("/injuries/cases", params={"q": name, "search_names": "true"})
+    assert found.status_code == 200 and found.json()["count"] == 0
