@@ -97,6 +97,7 @@ def question_new(request: AuthedRequest) -> HttpResponse:
     return question_edit(request)
 
 
+@login_required
 def question_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     question = sel.question_get(user, pk) if pk else None
