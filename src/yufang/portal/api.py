@@ -15,14 +15,17 @@ from ninja import Field, Router, Schema, Status
 from yufang.accounts.models import Role
 from yufang.accounts.scoping.portal import require_portal_bureau, require_portal_reader
 from yufang.enterprises.selectors import enterprises_visible
+from yufang.hazards.selectors import checklist_get
 from yufang.portal import selectors, services
 from yufang.portal.models import (
+    AssessmentStatus,
     ChangeRequest,
     FloatingRate,
     FloatingRateRun,
     RequestStatus,
     RosterChange,
     RosterSource,
+    SelfAssessment,
 )
 from yufang.regions.models import Region
 from yufang.support.bounds import Code, Id, Name, Note, Year, paginated
@@ -170,6 +173,71 @@ class RateOut(Schema):
     @staticmethod
     def resolve_enterprise_name(obj: FloatingRate) -> str:
         return obj.enterprise.name
+
+
+class SelfAssessmentIn(Schema):
+    checklist_id: Id
+
+
+class SelfAssessmentItemOut(Schema):
+    number: int
+    text: str
+    is_major: bool
+    answer: str
+    note: str
+
+
+class SelfAssessmentOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    checklist_id: int
+    checklist_title: str
+    status: str
+    failed: int
+    major_failed: int
+    answered: int
+    done_at: dt.datetime
+
+    @staticmethod
+    def resolve_enterprise_name(obj: SelfAssessment) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_checklist_title(obj: SelfAssessment) -> str:
+        return obj.checklist.title
+
+    @staticmethod
+    def resolve_answered(obj: SelfAssessment) -> int:
+        return len(obj.answers)
+
+
+class SelfAssessmentDetailOut(SelfAssessmentOut):
+    items: list[SelfAssessmentItemOut]
+
+    @staticmethod
+    def resolve_items(obj: SelfAssessment) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": row["item"].number,
+                "text": row["item"].text,
+                "is_major": row["item"].is_major,
+                "answer": row["answer"],
+                "note": row["note"],
+            }
+            for row in selectors.self_assessment_rows(obj)
+        ]
+
+
+class AnswerIn(Schema):
+    item: Annotated[int, Field(ge=1, le=100_000)]
+    # "pass", "fail" or "na"; empty to change only the note.
+    answer: Annotated[str, Field(max_length=10)] = ""
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class AnswersIn(Schema):
+    answers: list[AnswerIn] = Field(..., min_length=1, max_length=1000)
 
 
 class InboxItemOut(Schema):
@@ -329,6 +397,60 @@ def rates(request: HttpRequest, year: Year | None = None):  # type: ignore[no-un
     """Floating rates the user may see (an enterprise: its own, from reviewed runs too)."""
     qs = selectors.rates_visible(request.user).order_by("-run__year", "enterprise__name")
     return qs.filter(run__year=year) if year else qs
+
+
+# --- self-assessments with the official checklists ---------------------------------------------
+
+
+@router.get("/self-assessments", response=list[SelfAssessmentOut])
+@paginated(50)
+def self_assessments(  # type: ignore[no-untyped-def]
+    request: HttpRequest, status: StatusCode = "", checklist_id: Id | None = None
+):
+    """The enterprise's own self-assessments; for the bureau, those of its region's
+    enterprises. They are kept apart from the official inspections."""
+    qs = selectors.self_assessments_visible(request.user)
+    if status in AssessmentStatus.values:
+        qs = qs.filter(status=status)
+    return qs.filter(checklist_id=checklist_id) if checklist_id else qs
+
+
+@router.post("/self-assessments", response={201: SelfAssessmentDetailOut})
+def self_assessment_create(request: HttpRequest, payload: SelfAssessmentIn) -> Status:
+    """Starts a self-assessment on an official checklist (`GET /hazards/checklists`), to
+    answer item by item and submit."""
+    enterprise = _own_enterprise(request)
+    made = services.self_assessment_start(
+        actor=request.user, enterprise=enterprise, checklist=checklist_get(payload.checklist_id)
+    )
+    return Status(201, made)
+
+
+@router.get("/self-assessments/{self_assessment_id}", response=SelfAssessmentDetailOut)
+def self_assessment_detail(request: HttpRequest, self_assessment_id: Id) -> SelfAssessment:
+    return selectors.self_assessment_get(request.user, self_assessment_id)
+
+
+@router.post("/self-assessments/{self_assessment_id}/answers", response=SelfAssessmentDetailOut)
+def self_assessment_answers(
+    request: HttpRequest, self_assessment_id: Id, payload: AnswersIn
+) -> SelfAssessment:
+    """Answers items (in order `pass`, not in order `fail`, not applicable `na`, with a
+    note); a later answer replaces an earlier one; one wrong answer keeps none."""
+    found = selectors.self_assessment_get(request.user, self_assessment_id)
+    return services.self_assessment_answer(
+        actor=request.user,
+        assessment=found,
+        answers={str(a.item): a.answer for a in payload.answers if a.answer},
+        notes={str(a.item): a.note for a in payload.answers if a.note is not None},
+    )
+
+
+@router.post("/self-assessments/{self_assessment_id}/submit", response=SelfAssessmentDetailOut)
+def self_assessment_submit(request: HttpRequest, self_assessment_id: Id) -> SelfAssessment:
+    """Submits a self-assessment once every item is answered; it then no longer changes."""
+    found = selectors.self_assessment_get(request.user, self_assessment_id)
+    return services.self_assessment_submit(actor=request.user, assessment=found)
 
 
 @router.get("/inbox", response=list[InboxItemOut])

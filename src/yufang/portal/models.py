@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestStatus(models.TextChoices):
@@ -146,6 +147,38 @@ class RosterChange(BureauDecided):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_kind_display()} {self.id_masked}"
+
+
+class DeadlineStage(models.TextChoices):
+    NEAR = "near", pgettext_lazy("roster deadline", "nearing")
+    LATE = "late", pgettext_lazy("roster deadline", "passed")
+
+
+class RosterDeadlineNotice(models.Model):
+    """That the enterprise was told a worker's registration deadline (30 days from the start
+    of employment) is near or has passed: the daily warning runs again without telling twice."""
+
+    roster_change = models.ForeignKey(
+        RosterChange,
+        verbose_name=_("roster change"),
+        on_delete=models.CASCADE,
+        related_name="deadline_notices",
+    )
+    stage = models.CharField(_("stage"), max_length=4, choices=DeadlineStage.choices)
+    deadline = models.DateField(_("registration deadline"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("roster deadline notice")
+        verbose_name_plural = _("roster deadline notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roster_change", "stage"], name="portal_roster_deadline_notice_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roster_change} {self.stage}"
 
 
 class InsuredPerson(models.Model):
@@ -316,6 +349,11 @@ class SelfCheck(models.TextChoices):
     NOT_APPLICABLE = "na", _("not applicable")
 
 
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("self-assessment", "being answered")
+    SUBMITTED = "submitted", pgettext_lazy("self-assessment", "submitted")
+
+
 class SelfAssessment(models.Model):
     """The enterprise checking itself against an official checklist (read from `hazards`,
     never changed). Kept apart from the official inspections: it sets no risk colour and
@@ -333,8 +371,15 @@ class SelfAssessment(models.Model):
     # Item number → SelfCheck value, and item number → the enterprise's note.
     answers = models.JSONField(_("answers"), default=dict)
     notes = models.JSONField(_("notes"), default=dict)
-    failed = models.PositiveIntegerField(_("not in order"))
-    major_failed = models.PositiveIntegerField(_("not in order, major"))
+    # An HR system or a form answers item by item and submits once; the pages record it whole.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.SUBMITTED,
+    )
+    failed = models.PositiveIntegerField(_("not in order"), default=0)
+    major_failed = models.PositiveIntegerField(_("not in order, major"), default=0)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("done by"),

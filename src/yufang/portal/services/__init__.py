@@ -24,7 +24,12 @@ from yufang.portal.services.roster import (
     roster_changes_submit_many,
     roster_file_read,
 )
-from yufang.portal.services.self_assessment import self_assessment_record
+from yufang.portal.services.self_assessment import (
+    self_assessment_answer,
+    self_assessment_record,
+    self_assessment_start,
+    self_assessment_submit,
+)
 
 __all__ = [
     "PortalInvalid",
@@ -43,5 +48,8 @@ __all__ = [
     "roster_changes_submit_many",
     "roster_file_read",
     "rules_on",
+    "self_assessment_answer",
     "self_assessment_record",
+    "self_assessment_start",
+    "self_assessment_submit",
 ]

@@ -51,6 +51,9 @@ RULES = {
         safety_manager="403/404",
         admin="ok/ok",
     ),
+    # The enterprise's own record it changes (a self-assessment it answers): its safety
+    # manager; the bureau reads it (403), out of scope it is absent (404).
+    "portal_own_write": rule("403/403", city="403/404", county="403/404", safety_manager="ok/404"),
     # A city's floating-rate run: the province-wide roles and the city's officials; a county
     # official reads the runs of the county only.
     "portal_run_read": rule(
@@ -67,6 +70,7 @@ API_PARAM_KINDS = {
     "request_id": "change_request",
     "roster_change_id": "roster_change",
     "run_id": "rate_run",
+    "self_assessment_id": "self_assessment",
 }
 
 PAGES = {
@@ -112,6 +116,13 @@ OPERATIONS = {
     ("POST", f"{_P}/rate-runs/{{run_id}}/review"): Op("portal_run_review"),
     ("GET", f"{_P}/rates"): Op("portal_reader"),
     ("GET", f"{_P}/inbox"): Op("portal_reader"),
+    ("GET", f"{_P}/self-assessments"): Op("portal_reader"),
+    ("POST", f"{_P}/self-assessments"): Op("portal_enterprise_only"),
+    ("GET", f"{_P}/self-assessments/{{self_assessment_id}}"): Op("portal_record_read"),
+    ("POST", f"{_P}/self-assessments/{{self_assessment_id}}/answers"): Op(
+        "portal_own_write", body={"answers": [{"item": 1, "answer": "pass"}]}
+    ),
+    ("POST", f"{_P}/self-assessments/{{self_assessment_id}}/submit"): Op("portal_own_write"),
 }
 
 

@@ -188,3 +188,101 @@ def test_the_bureau_runs_the_floating_rate_over_the_api(
         .status_code
         == 404
     )
+
+
+def test_hr_system_answers_a_self_assessment_item_by_item_and_submits_it(
+    reference_data: None, world: Any, api_client: Any
+) -> None:
+    from yufang.hazards.models import Checklist
+    from yufang.hazards.services import checklists_import
+
+    checklists_import()
+    checklist = Checklist.objects.order_by("pk").first()
+    assert checklist is not None
+    numbers = list(checklist.items.order_by("number").values_list("number", flat=True))
+    hr = api_client(world.people[Role.SAFETY_MANAGER])
+    county = api_client(world.people[Role.COUNTY_OFFICIAL])
+    jinan_hr = api_client(persona(Role.SAFETY_MANAGER, enterprise=world.jinan_enterprise))
+
+    assert (
+        county.post("/portal/self-assessments", json={"checklist_id": checklist.pk}).status_code
+        == 403
+    )
+    assert hr.post("/portal/self-assessments", json={"checklist_id": 0}).status_code == 422
+    started = hr.post("/portal/self-assessments", json={"checklist_id": checklist.pk})
+    assert started.status_code == 201, started.text
+    body = started.json()
+    assert body["status"] == "draft" and body["answered"] == 0
+    assert [i["number"] for i in body["items"]] == numbers
+    sid = body["id"]
+
+    # Out of scope: another city's enterprise does not see it at all.
+    assert jinan_hr.get(f"/portal/self-assessments/{sid}").status_code == 404
+    assert (
+        jinan_hr.post(
+            f"/portal/self-assessments/{sid}/answers",
+            json={"answers": [{"item": numbers[0], "answer": "pass"}]},
+        ).status_code
+        == 404
+    )
+    assert jinan_hr.post(f"/portal/self-assessments/{sid}/submit").status_code == 404
+    assert sid not in [a["id"] for a in jinan_hr.get("/portal/self-assessments").json()["items"]]
+    # The bureau reads it, never answers it.
+    assert county.get(f"/portal/self-assessments/{sid}").json()["status"] == "draft"
+    assert (
+        county.post(
+            f"/portal/self-assessments/{sid}/answers",
+            json={"answers": [{"item": numbers[0], "answer": "pass"}]},
+        ).status_code
+        == 403
+    )
+
+    # A wrong answer and an item the checklist lacks are named; nothing of the batch is kept.
+    bad = hr.post(
+        f"/portal/self-assessments/{sid}/answers",
+        json={
+            "answers": [
+                {"item": numbers[0], "answer": "pass"},
+                {"item": numbers[1], "answer": "maybe"},
+                {"item": 99999, "answer": "pass"},
+            ]
+        },
+    )
+    assert fields_of(bad) == {f"item_{numbers[1]}", "item_99999"}
+    assert hr.get(f"/portal/self-assessments/{sid}").json()["answered"] == 0
+
+    first = hr.post(
+        f"/portal/self-assessments/{sid}/answers",
+        json={"answers": [{"item": numbers[0], "answer": "fail", "note": "灭火器过期"}]},
+    )
+    assert first.status_code == 200, first.text
+    assert first.json()["items"][0] == {
+        **first.json()["items"][0],
+        "answer": "fail",
+        "note": "灭火器过期",
+    }
+    # Submitting with items unanswered names them.
+    assert f"item_{numbers[-1]}" in fields_of(hr.post(f"/portal/self-assessments/{sid}/submit"))
+    rest = hr.post(
+        f"/portal/self-assessments/{sid}/answers",
+        json={"answers": [{"item": n, "answer": "pass"} for n in numbers[1:]]},
+    )
+    assert rest.json()["answered"] == len(numbers)
+    submitted = hr.post(f"/portal/self-assessments/{sid}/submit")
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "submitted"
+    assert submitted.json()["failed"] == 1
+    # Submitted is final.
+    again = hr.post(
+        f"/portal/self-assessments/{sid}/answers",
+        json={"answers": [{"item": numbers[0], "answer": "pass"}]},
+    )
+    assert fields_of(again) == {"status"}
+    assert "submitted" in again.text
+    assert fields_of(hr.post(f"/portal/self-assessments/{sid}/submit")) == {"status"}
+    listed = hr.get("/portal/self-assessments", params={"status": "submitted"}).json()
+    assert sid in [a["id"] for a in listed["items"]]
+    # Kept apart from the official inspections: no hazard was registered.
+    from yufang.hazards.models import Hazard
+
+    assert not Hazard.objects.filter(enterprise=world.enterprise).exists()
