@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -29,12 +29,14 @@ from yufang.notifications.selectors import inbox
 from yufang.portal.models import (
     ChangeField,
     ChangeRequest,
+    DeadlineStage,
     FloatingRate,
     FloatingRateRun,
     Indicator,
     InsuredPerson,
     RequestStatus,
     RosterChange,
+    RosterKind,
     RunStatus,
     SelfAssessment,
 )
@@ -142,7 +144,72 @@ def pending_for_desk(user: Any) -> dict[str, Any]:
         item.may_decide = may_decide_for(user, item.enterprise)
     for r in requests:
         r.requested_label = requested_label(r)  # type: ignore[attr-defined]
+    for c in roster:
+        # Submitted after the worker's registration deadline: the bureau sees it was late.
+        c.registered_late = c.kind == RosterKind.ADD and registration_deadline(  # type: ignore[attr-defined]
+            c.effective_on
+        ) < timezone.localdate(c.submitted_at)
     return {"requests": requests, "roster": roster}
+
+
+# --- a new worker's registration deadline ------------------------------------------------------
+
+# A refused add older than this is history, not a worker still waiting to be registered.
+LOOKBACK_DAYS = 365
+
+
+def registration_deadline(effective_on: dt.date) -> dt.date:
+    """The last day to register a worker who started on `effective_on`."""
+    return effective_on + dt.timedelta(days=int(policy.value("roster_add_days", effective_on)))
+
+
+@dataclass(frozen=True)
+class Unregistered:
+    change: RosterChange
+    deadline: dt.date
+    stage: str  # DeadlineStage, or "" when the deadline is not near yet
+
+
+def stage_on(deadline: dt.date, today: dt.date) -> str:
+    if deadline < today:
+        return DeadlineStage.LATE
+    if (deadline - today).days <= int(policy.value("roster_add_warning_days", today)):
+        return DeadlineStage.NEAR
+    return ""
+
+
+def unregistered_adds(changes: QuerySet[RosterChange], today: dt.date) -> list[Unregistered]:
+    """The adds among `changes` still not registered: pending, or refused with no later add
+    for the same person and the person not on the roster since."""
+    later = RosterChange.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"),
+        id_digest=OuterRef("id_digest"),
+        kind=RosterKind.ADD,
+        submitted_at__gt=OuterRef("submitted_at"),
+    ).exclude(status=RequestStatus.REFUSED)
+    insured = InsuredPerson.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"),
+        id_digest=OuterRef("id_digest"),
+        insured_until__isnull=True,
+    )
+    rows = (
+        changes.filter(
+            kind=RosterKind.ADD,
+            effective_on__gte=today - dt.timedelta(days=LOOKBACK_DAYS),
+        )
+        .alias(later_add=Exists(later), insured=Exists(insured))
+        .filter(
+            Q(status=RequestStatus.PENDING)
+            | Q(status=RequestStatus.REFUSED, later_add=False, insured=False)
+        )
+        .select_related("enterprise")
+        .order_by("effective_on", "id")
+    )
+    found = []
+    for change in rows:
+        deadline = registration_deadline(change.effective_on)
+        found.append(Unregistered(change, deadline, stage_on(deadline, today)))
+    return found
 
 
 # --- an enterprise's floating rate and what prevention would change ---------------------------
@@ -296,6 +363,30 @@ class InboxItem:
     unread: bool = False
 
 
+def _registration_item(u: Unregistered) -> InboxItem:
+    person = f"{u.change.person_name} {u.change.id_masked}"
+    if u.stage == DeadlineStage.LATE:
+        text = _(
+            "Late: %(person)s, who started on %(start)s, was not registered for work-injury "
+            "insurance by %(date)s"
+        )
+    else:
+        text = _(
+            "Register %(person)s, who started on %(start)s, for work-injury insurance by %(date)s"
+        )
+    return InboxItem(
+        "deadline",
+        text
+        % {
+            "person": person,
+            "start": u.change.effective_on.isoformat(),
+            "date": u.deadline.isoformat(),
+        },
+        reverse("portal:roster"),
+        "danger" if u.stage == DeadlineStage.LATE else "warning",
+    )
+
+
 def inbox_items(user: Any, *, limit: int = 40) -> list[InboxItem]:
     today = timezone.localdate()
     items: list[InboxItem] = [
@@ -313,6 +404,9 @@ def inbox_items(user: Any, *, limit: int = 40) -> list[InboxItem]:
                     "warning" if deadline < today else "info",
                 )
             )
+        for u in unregistered_adds(roster_changes_visible(user), today):
+            if u.stage:
+                items.append(_registration_item(u))
     decided_urls = set()
     since = timezone.now() - dt.timedelta(days=60)
     for r in (

@@ -27,3 +27,21 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=2, day_of_month=15, month_of_year="1"),
     },
 }
+
+
+@shared_task
+def send_roster_deadline_warnings(today_iso: str | None = None) -> int:
+    """Warns enterprises of new workers whose registration deadline is near or passed."""
+    from yufang.portal.services import roster_deadline_warnings_send
+
+    today = dt.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    return roster_deadline_warnings_send(today=today)
+
+
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "portal-roster-deadlines": {
+        "task": "yufang.portal.tasks.send_roster_deadline_warnings",
+        "schedule": crontab(minute=30, hour=7),
+    },
+}

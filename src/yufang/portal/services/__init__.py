@@ -4,6 +4,7 @@ changes, premiums paid and the floating premium rate."""
 from __future__ import annotations
 
 from yufang.portal.services.common import PortalInvalid, evidence_check
+from yufang.portal.services.deadlines import roster_deadline_warnings_send
 from yufang.portal.services.rates import (
     floating_rate_run_review,
     floating_rates_run,
@@ -45,6 +46,7 @@ __all__ = [
     "premium_set",
     "roster_change_decide",
     "roster_change_submit",
+    "roster_deadline_warnings_send",
     "roster_changes_submit_many",
     "roster_file_read",
     "rules_on",

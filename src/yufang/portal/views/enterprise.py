@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -215,12 +216,22 @@ def roster(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("portal:roster")
     user = request.user
+    changes = list(selectors.roster_changes_visible(user).filter(enterprise=enterprise)[:100])
+    due = {
+        u.change.pk: u
+        for u in selectors.unregistered_adds(
+            selectors.roster_changes_visible(user).filter(enterprise=enterprise),
+            timezone.localdate(),
+        )
+    }
+    for c in changes:
+        c.unregistered = due.get(c.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "portal/roster.html",
         {
             "enterprise": enterprise,
-            "changes": selectors.roster_changes_visible(user).filter(enterprise=enterprise)[:100],
+            "changes": changes,
             "people": selectors.insured_people_visible(user).filter(
                 enterprise=enterprise, insured_until__isnull=True
             )[:500],
