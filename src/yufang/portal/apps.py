@@ -20,4 +20,9 @@ class PortalConfig(AppConfig):
         from yufang.support.todos import register_todos
 
         register_todos(portal_todos)
+        from yufang.portal.importers import premium_importer, roster_importer
+        from yufang.support.import_kinds import register
+
+        register(roster_importer)
+        register(premium_importer)
         register_landing(Role.SAFETY_MANAGER, "portal:home")

@@ -9,7 +9,9 @@ from yufang.portal.services.rates import (
     floating_rate_run_review,
     floating_rates_run,
     floating_rates_run_all,
+    premium_amount,
     premium_set,
+    premium_year,
     rules_on,
 )
 from yufang.portal.services.requests import (
@@ -23,7 +25,7 @@ from yufang.portal.services.roster import (
     roster_change_decide,
     roster_change_submit,
     roster_changes_submit_many,
-    roster_file_read,
+    roster_rows_check,
 )
 from yufang.portal.services.self_assessment import (
     self_assessment_answer,
@@ -43,12 +45,14 @@ __all__ = [
     "floating_rates_run",
     "floating_rates_run_all",
     "insured_elsewhere",
+    "premium_amount",
     "premium_set",
+    "premium_year",
     "roster_change_decide",
     "roster_change_submit",
     "roster_deadline_warnings_send",
     "roster_changes_submit_many",
-    "roster_file_read",
+    "roster_rows_check",
     "rules_on",
     "self_assessment_answer",
     "self_assessment_record",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -28,6 +28,7 @@ from yufang.portal import rating
 from yufang.portal.models import FloatingRate, FloatingRateRun, PremiumPaid, RunStatus
 from yufang.portal.services.common import PortalInvalid
 from yufang.regions.models import Region
+from yufang.support.bounds import bounded_year
 from yufang.support.topics import Topic
 
 
@@ -67,6 +68,34 @@ def _enterprises_of(region: Region) -> Any:
     if region.level == Region.Level.COUNTY:
         return Enterprise.objects.filter(county=region)
     return Enterprise.objects.filter(township=region)
+
+
+def premium_amount(raw: Any) -> Decimal:
+    """An amount of premiums as typed ("12,345.60" or 12345.6): yuan, two decimals at most."""
+    text = str(raw if raw is not None else "").strip().replace(",", "").replace("，", "")
+    try:
+        amount = Decimal(text[:30])
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise PortalInvalid(
+            _("Enter the premiums in yuan, e.g. 12345.60: %(value)s") % {"value": text[:20]},
+            "amount",
+        )
+    if amount < 0 or amount >= Decimal(10) ** 12:
+        raise PortalInvalid(_("The amount is out of range."), "amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise PortalInvalid(_("The amount has more than two decimals (fen)."), "amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def premium_year(raw: Any) -> int:
+    year = bounded_year(raw)
+    if year is None or not 2000 <= year <= timezone.localdate().year:
+        raise PortalInvalid(
+            _("Not a valid year: %(value)s") % {"value": str(raw or "")[:20]}, "year"
+        )
+    return year
 
 
 @transaction.atomic

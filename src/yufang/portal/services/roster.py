@@ -23,7 +23,6 @@ from yufang.enterprises.selectors import headcounts_of
 from yufang.enterprises.services import headcount_set
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
 from yufang.lib.protected import id_number_digest
-from yufang.lib.spreadsheets import SheetLimits, SpreadsheetError, read_table
 from yufang.portal.models import (
     InsuredPerson,
     RequestStatus,
@@ -34,15 +33,6 @@ from yufang.portal.models import (
 from yufang.portal.services.common import PortalInvalid
 from yufang.portal.services.notices import notify_bureau, notify_enterprise
 
-# A roster file is one enterprise's people: a few thousand rows at most.
-ROSTER_FILE_LIMITS = SheetLimits(rows=5000, columns=20, cell=200)
-# Header words for each column of a roster file, in both languages.
-ROSTER_HEADERS = {
-    "kind": ("增减", "类型", "变动类型", "kind", "change"),
-    "person_name": ("姓名", "name", "person_name"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "id_number", "id number"),
-    "effective_on": ("生效日期", "日期", "effective_on", "date"),
-}
 KIND_WORDS = {
     "add": RosterKind.ADD,
     "增": RosterKind.ADD,
@@ -181,14 +171,26 @@ def _tell_bureau(enterprise: Enterprise, count: int) -> None:
     )
 
 
-def _header_for(headers: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for header in headers:
-        word = header.strip().lower()
-        for key, words in ROSTER_HEADERS.items():
-            if key not in found and word in words:
-                found[key] = header
-    return found
+def roster_rows_check(
+    enterprise: Enterprise, rows: list[tuple[int, RosterInput]]
+) -> tuple[list[_Clean], list[tuple[int, str, str]]]:
+    """Every row checked against the rules and the roster, and against the rows before it:
+    the clean rows, and each error as (row number, field, message)."""
+    today = timezone.localdate()
+    errors: list[tuple[int, str, str]] = []
+    cleaned: list[_Clean] = []
+    seen: set[tuple[str, str]] = set()
+    for number, given in rows:
+        row, row_errors = _clean(given, today)
+        if row is not None:
+            row_errors = _check_against_roster(enterprise, row)
+            if (row.digest, row.kind) in seen:
+                row_errors = {"id_number": _("The same person appears twice.")}
+            seen.add((row.digest, row.kind))
+        errors.extend((number, key, message) for key, message in row_errors.items())
+        if row is not None and not row_errors:
+            cleaned.append(row)
+    return cleaned, errors
 
 
 @transaction.atomic
@@ -196,28 +198,16 @@ def roster_changes_submit_many(
     *, actor: Any, enterprise: Enterprise, rows: list[RosterInput], source: str
 ) -> list[RosterChange]:
     """All or nothing: every row is checked first; one bad row refuses the whole set, with
-    each error named by its row ("row 3: id_number")."""
+    each error named by its row ("rows.3.id_number"). A roster file comes here through the
+    imports app (`portal.importers`)."""
     require_submit_for(actor, enterprise)
     if not rows:
         raise PortalInvalid(_("There is no roster change to submit."), "rows")
-    today = timezone.localdate()
-    errors: dict[str, str] = {}
-    cleaned: list[_Clean] = []
-    seen: set[tuple[str, str]] = set()
-    for number, given in enumerate(rows, start=1):
-        row, row_errors = _clean(given, today)
-        if row is not None:
-            row_errors = _check_against_roster(enterprise, row)
-            if (row.digest, row.kind) in seen:
-                row_errors = {"id_number": _("The same person appears twice.")}
-            seen.add((row.digest, row.kind))
-        for key, message in row_errors.items():
-            errors[f"rows.{number}.{key}"] = _("Row %(row)s: %(message)s") % {
-                "row": number,
-                "message": message,
-            }
-        if row is not None:
-            cleaned.append(row)
+    cleaned, row_errors = roster_rows_check(enterprise, list(enumerate(rows, start=1)))
+    errors = {
+        f"rows.{number}.{key}": _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+        for number, key, message in row_errors
+    }
     if errors:
         raise PortalInvalid(errors)
     changes = RosterChange.objects.bulk_create(
@@ -226,30 +216,6 @@ def roster_changes_submit_many(
     audit_create_many(actor, changes, reason=source)
     _tell_bureau(enterprise, len(changes))
     return changes
-
-
-def roster_file_read(data: bytes) -> list[RosterInput]:
-    """A roster file's rows (CSV in UTF-8 or GBK, or XLSX), by its headers."""
-    try:
-        table = read_table(data, limits=ROSTER_FILE_LIMITS)
-    except SpreadsheetError as exc:
-        raise PortalInvalid(str(exc), "file") from exc
-    columns = _header_for(table.headers)
-    missing = [k for k in ("kind", "person_name", "id_number") if k not in columns]
-    if missing:
-        raise PortalInvalid(
-            _("The file needs the columns 增减, 姓名 and 身份证号 (kind, name, ID number)."),
-            "file",
-        )
-    return [
-        RosterInput(
-            kind=cells.get(columns["kind"], ""),
-            person_name=cells.get(columns["person_name"], ""),
-            id_number=cells.get(columns["id_number"], ""),
-            effective_on=cells.get(columns.get("effective_on", ""), "") or None,
-        )
-        for _number, cells in table.rows
-    ]
 
 
 def _headcount_after(enterprise: Enterprise, year: int, delta: int) -> int:

@@ -128,7 +128,9 @@ def test_the_other_city_and_the_auditor_cannot_decide(client: Any, world: Any) -
     assert request.status == RequestStatus.PENDING
 
 
-def test_roster_changes_one_by_one_and_from_a_file(client: Any, world: Any) -> None:
+def test_roster_changes_one_by_one_and_from_a_file(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client.force_login(world.people[Role.SAFETY_MANAGER])
     bad = client.submit(
         "/portal/roster/",
@@ -143,13 +145,19 @@ def test_roster_changes_one_by_one_and_from_a_file(client: Any, world: Any) -> N
     assert "1 条参保人员增减已提交人社局审核。" in one
     assert id_number(1) not in one and "张三" in one
     csv = f"增减,姓名,身份证号\n增员,王一,{id_number(2)}\n增员,王二,{id_number(3)}\n"
-    sent = client.submit(
+    checked = client.submit(
         "/portal/roster/",
         {"action": "file", "file": SimpleUploadedFile("roster.csv", csv.encode())},
-        follow=True,
-    ).content.decode()
-    assert "2 条参保人员增减已提交人社局审核。" in sent
-    assert RosterChange.objects.count() == 3
+    )
+    # The file goes through the imports app: a preview first, nothing sent until confirmed.
+    assert checked.status_code == 302 and checked["Location"].startswith("/imports/")
+    preview = client.get(checked["Location"]).content.decode()
+    assert "王一" in preview and id_number(2) not in preview
+    assert RosterChange.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.submit(checked["Location"], {}, action=f"{checked['Location']}confirm/")
+    assert RosterChange.objects.filter(source="file").count() == 2
+    assert "王二" in client.get("/portal/roster/").content.decode()
 
 
 def test_the_desk_flags_a_person_insured_elsewhere_and_approval_moves_the_headcount(

@@ -173,26 +173,30 @@ def test_a_person_insured_in_another_city_is_not_flagged(world: Any) -> None:
     assert roster_add(world.people[Role.SAFETY_MANAGER], 6).insured_elsewhere == ""
 
 
-def test_a_roster_file_is_all_or_nothing(world: Any) -> None:
+def test_a_roster_batch_is_all_or_nothing(world: Any) -> None:
     manager = world.people[Role.SAFETY_MANAGER]
-    good = f"增减,姓名,身份证号\n增员,王一,{id_number(11)}\n增员,王二,{id_number(12)}\n"
-    rows = services.roster_file_read(good.encode())
     made = services.roster_changes_submit_many(
-        actor=manager, enterprise=world.enterprise, rows=rows, source="file"
+        actor=manager,
+        enterprise=world.enterprise,
+        rows=[
+            services.RosterInput("增员", "王一", id_number(11)),
+            services.RosterInput("增员", "王二", id_number(12)),
+        ],
+        source="file",
     )
     assert len(made) == 2
-    bad = f"增减,姓名,身份证号\n增员,王三,{id_number(13)}\n增员,王四,370211199001011234\n"
     with pytest.raises(InvalidInput) as refused:
         services.roster_changes_submit_many(
             actor=manager,
             enterprise=world.enterprise,
-            rows=services.roster_file_read(bad.encode()),
+            rows=[
+                services.RosterInput("增员", "王三", id_number(13)),
+                services.RosterInput("增员", "王四", "370211199001011234"),
+            ],
             source="file",
         )
     assert "rows.2.id_number" in refused.value.errors
     assert RosterChange.objects.count() == 2
-    with pytest.raises(InvalidInput):
-        services.roster_file_read("名字\n张三\n".encode())
 
 
 def _rules() -> rating.Rules:

@@ -24,9 +24,11 @@ from yufang.enterprises.models import Enterprise
 from yufang.enterprises.panels import enterprise_panels
 from yufang.enterprises.selectors import enterprise_get
 from yufang.hazards.selectors import enterprise_risk_colours
+from yufang.imports.services import import_job_create
 from yufang.lib.errors import InvalidInput
 from yufang.portal import selectors, services
-from yufang.portal.models import ChangeField, RequestStatus, RosterKind, RosterSource
+from yufang.portal.importers import roster_importer
+from yufang.portal.models import ChangeField, RequestStatus, RosterKind
 from yufang.support.http import private_file_response
 
 
@@ -187,14 +189,12 @@ def roster(request: AuthedRequest) -> HttpResponse:
                 upload = request.FILES.get("file")
                 if upload is None:
                     raise services.PortalInvalid(_("Choose a roster file."), "file")
-                rows = services.roster_file_read(upload.read())
-                made = services.roster_changes_submit_many(
-                    actor=request.user,
-                    enterprise=enterprise,
-                    rows=rows,
-                    source=RosterSource.FILE,
+                # The imports app checks the whole file and shows its preview and errors by
+                # row; nothing is sent until the manager confirms there.
+                job = import_job_create(
+                    actor=request.user, kind=roster_importer.kind, upload=upload, options={}
                 )
-                count = len(made)
+                return redirect("imports:job", pk=job.pk)
             else:
                 services.roster_change_submit(
                     actor=request.user,
