@@ -228,6 +228,9 @@ class RollupDimension(models.TextChoices):
     KEY_INDUSTRY = "key", _("key industry")
     SIZE = "size", _("size")
     CATEGORY = "category", _("accident category")
+    # Kept in county cells only (a grid lies in one county): its value is the grid's id, which
+    # a grid keeps whatever its code becomes; "" holds the enterprises in no grid.
+    GRID = "grid", _("grid")
 
 
 class InjuryRollup(models.Model):
@@ -235,7 +238,8 @@ class InjuryRollup(models.Model):
 
     Kept by the case and exposure services in their own transaction (`rollup_apply`), so the
     dashboards read a few hundred rows instead of scanning every case and headcount. Rows of
-    the `category` dimension carry case counts only (exposure does not split by category).
+    the `category` dimension carry case counts only (exposure does not split by category);
+    the `grid` dimension has county cells only, no city totals.
     """
 
     year = models.PositiveSmallIntegerField()

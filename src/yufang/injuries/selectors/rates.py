@@ -39,9 +39,15 @@ from yufang.injuries.selectors.filters import (
     ROLLUP_PATHS,
     RateFilter,
 )
-from yufang.injuries.services.rollup import COUNTERS, EXPOSURE_WITH_HOURS, exposure_known
+from yufang.injuries.services.rollup import (
+    COUNTERS,
+    COUNTY_ONLY_DIMENSIONS,
+    EXPOSURE_WITH_HOURS,
+    exposure_known,
+    grid_value,
+)
 from yufang.lib import rates
-from yufang.regions.models import Region
+from yufang.regions.models import Grid, Region
 
 
 @dataclass
@@ -98,9 +104,9 @@ class RateRow:
 
 
 def _uses_rollup(user: Any, by: str, industry_level: int, f: RateFilter) -> bool:
-    if getattr(user, "role", None) not in REGIONAL_ROLES or f.grid or f.enterprise:
+    if getattr(user, "role", None) not in REGIONAL_ROLES or f.enterprise:
         return False
-    if by in ("grid", "enterprise") or (by == "industry" and industry_level > 2):
+    if by == "enterprise" or (by == "industry" and industry_level > 2):
         return False
     if f.industry and len(f.industry) > 2:
         return False
@@ -112,6 +118,7 @@ def _uses_rollup(user: Any, by: str, industry_level: int, f: RateFilter) -> bool
             ("key", f.key_industry is not None or by == "key_industry"),
             ("size", bool(f.size) or by == "size"),
             ("category", by == "category"),
+            ("grid", bool(f.grid) or by == "grid"),
         )
         if used
     }
@@ -132,6 +139,12 @@ def _rollup_dimension(by: str, industry_level: int, f: RateFilter) -> tuple[str,
         return RollupDimension.SIZE, f.size
     if by == "category":
         return RollupDimension.CATEGORY, ""
+    if by == "grid" or f.grid:
+        if not f.grid:
+            return RollupDimension.GRID, ""
+        found = Grid.objects.filter(code=f.grid).values_list("pk", flat=True).first()
+        # An unknown code matches no cell, as it matches no enterprise.
+        return RollupDimension.GRID, grid_value(found) if found else "-"
     if f.industry:
         dim = RollupDimension.SECTION if f.industry.isalpha() else RollupDimension.DIVISION
         return dim, f.industry
@@ -159,7 +172,9 @@ def _rollup_counts(
     dimension, value = _rollup_dimension(by, industry_level, f)
     region = home_region(user)
     county_scoped = region is not None and region.level == Region.Level.COUNTY
-    city_totals = not (by == "county" or f.county or county_scoped)
+    city_totals = not (
+        by == "county" or f.county or county_scoped or dimension in COUNTY_ONLY_DIMENSIONS
+    )
     qs = scope_queryset(user, InjuryRollup.objects.all(), ROLLUP_PATHS).filter(
         _years_q("year", f), dimension=dimension, level="city" if city_totals else "county"
     )
@@ -181,9 +196,15 @@ def _rollup_counts(
     for row in qs.annotate(k=key_expr).values(*group).annotate(**sums).order_by():
         key = str(row["k"]) if by != "year" else str(row["year"])
         out[(key, row.get("year"))] = {n: row[n] or 0 for n in COUNTERS}
+    # A cell whose cases and headcounts all moved or went away stays behind, empty: the raw
+    # records have no row for it.
+    out = {k: c for k, c in out.items() if any(c[n] for n in COUNTERS)}
+    if by == "grid":
+        codes = dict(
+            Grid.objects.filter(pk__in=[int(k) for k, _y in out if k]).values_list("pk", "code")
+        )
+        out = {(codes[int(k)] if k else "", y): c for (k, y), c in out.items()}
     if by == "category":
-        # A category whose cases were all edited away leaves an empty cell behind.
-        out = {k: c for k, c in out.items() if any(c[n] for n in COUNTERS)}
         # Category cells carry no exposure; each category is set against the whole population.
         totals = _rollup_counts(user, "total" if not per_year else "year", 1, f, per_year)
         for (_key, year), counters in out.items():
@@ -294,9 +315,8 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by in ("city", "county"):
         return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     if by == "grid":
-        from yufang.regions.models import Grid
-
-        return dict(Grid.objects.filter(code__in=keys).values_list("code", "name"))
+        names = dict(Grid.objects.filter(code__in=keys).values_list("code", "name"))
+        return {**names, "": _("not in any grid")}
     if by == "industry":
         return {i.code: f"{i.code} {i.name}" for i in Industry.objects.filter(code__in=keys)}
     if by == "enterprise":
@@ -359,7 +379,8 @@ def rate_rows(
             key=key,
             label=labels.get(key, key),
             year=year,
-            url=_row_url(cases_url, by, key, year, f),
+            # The enterprises in no grid: the case list has no filter that picks them alone.
+            url="" if by == "grid" and not key else _row_url(cases_url, by, key, year, f),
             **{n: counters.get(n, 0) for n in COUNTERS},
         )
         for (key, year), counters in counts.items()
@@ -372,9 +393,9 @@ def rate_rows(
 
 def rates_need_a_region(user: Any, by: str, f: RateFilter) -> str:
     """Why rates by grid or by enterprise are not computed for a whole province (a message
-    naming what to choose), or "" when they are. Those groups come from the raw tables, a row
-    per grid or per enterprise: for a province, tens of seconds for half a million rows that
-    no one reads (the priority list ranks enterprises)."""
+    naming what to choose), or "" when they are. A row per grid or per enterprise: for a
+    province, tens of thousands of grids or half a million enterprises (the latter from the
+    raw tables) that no one reads (the priority list ranks enterprises)."""
     if by not in ("grid", "enterprise") or f.city or f.county or f.grid or f.enterprise:
         return ""
     region = home_region(user)

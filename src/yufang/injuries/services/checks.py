@@ -562,9 +562,9 @@ _ENTERPRISE, _PEOPLE, _HOURS, _KNOWN = 1, 2, 3, 4
 
 
 def _enterprise_ref(row: tuple[Any, ...]) -> EnterpriseRef:
-    """The enterprise of a row of the lookup (its city and county once for the reference,
-    once for the dims)."""
-    return EnterpriseRef._make((row[1], *row[5:8], EnterpriseDims._make(row[5:7] + row[8:])))
+    """The enterprise of a row of the lookup (its city, county and grid once for the
+    reference, once for the dims)."""
+    return EnterpriseRef._make((row[1], *row[5:8], EnterpriseDims._make(row[5:])))
 
 
 def _look_up_steps(result: list[Any]) -> list[DatabaseStep]:

@@ -46,6 +46,9 @@ class EnterpriseDims(NamedTuple):
 
     city_id: int
     county_id: int
+    # The grid's id (None: in no grid), as the import's lookup reads it; made text only for
+    # the cells (`Deltas.cells`).
+    grid_id: int | None
     section: str
     division: str
     risk_class: str
@@ -57,6 +60,7 @@ class EnterpriseDims(NamedTuple):
         return cls(
             enterprise.city_id,
             enterprise.county_id,
+            enterprise.grid_id,
             enterprise.industry.section,
             enterprise.industry.division_code,
             str(enterprise.risk_class or ""),
@@ -73,7 +77,13 @@ class EnterpriseDims(NamedTuple):
             (_RISK_CLASS, self.risk_class),
             (_KEY_INDUSTRY, self.is_key),
             (_SIZE, self.size),
+            (_GRID, grid_value(self.grid_id)),
         )
+
+
+def grid_value(grid_id: int | None) -> str:
+    """A grid's value in the rollup's cells."""
+    return "" if grid_id is None else str(grid_id)
 
 
 # Plain strings: they are part of every rollup cell's key.
@@ -84,6 +94,10 @@ _RISK_CLASS = RollupDimension.RISK_CLASS.value
 _KEY_INDUSTRY = RollupDimension.KEY_INDUSTRY.value
 _SIZE = RollupDimension.SIZE.value
 _CATEGORY = RollupDimension.CATEGORY.value
+_GRID = RollupDimension.GRID.value
+# Dimensions kept in county cells only: their values belong to one county, so a city total
+# would repeat the county cells and double the writes of an import.
+COUNTY_ONLY_DIMENSIONS = frozenset({_GRID})
 
 
 COUNTERS = (
@@ -179,10 +193,11 @@ def _unpack(total: int) -> list[Any]:
 
 
 # A county-year's cells, by dimension: [city, all cases, {section: packed}, {division: ...},
-# {risk class: ...}, {key-industry flag: ...}, {size: ...}, {accident category: ...}].
+# {risk class: ...}, {key-industry flag: ...}, {size: ...}, {accident category: ...},
+# {grid id: ...}].
 _Place = list[Any]
 # The dimensions of a place's dictionaries, in their order.
-_PLACE_DIMENSIONS = (_SECTION, _DIVISION, _RISK_CLASS, _KEY_INDUSTRY, _SIZE, _CATEGORY)
+_PLACE_DIMENSIONS = (_SECTION, _DIVISION, _RISK_CLASS, _KEY_INDUSTRY, _SIZE, _CATEGORY, _GRID)
 
 
 def _spread(
@@ -195,7 +210,7 @@ def _spread(
     payouts: Iterable[Any],
 ) -> None:
     """Add cases (given a column each: dims, year, category, profile, how many, payout) to
-    their seven county cells. Their counts and payout travel as one packed integer, so this
+    their eight county cells. Their counts and payout travel as one packed integer, so this
     costs one addition per cell, not nine; and the cells of a county-year are found once
     per case, then by one value each, not by a tuple key per cell."""
     get, packed = places.get, _PROFILE_PACKED
@@ -205,7 +220,7 @@ def _spread(
         inc = n * packed[profile] + int(paid * 100)
         place = get((year, d.county_id))
         if place is None:
-            place = places[(year, d.county_id)] = [d.city_id, 0, {}, {}, {}, {}, {}, {}]
+            place = places[(year, d.county_id)] = [d.city_id, 0, {}, {}, {}, {}, {}, {}, {}]
         place[1] += inc
         # EnterpriseDims.values() and the category, written out: this runs per imported case.
         cells = place[2]
@@ -220,6 +235,8 @@ def _spread(
         cells[d.size] = cells.get(d.size, 0) + inc
         cells = place[7]
         cells[category] = cells.get(category, 0) + inc
+        cells = place[8]
+        cells[d.grid_id] = cells.get(d.grid_id, 0) + inc
 
 
 class Deltas:
@@ -305,7 +322,7 @@ class Deltas:
         profiles: Sequence[int],
         payouts: Sequence[Any],
     ) -> None:
-        """Add cases, one each (a column per field), straight to their seven county cells."""
+        """Add cases, one each (a column per field), straight to their eight county cells."""
         _spread(self.places, dims, years, categories, profiles, [1] * len(dims), payouts)
 
     def cells(self) -> dict[CellKey, list[Any]]:
@@ -323,10 +340,16 @@ class Deltas:
         for (year, county), (city, total, *by_dimension) in places.items():
             county_packed[(_ALL, year, city, county, "")] = total
             for dimension, sums in zip(_PLACE_DIMENSIONS, by_dimension, strict=True):
+                if dimension == _GRID:
+                    for grid_id, packed in sums.items():
+                        county_packed[(_GRID, year, city, county, grid_value(grid_id))] = packed
+                    continue
                 for value, packed in sums.items():
                     county_packed[(dimension, year, city, county, value)] = packed
         city_packed: dict[tuple[str, int, int, int, str], int] = {}
         for (dimension, year, city, _county, value), total in county_packed.items():
+            if dimension in COUNTY_ONLY_DIMENSIONS:
+                continue
             key = (dimension, year, city, city, value)
             city_packed[key] = city_packed.get(key, 0) + total
         cells: dict[CellKey, list[Any]] = {}
@@ -336,6 +359,8 @@ class Deltas:
         for (dims, year), (headcount, hours) in self.exposure.items():
             for dimension, value in dims.values():
                 for county, level in ((dims.county_id, "county"), (dims.city_id, "city")):
+                    if level == "city" and dimension in COUNTY_ONLY_DIMENSIONS:
+                        continue
                     cell_key = (dimension, year, dims.city_id, county, value, level)
                     cell = cells.get(cell_key)
                     if cell is None:
@@ -432,6 +457,7 @@ def rollup_rebuild() -> int:
     dim_fields = [
         "enterprise__city_id",
         "enterprise__county_id",
+        "enterprise__grid_id",
         "enterprise__industry__section",
         "enterprise__industry__division_code",
         "enterprise__risk_class",
@@ -443,6 +469,7 @@ def rollup_rebuild() -> int:
         return EnterpriseDims(
             row["enterprise__city_id"],
             row["enterprise__county_id"],
+            row["enterprise__grid_id"],
             row["enterprise__industry__section"],
             row["enterprise__industry__division_code"],
             str(row["enterprise__risk_class"] or ""),
@@ -495,7 +522,7 @@ def rollup_rebuild() -> int:
 @contextmanager
 def rollup_watch(enterprise_ids: list[int]) -> Iterator[None]:
     """Keep the rollup exact across a change in the registry (a headcount, an enterprise moved
-    to another county, industry, size or class): take out what these enterprises add to the
+    to another county, grid, industry, size or class): take out what these enterprises add to the
     rollup now, let the change happen, put back what they add after it. Registered with the
     enterprises app, which calls it around its own writes."""
     if not enterprise_ids:

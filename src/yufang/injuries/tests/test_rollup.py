@@ -43,6 +43,10 @@ QUESTIONS = [
     ("category", 1, RateFilter(city="370200")),
     ("total", 1, RateFilter(industry="C")),
     ("year", 1, RateFilter(industry="26")),
+    ("grid", 1, RateFilter(city="370200")),
+    ("grid", 1, RateFilter(county="370102", year_from=2023)),
+    ("grid", 1, RateFilter()),
+    ("county", 1, RateFilter(grid="no-such-grid")),
 ]
 
 
@@ -56,7 +60,14 @@ def _clean(counts: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, float]]:
 
 
 def assert_rollup_equals_raw(user: Any) -> None:
-    for by, level, f in QUESTIONS:
+    from yufang.regions.models import Grid
+
+    by_grid = [
+        (by, 1, RateFilter(grid=code))
+        for code in Grid.objects.values_list("code", flat=True)
+        for by in ("year", "city", "grid")
+    ]
+    for by, level, f in QUESTIONS + by_grid:
         assert _uses_rollup(user, by, level, f), (by, f)
         rolled = _clean(_rollup_counts(user, by, level, f, True))
         raw = _clean(_raw_counts(user, by, level, f, True))
@@ -244,7 +255,7 @@ def test_rates_are_the_same_for_a_regional_official_and_from_raw_records(scene):
 def test_packed_case_counts_add_and_take_away_exactly():
     from yufang.injuries.services import COUNTERS, Deltas, EnterpriseDims, case_profile
 
-    dims = EnterpriseDims(1, 2, "C", "34", "4", "0", "large")
+    dims = EnterpriseDims(1, 2, 7, "C", "34", "4", "0", "large")
     death = case_profile(kind="work_injury", is_death=True, lost_time=True, hours_known=True)
     # Of an enterprise-year without an insured headcount: counted for the officials' to-do.
     disease = case_profile(
@@ -306,4 +317,35 @@ def test_a_file_written_in_many_chunks_keeps_the_rollup_exact(scene, monkeypatch
     created = services.cases_create_many(actor=official, batch=batch, progress=seen.append)
     assert created == 10 and seen == [3, 6, 9, 10]
     assert InjuryCase.objects.filter(case_number__startswith="CH-").count() == 10
+    assert_rollup_equals_raw(official)
+
+
+def test_an_enterprise_placed_in_another_grid_takes_its_figures_along(scene):
+    """Re-placing an enterprise (what grid placement does, through the registry's service)
+    moves its cases and headcounts from one grid's cells to the other's at once."""
+    from yufang.enterprises.services import enterprise_update
+
+    official = scene.people[Role.ADMIN]
+    case_create(actor=official, data=case_data(scene.enterprise, 1))
+    case_create(actor=official, data=case_data(scene.other_enterprise, 2))
+    city = scene.people[Role.CITY_OFFICIAL]
+    f = RateFilter(county="370211", year_from=2024, year_to=2024)
+    assert _uses_rollup(city, "grid", 1, f)
+
+    def by_grid() -> dict[str, tuple[int, int]]:
+        return {r.key: (r.cases, r.headcount) for r in rate_rows(city, by="grid", filters=f)}
+
+    grid, other = scene.grid.code, scene.other_grid.code
+    assert by_grid() == {grid: (1, 120), other: (1, 120)}
+    enterprise_update(
+        actor=official,
+        enterprise=scene.enterprise,
+        data={"township": scene.other_grid.township.code, "grid": other},
+    )
+    assert by_grid() == {other: (2, 240)}
+    assert_rollup_equals_raw(official)
+    assert_rollup_equals_raw(city)
+    # Out of every grid: the enterprises in none have a row of their own ("").
+    enterprise_update(actor=official, enterprise=scene.enterprise, data={"grid": ""})
+    assert by_grid() == {"": (1, 120), other: (1, 120)}
     assert_rollup_equals_raw(official)
