@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.imports import importable, require_import
 from yufang.imports.models import ColumnMapping, ImportJob
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import (
@@ -31,6 +32,7 @@ from yufang.support.import_kinds import (
     guess_mapping,
     header_matches,
     importer_for,
+    importers,
     limits_for,
     max_bytes_for,
 )
@@ -52,13 +54,17 @@ def _progress_key(job_id: int) -> str:
     return f"import-progress:{job_id}"
 
 
-def _importer(kind: str, actor: Any) -> Importer:
+def import_kind_for(actor: Any, kind: str) -> Importer:
+    """The importer of this kind, if the actor may run it. The role comes first: a role
+    that may import nothing is refused (403) whatever kind it names, and one that may import
+    something is told an unknown kind by the field (422) or refused a kind not its own (403)."""
+    if not importable(actor, importers()):
+        raise PermissionDenied(_("Your role cannot import this kind of file."))
     try:
         importer = importer_for(kind)
     except KeyError as exc:
         raise ImportRefused(_("Unknown kind of import: %(kind)s") % {"kind": kind}, "kind") from exc
-    if getattr(actor, "role", None) not in importer.roles:
-        raise PermissionDenied(_("Your role cannot import this kind of file."))
+    require_import(actor, importer.roles)
     return importer
 
 
@@ -219,7 +225,7 @@ def import_job_create(
     mapping: ColumnMapping | None = None,
 ) -> ImportJob:
     """Store an upload and validate it whole; nothing is imported until it is confirmed."""
-    importer = _importer(kind, actor)
+    importer = import_kind_for(actor, kind)
     max_bytes = max_bytes_for(importer)
     _refuse_size(upload.size or 0, max_bytes)
     data = upload.read(max_bytes + 1)
@@ -257,7 +263,7 @@ def import_job_remap(
     *, actor: Any, job: ImportJob, mapping: dict[str, str], save_as: str = ""
 ) -> ImportJob:
     """Change which file column feeds which field, validate again, optionally save the mapping."""
-    importer = _importer(job.kind, actor)
+    importer = import_kind_for(actor, job.kind)
     if job.status not in (ImportJob.Status.INVALID, ImportJob.Status.PREVIEW):
         raise ImportRefused(
             _("The file is still being checked.")
@@ -290,7 +296,7 @@ def import_job_remap(
 
 @transaction.atomic
 def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
-    _importer(job.kind, actor)
+    import_kind_for(actor, job.kind)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != actor.pk:
         raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.http import AuthedRequest
+from yufang.accounts.scoping.imports import importable
 from yufang.imports.models import ImportJob
 from yufang.imports.selectors import (
     column_mappings,
@@ -25,6 +26,7 @@ from yufang.imports.services import (
     import_job_create,
     import_job_progress,
     import_job_remap,
+    import_kind_for,
     import_options,
 )
 from yufang.support.bounds import bounded_id
@@ -39,16 +41,15 @@ def jobs(request: AuthedRequest) -> HttpResponse:
     labels = {i.kind: i.label for i in importers()}
     for job in page:
         job.kind_label = labels.get(job.kind, job.kind)  # type: ignore[attr-defined]
-    role = getattr(request.user, "role", None)
-    kinds = [i for i in importers() if role in i.roles]
+    kinds = importable(request.user, importers())
     return render(request, "imports/list.html", {"page_obj": page, "kinds": kinds})
 
 
 @login_required
 def job_new(request: AuthedRequest, kind: str) -> HttpResponse:
     try:
-        importer = importer_for(kind)
-    except KeyError as exc:
+        importer = import_kind_for(request.user, kind)
+    except ImportRefused as exc:
         raise Http404(kind) from exc
     mappings = column_mappings(request.user, kind)
     error = ""

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.scoping import sees_person_names
+from yufang.accounts.scoping.imports import may_import
 from yufang.training import selectors as sel
 from yufang.training.importers import trainee_importer
 from yufang.training.models import (
@@ -34,7 +35,7 @@ def trainees_view(request: AuthedRequest) -> HttpResponse:
             "roles": KeyRole.choices,
             "q": q,
             "key_role": role,
-            "may_import": request.user.role in trainee_importer.roles,
+            "may_import": may_import(request.user, trainee_importer.roles),
             "shows_ids": sees_person_names(request.user),
         },
     )
