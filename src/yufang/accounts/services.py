@@ -173,10 +173,12 @@ def _scope_for(
     """Resolve the scope codes a form or API sends into the records the role binds to,
     refusing anything outside the actor's own scope."""
     from yufang.accounts.scoping import regions_visible
+    from yufang.accounts.scoping.institutions import institution_refused, institutions_pickable
     from yufang.enterprises.selectors import enterprises_visible
-    from yufang.organisations.models import Department, Institution
+    from yufang.organisations.models import Department
     from yufang.regions.models import Region
     from yufang.regions.selectors import grids_visible
+    from yufang.support.bounds import bounded_id
 
     errors: dict[str, str] = {}
     bound: dict[str, Any] = {}
@@ -203,9 +205,13 @@ def _scope_for(
         if bound["enterprise"] is None and (role == Role.SAFETY_MANAGER or code):
             errors["enterprise"] = _("Give the credit code of an enterprise in your scope.")
     elif role == Role.INSTITUTION_STAFF:
-        bound["institution"] = Institution.objects.filter(pk=scope.get("institution") or 0).first()
+        bound["institution"] = (
+            institutions_pickable(actor)
+            .filter(pk=bounded_id(scope.get("institution")) or 0)
+            .first()
+        )
         if bound["institution"] is None:
-            errors["institution"] = _("Choose the institution.")
+            errors["institution"] = institution_refused()
     elif role == Role.DEPARTMENT_LIAISON:
         department = Department.objects.filter(pk=scope.get("department") or 0).first()
         if (

@@ -16,6 +16,7 @@ from yufang.accounts.forms import LoginForm, UserFilterForm
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import may_manage_account, regions_visible
+from yufang.accounts.scoping.institutions import institutions_pickable
 from yufang.accounts.selectors import user_list, users_visible
 from yufang.accounts.services import (
     CREATABLE_ROLES,
@@ -29,7 +30,7 @@ from yufang.accounts.services import (
     user_password_set,
     user_set_active,
 )
-from yufang.organisations.models import Department, Institution
+from yufang.organisations.models import Department
 
 USER_FIELDS = (
     "username",
@@ -127,7 +128,7 @@ def user_new(request: AuthedRequest) -> HttpResponse:
         "accounts/user_new.html",
         {
             "roles": [(value, label) for value, label in Role.choices if value in allowed],
-            "institutions": Institution.objects.order_by("name"),
+            "institutions": institutions_pickable(request.user),
             "departments": Department.objects.filter(
                 region__in=regions_visible(request.user)
             ).select_related("region"),

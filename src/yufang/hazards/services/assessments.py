@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from yufang import policy
 from yufang.accounts.models import Role
+from yufang.accounts.scoping.institutions import institution_refused, may_pick_institution
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards import scoring
@@ -63,6 +64,12 @@ def assessment_create(
     if not _may_inspect_enterprise(actor, enterprise, institution_id=institution_id):
         raise PermissionDenied(_("You may not assess this enterprise."))
     errors: dict[str, str] = {}
+    if (
+        institution_id is not None
+        and actor.role != Role.INSTITUTION_STAFF
+        and not may_pick_institution(actor, institution_id)
+    ):
+        errors["institution"] = institution_refused()
     if method not in AssessmentMethod.values:
         errors["method"] = _("Unknown assessment method: %(value)s") % {"value": method}
     elif actor.role == Role.GRID_WORKER and method != AssessmentMethod.ROUTINE_SCREENING:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.scoping.hazards import assessment_actions, may_report_hazards
+from yufang.accounts.scoping.institutions import institutions_pickable
 from yufang.hazards import scoring, selectors, services
 from yufang.hazards.models import (
     DRAFT_STATUSES,
@@ -81,8 +82,6 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             if assessment.status == AssessmentStatus.PLANNED:
                 return redirect("hazards:assessment", pk=assessment.pk)
             return redirect("hazards:assessment_fill", pk=assessment.pk)
-    from yufang.organisations.models import Institution
-
     return _render(
         request,
         "hazards/assessment_new.html",
@@ -92,7 +91,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             "pick": pick,
             "checklists": selectors.checklists_current(),
             "methods": AssessmentMethod.choices,
-            "institutions": Institution.objects.order_by("name")
+            "institutions": institutions_pickable(request.user)
             if _role(request) in OFFICIALS
             else [],
         },

@@ -18,6 +18,7 @@ from yufang.accounts.models import Role
 from yufang.accounts.scoping import (
     institution_city_id,
 )
+from yufang.accounts.scoping.institutions import institution_refused, may_pick_institution
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.organisations.models import Institution
@@ -55,6 +56,8 @@ def base_create(
     if own_city is not None and city.pk != own_city:
         raise TrainingInvalid({"city": _("An institution's bases are in its own city.")})
     _require_run(actor, institution_id=institution.pk, city_id=city.pk)
+    if not may_pick_institution(actor, institution.pk):
+        raise TrainingInvalid({"institution": institution_refused()})
     if not name.strip():
         raise TrainingInvalid({"name": _("Enter a name.")})
     if city.level != Region.Level.CITY:

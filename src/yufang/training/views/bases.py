@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import regions_visible
+from yufang.accounts.scoping.institutions import institutions_pickable
 from yufang.accounts.scoping.training import may_run_training
 from yufang.lib.errors import InvalidInput
 from yufang.organisations.models import Institution
@@ -69,7 +70,7 @@ def bases_view(request: AuthedRequest) -> HttpResponse:
             "errors": errors,
             "may_create": user.role in RUNNERS,
             "cities": regions_visible(user).filter(level=Region.Level.CITY),
-            "institutions": Institution.objects.filter(kind=Institution.Kind.TRAINING),
+            "institutions": institutions_pickable(user).filter(kind=Institution.Kind.TRAINING),
         },
     )
 
