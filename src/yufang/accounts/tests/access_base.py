@@ -29,6 +29,16 @@ class Page:
     get: str
     post: str | None = None
     args: dict[str, str] = field(default_factory=dict)
+    # The form its POST sends (empty by default). A value "{kind}" is the id of the side's
+    # record of that kind, so a page whose form (not its URL) names the record is called with
+    # one inside the scope and one outside it.
+    form: dict[str, str] = field(default_factory=dict)
+
+    def form_kind(self) -> str | None:
+        for value in self.form.values():
+            if value.startswith("{") and value.endswith("}"):
+                return value[1:-1]
+        return None
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,6 @@ def _hazards(r: Records, world: Any, county: Any, province: Any, staff: Any, str
         EscalationCause,
         EscalationLevel,
         HazardLevel,
-        NoticeIssuer,
     )
     from yufang.support.topics import Topic
 
@@ -171,9 +170,10 @@ def _hazards(r: Records, world: Any, county: Any, province: Any, staff: Any, str
     r.outside["notice_token"] = _notice_token(
         RectificationNotice.objects.get(pk=r.outside["notice"])
     )
-    for side, reg in ((r.inside, "370211"), (r.outside, "370102")):
-        side["issuer"] = NoticeIssuer.objects.create(
-            region=region(reg), name="人社局", updated_by=province
+    # Each city's issuer with its seal: the seal is served to those who configure its region.
+    for side, reg in ((r.inside, "370200"), (r.outside, "370100")):
+        side["issuer"] = hz.notice_issuer_set(
+            actor=province, region=region(reg), name="人社局", seal=png()
         ).pk
 
 
@@ -266,11 +266,17 @@ def _training(
         enrollment = tr.enrollment_book_group(
             actor=province, session=session, enterprise=enterprise, trainees=[trainee]
         )
-        # Courses are one catalogue for the province: no scope, so no marker either.
+        # Courses and materials are one catalogue for the province: no scope, so no marker
+        # either.
         course = tr.course_create(
             actor=runner, title=f"消防课程{n}", topic="fire", class_hours=Decimal("2")
         )
-        lesson = tr.lesson_add(actor=runner, course=course, title=f"第{n}课", kind="text", body="x")
+        lesson = tr.lesson_add(
+            actor=runner, course=course, title=f"第{n}课", kind="image", file=png()
+        )
+        material = tr.material_create(
+            actor=runner, title=f"消防手册{n}", kind="handout", topic="fire", file=png()
+        )
         certificate = tr.certificate_issue(
             actor=province, trainee=trainee, title=title + "证书", issued_on=timezone.localdate()
         )
@@ -284,6 +290,7 @@ def _training(
         side["enrollment"] = _first_enrollment(enrollment, session).pk
         side["course"] = course.pk
         side["lesson"] = lesson.pk
+        side["material"] = material.pk
         side["certificate"] = certificate.pk
         side["certificate_code"] = Certificate.objects.get(pk=certificate.pk).code
         side["campaign"] = tr.campaign_create(
