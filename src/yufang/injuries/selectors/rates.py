@@ -6,10 +6,11 @@ otherwise; both give the same figures (tests/test_rollup.py). And their export.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import ExtractYear, Substr
@@ -335,25 +336,34 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     return {k: k for k in keys}
 
 
-def _row_url(cases_url: str, by: str, key: str, year: int | None, f: RateFilter) -> str:
+def _row_urls(cases_url: str, by: str, f: RateFilter) -> Callable[[str, int | None], str]:
+    """The link to the cases behind a row (its key, its year or None), for every row of a
+    table: the filter's part of the query is encoded once, not once per row (a city's table
+    by grid has a row for each of its grids)."""
     params = f.params()
-    if year is not None:
-        params.pop("year_from", None)
-        params.pop("year_to", None)
-        params["year"] = str(year)
-    if by == "year":
-        params.pop("year_from", None)
-        params.pop("year_to", None)
-        params["year"] = key
-    elif by == "category":
-        params["accident_category"] = key
-    elif by == "key_industry":
-        params["key_industry"] = key
-    elif by != "total":
-        params[by] = key
-    from urllib.parse import urlencode
+    years = {k: params.pop(k) for k in ("year", "year_from", "year_to") if k in params}
+    name = {"category": "accident_category"}.get(by, by)
+    keyed = by not in ("total", "year")
+    if keyed:
+        params.pop(name, None)
+    prefix = f"{cases_url}?"
+    common = urlencode(params)
+    filter_years = urlencode(years)
 
-    return f"{cases_url}?{urlencode(params)}"
+    def url(key: str, year: int | None) -> str:
+        if by == "year":
+            parts = [f"year={quote_plus(key)}"]
+        elif year is not None:
+            parts = [f"year={year}"]
+        else:
+            parts = [filter_years] if filter_years else []
+        if common:
+            parts.append(common)
+        if keyed:
+            parts.append(f"{name}={quote_plus(key)}")
+        return prefix + "&".join(parts)
+
+    return url
 
 
 def rate_rows(
@@ -373,14 +383,14 @@ def rate_rows(
     counts = source(user, by, industry_level, f, per_year)
     labels = _labels(by, {k for k, _y in counts}, industry_level)
     # Reversed once: a table by enterprise has a row for each of a city's enterprises.
-    cases_url = reverse("injuries:cases")
+    row_url = _row_urls(reverse("injuries:cases"), by, f)
     rows = [
         RateRow(
             key=key,
             label=labels.get(key, key),
             year=year,
             # The enterprises in no grid: the case list has no filter that picks them alone.
-            url="" if by == "grid" and not key else _row_url(cases_url, by, key, year, f),
+            url="" if by == "grid" and not key else row_url(key, year),
             **{n: counters.get(n, 0) for n in COUNTERS},
         )
         for (key, year), counters in counts.items()
