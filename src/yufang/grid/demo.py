@@ -192,15 +192,13 @@ def seed_history(ctx: DemoContext, grids: list[Grid], by_grid: dict[int, list[Us
 
 def _link_hazard(screening: Screening) -> None:
     """Counts a hazard of the screened enterprise, reported that month, as found there."""
-    from yufang.hazards.models import Hazard
+    from yufang.hazards.selectors import hazards_reported_since
 
     found = (
-        Hazard.objects.filter(
-            enterprise_id=screening.enterprise_id,
-            reported_at__date__gte=screening.done_at.date() - dt.timedelta(days=30),
-            screening_finding__isnull=True,
+        hazards_reported_since(
+            screening.enterprise_id, screening.done_at.date() - dt.timedelta(days=30)
         )
-        .order_by("pk")
+        .exclude(pk__in=ScreeningFinding.objects.values("hazard_id"))
         .first()
     )
     if found is not None:

@@ -658,3 +658,28 @@ def hazard_todos(user: Any) -> list[Any]:
                 )
             )
     return todos
+
+
+# --- for other domains' set-based reads (subqueries, never user-scoped) ------------------------
+
+
+def assessed_enterprise_ids() -> QuerySet[Assessment]:
+    """The ids of enterprises with a completed assessment, as a subquery
+    (`enterprise_id__in=...`): those with a risk colour at all; every other enterprise is
+    unassessed. Lets a caller decide in SQL who needs `enterprise_risk_colours`."""
+    return Assessment.objects.filter(status=AssessmentStatus.COMPLETED).values("enterprise_id")
+
+
+def enterprises_with_open_major_hazards() -> QuerySet[Hazard]:
+    """The ids of enterprises with a major hazard not yet closed, as a subquery
+    (`pk__in=...`). Not scoped by user: the caller scopes the enterprises."""
+    return Hazard.objects.filter(level=HazardLevel.MAJOR, status__in=OPEN_STATUSES).values(
+        "enterprise_id"
+    )
+
+
+def hazards_reported_since(enterprise_id: int, since: dt.date) -> QuerySet[Hazard]:
+    """An enterprise's hazards reported on or after a day, oldest first. Not scoped by user."""
+    return Hazard.objects.filter(
+        enterprise_id=enterprise_id, reported_at__date__gte=since
+    ).order_by("pk")

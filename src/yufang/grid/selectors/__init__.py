@@ -167,14 +167,13 @@ def enterprise_card(user: Any, enterprise: Any) -> dict[str, Any]:
     """What a grid worker needs at the gate: what the enterprise makes, its open hazards, its
     last screening, its contacts and a map link. 404 outside the user's scope."""
     from yufang.enterprises.selectors import enterprise_get
-    from yufang.hazards.models import OPEN_STATUSES
-    from yufang.hazards.selectors import hazards_visible
+    from yufang.hazards.selectors import HazardFilter, hazards_visible
 
     require_grid_reader(user)
     enterprise = enterprise_get(user, enterprise.pk)
     hazards = list(
-        hazards_visible(user)
-        .filter(enterprise=enterprise, status__in=OPEN_STATUSES)
+        HazardFilter(open=True, enterprise=enterprise.pk)
+        .apply(hazards_visible(user))
         .order_by("deadline", "pk")[:20]
     )
     last = (
