@@ -1,8 +1,9 @@
 """Screening plans and the tasks they generate.
 
-Generation is set-based: the enterprises due in a period are found by one query, their risk
-colours read in batches, and the tasks inserted in bulk; the unique constraint on
-(enterprise, plan, period_start) makes a rerun (or two runs at once) add nothing.
+Generation is set-based: the enterprises due in a period are found, balanced across their
+grid's workers and inserted by one INSERT ... SELECT (window functions, on PostgreSQL and
+SQLite alike); the unique constraint on (enterprise, plan, period_start) makes a rerun (or two
+runs at once) add nothing.
 """
 
 from __future__ import annotations
@@ -13,27 +14,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang import policy
+from yufang.accounts.models import Role, User
 from yufang.accounts.scoping.grid import may_plan_campaign
 from yufang.audit.services import audit_create, audit_create_bulk
 from yufang.enterprises.models import Enterprise
 from yufang.grid.models import (
     CampaignTarget,
     EnterpriseClosure,
+    GridAssignment,
     PlanKind,
     ScreeningPlan,
     ScreeningTask,
     TaskStatus,
 )
-from yufang.grid.services.common import GridInvalid, balanced_pick, open_loads, workers_by_grid
+from yufang.grid.services.common import GridInvalid
 from yufang.regions.models import Region
 
 COLOUR_BATCH = 5000
+UPDATE_BATCH = 500
 
 
 @dataclass
@@ -79,74 +83,170 @@ def _screenable() -> QuerySet[Enterprise]:
     )
 
 
-def _colours(ids: list[int]) -> dict[int, str | None]:
-    from yufang.hazards.selectors import enterprise_risk_colours
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
 
-    found: dict[int, str | None] = {}
-    for start in range(0, len(ids), COLOUR_BATCH):
-        batch = enterprise_risk_colours(ids[start : start + COLOUR_BATCH])
-        found.update({i: (str(c) if c else None) for i, c in batch.items()})
-    return found
+
+# The tasks of one plan and period, inserted by one statement. Each grid's new tasks, in
+# enterprise order, take the grid's workers' "slots" in order: worker w's j-th new task is the
+# slot (open load of w + j, w). Taking the n smallest slots is what handing each task in turn
+# to the least-loaded worker (lowest id on a tie) does, so the assignment is the same as one by
+# one, without reading a row into Python. A worker never gets more than
+# (the grid's highest load - its load) + ceil(n / workers) tasks, so only those slots are made.
+# `WHERE 1 = 1` lets SQLite parse ON CONFLICT after a SELECT with joins.
+_INSERT_TASKS = """
+INSERT INTO {task} (enterprise_id, grid_id, worker_id, plan_id, period_start, period_end,
+                    due_on, status, created_at, cancel_reason)
+WITH due (enterprise_id, grid_id) AS ({due}),
+numbered AS (
+    SELECT enterprise_id, grid_id,
+           ROW_NUMBER() OVER (PARTITION BY grid_id ORDER BY enterprise_id) - 1 AS rn,
+           COUNT(*) OVER (PARTITION BY grid_id) AS n
+    FROM due
+),
+assigned (grid_id, worker_id) AS ({assigned}),
+bound (grid_id, worker_id) AS ({bound}),
+members AS (
+    SELECT grid_id, worker_id FROM assigned WHERE grid_id IN (SELECT grid_id FROM due)
+    UNION
+    SELECT grid_id, worker_id FROM bound WHERE grid_id IN (SELECT grid_id FROM due)
+),
+loads AS (
+    SELECT worker_id, COUNT(*) AS load FROM {task}
+    WHERE status = %s AND worker_id IN (SELECT worker_id FROM members)
+    GROUP BY worker_id
+),
+loaded AS (
+    SELECT m.grid_id, m.worker_id, COALESCE(l.load, 0) AS load
+    FROM members m LEFT JOIN loads l ON l.worker_id = m.worker_id
+),
+sized AS (
+    SELECT grid_id, worker_id, load,
+           COUNT(*) OVER (PARTITION BY grid_id) AS k,
+           MAX(load) OVER (PARTITION BY grid_id) AS top
+    FROM loaded
+),
+slots AS (
+    SELECT s.grid_id, s.worker_id,
+           ROW_NUMBER() OVER (PARTITION BY s.grid_id ORDER BY s.load + j.rn, s.worker_id) - 1
+               AS slot
+    FROM sized s
+    JOIN numbered j ON j.grid_id = s.grid_id AND j.rn < s.top - s.load + (j.n + s.k - 1) / s.k
+)
+SELECT t.enterprise_id, t.grid_id, s.worker_id, %s, %s, %s, %s, %s, %s, ''
+FROM numbered t LEFT JOIN slots s ON s.grid_id = t.grid_id AND s.slot = t.rn
+WHERE 1 = 1
+ON CONFLICT DO NOTHING
+"""
 
 
 def _insert(
-    plan: ScreeningPlan, rows: list[tuple[int, int, dt.date, dt.date]], *, due_on_end: bool = True
+    plan: ScreeningPlan,
+    due: QuerySet[Enterprise],
+    start: dt.date,
+    end: dt.date,
+    stamp: dt.datetime,
 ) -> int:
-    """Inserts tasks for (enterprise, grid, period_start, period_end) rows, each given to the
-    least-loaded worker of its grid; returns how many were new."""
-    if not rows:
-        return 0
-    by_grid = workers_by_grid(sorted({r[1] for r in rows}))
-    # One grouped query for every worker's open load, not one per grid.
-    loads = open_loads(sorted({w for workers in by_grid.values() for w in workers}))
-    loads_of = {g: {w: loads[w] for w in workers} for g, workers in by_grid.items()}
-    stamp = timezone.now()
-    tasks = [
-        ScreeningTask(
-            enterprise_id=enterprise_id,
-            grid_id=grid_id,
-            worker_id=balanced_pick(loads_of[grid_id]),
-            plan=plan,
-            period_start=start,
-            period_end=end,
-            due_on=end,
-            status=TaskStatus.OPEN,
-            created_at=stamp,
+    """Inserts a task of [start, end] for every enterprise of `due` that has none for this plan
+    and period, each handed to the least-loaded worker of its grid; returns how many were new.
+    The unique constraint makes a concurrent run's tasks conflicts, skipped."""
+    due = due.exclude(
+        Exists(
+            ScreeningTask.objects.filter(enterprise=OuterRef("pk"), plan=plan, period_start=start)
         )
-        for enterprise_id, grid_id, start, end in rows
-    ]
-    before = ScreeningTask.objects.filter(plan=plan).count()
-    ScreeningTask.objects.bulk_create(tasks, batch_size=2000, ignore_conflicts=True)
-    return ScreeningTask.objects.filter(plan=plan).count() - before
+    )
+    due_sql, due_params = _sql(due.order_by().values_list("pk", "grid_id"))
+    active = User.objects.filter(role=Role.GRID_WORKER, is_active=True)
+    assigned_sql, assigned_params = _sql(
+        GridAssignment.objects.filter(ended_on__isnull=True, worker__in=active)
+        .order_by()
+        .values_list("grid_id", "worker_id")
+    )
+    bound_sql, bound_params = _sql(
+        active.filter(grid__isnull=False).order_by().values_list("grid_id", "pk")
+    )
+    sql = _INSERT_TASKS.format(
+        task=connection.ops.quote_name(ScreeningTask._meta.db_table),
+        due=due_sql,
+        assigned=assigned_sql,
+        bound=bound_sql,
+    )
+    # `due` is read by several CTEs but defined once, so its parameters appear once.
+    params = (
+        *due_params,
+        *assigned_params,
+        *bound_params,
+        TaskStatus.OPEN.value,
+        plan.pk,
+        start,
+        end,
+        end,
+        TaskStatus.OPEN.value,
+        stamp,
+    )
+    ops = connection.ops
+    params = tuple(
+        ops.adapt_datetimefield_value(p)
+        if isinstance(p, dt.datetime)
+        else ops.adapt_datefield_value(p)
+        if isinstance(p, dt.date)
+        else p
+        for p in params
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
 
 
 def routine_tasks_generate(*, on: dt.date, region: Region | None = None) -> GenerationResult:
     """Generates the routine tasks of the month of `on`: every screenable enterprise whose
     last routine period has ended gets a task for [month start, month start + its interval).
-    The interval is the enterprise's risk colour's (`grid_screening_interval_months`)."""
+    The interval is the enterprise's risk colour's (`grid_screening_interval_months`).
+
+    Who is due, and the balancing, are one INSERT ... SELECT; every task is first given the
+    unassessed interval, then the few enterprises with a completed assessment get their
+    colour's period (the colour rule, exposure limits included, stays in hazards)."""
+    from yufang.hazards.selectors import assessed_enterprise_ids, enterprise_risk_colours
+
     plan = routine_plan()
     start = on.replace(day=1)
     covered = ScreeningTask.objects.filter(
         enterprise=OuterRef("pk"), plan=plan, period_end__gte=start
     )
-    due = list(
-        _in_region(_screenable(), region)
-        .exclude(Exists(covered))
-        .values_list("pk", "grid_id")
-        .order_by("pk")
-    )
-    colours = _colours([pk for pk, _g in due])
-    rows = []
-    for pk, grid_id in due:
-        months = interval_months(colours.get(pk), start)
-        rows.append((pk, grid_id, start, add_months(start, months) - dt.timedelta(days=1)))
+    due = _in_region(_screenable(), region).exclude(Exists(covered))
+    default_end = _period_end(start, None)
+    stamp = timezone.now()
     with transaction.atomic():
-        created = _insert(plan, rows)
+        assessed = list(
+            due.filter(pk__in=assessed_enterprise_ids()).values_list("pk", flat=True).order_by("pk")
+        )
+        due_count = due.count()
+        created = _insert(plan, due, start, default_end, stamp)
+        by_end: dict[dt.date, list[int]] = {}
+        for batch_start in range(0, len(assessed), COLOUR_BATCH):
+            batch = assessed[batch_start : batch_start + COLOUR_BATCH]
+            for pk, colour in enterprise_risk_colours(batch).items():
+                by_end.setdefault(_period_end(start, colour), []).append(pk)
+        mine = ScreeningTask.objects.filter(plan=plan, period_start=start, created_at=stamp)
+        for end, pks in by_end.items():
+            if end == default_end:
+                continue
+            for i in range(0, len(pks), UPDATE_BATCH):
+                mine.filter(enterprise_id__in=pks[i : i + UPDATE_BATCH]).update(
+                    period_end=end, due_on=end
+                )
         if created:
             audit_create_bulk(
                 None, ScreeningTask, count=created, reason=f"routine {start.isoformat()}"
             )
-    return GenerationResult(created=created, already=len(rows) - created)
+    return GenerationResult(created=created, already=due_count - created)
+
+
+def _period_end(start: dt.date, colour: str | None) -> dt.date:
+    return add_months(start, interval_months(str(colour) if colour else None, start)) - (
+        dt.timedelta(days=1)
+    )
 
 
 def _campaign_enterprises(plan: ScreeningPlan) -> QuerySet[Enterprise]:
@@ -159,11 +259,9 @@ def _campaign_enterprises(plan: ScreeningPlan) -> QuerySet[Enterprise]:
         return qs.filter(q)
     if plan.target == CampaignTarget.PRIORITY_LIST:
         return qs.filter(is_key_industry=True)
-    # hazards has no selector for this yet: read its table, never write it.
-    from yufang.hazards.models import OPEN_STATUSES, Hazard, HazardLevel
+    from yufang.hazards.selectors import enterprises_with_open_major_hazards
 
-    majors = Hazard.objects.filter(level=HazardLevel.MAJOR, status__in=OPEN_STATUSES)
-    return qs.filter(pk__in=majors.values("enterprise_id"))
+    return qs.filter(pk__in=enterprises_with_open_major_hazards())
 
 
 def campaign_tasks_generate(*, plan: ScreeningPlan) -> GenerationResult:
@@ -171,15 +269,13 @@ def campaign_tasks_generate(*, plan: ScreeningPlan) -> GenerationResult:
     only the enterprises that became targets since."""
     if plan.starts_on is None or plan.ends_on is None:
         return GenerationResult()
-    rows = [
-        (pk, grid_id, plan.starts_on, plan.ends_on)
-        for pk, grid_id in _campaign_enterprises(plan).values_list("pk", "grid_id").order_by("pk")
-    ]
+    targets = _campaign_enterprises(plan)
     with transaction.atomic():
-        created = _insert(plan, rows)
+        target_count = targets.count()
+        created = _insert(plan, targets, plan.starts_on, plan.ends_on, timezone.now())
         if created:
             audit_create_bulk(None, ScreeningTask, count=created, reason=f"campaign {plan.pk}")
-    return GenerationResult(created=created, already=len(rows) - created)
+    return GenerationResult(created=created, already=target_count - created)
 
 
 def tasks_generate(*, on: dt.date, region: Region | None = None) -> GenerationResult:
