@@ -31,7 +31,7 @@ from yufang.regions.models import Region
 
 
 @login_required
-def grid_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def grid(request: AuthedRequest, pk: int) -> HttpResponse:
     grid = selectors.grid_get(request.user, pk)
     today = timezone.localdate()
     worker_ids = grid_worker_ids(grid.pk)
