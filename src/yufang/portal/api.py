@@ -22,6 +22,7 @@ from yufang.portal.models import (
     ChangeRequest,
     FloatingRate,
     FloatingRateRun,
+    PremiumPaid,
     RequestStatus,
     RosterChange,
     RosterSource,
@@ -118,9 +119,20 @@ class PremiumIn(Schema):
 
 
 class PremiumOut(Schema):
+    id: int
     enterprise_id: int
+    enterprise_name: str
+    credit_code: str
     year: int
     amount: Decimal
+
+    @staticmethod
+    def resolve_enterprise_name(obj: PremiumPaid) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_credit_code(obj: PremiumPaid) -> str:
+        return obj.enterprise.credit_code
 
 
 class RunIn(Schema):
@@ -350,6 +362,21 @@ def insured_people(request: HttpRequest, current: bool = True):  # type: ignore[
 
 
 # --- premiums and the floating rate -----------------------------------------------------------
+
+
+@router.get("/premiums", response=list[PremiumOut])
+@paginated(100)
+def premiums(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    year: Year | None = None,
+    region: Code = "",
+    industry: Code = "",
+    q: Annotated[str, Field(max_length=64)] = "",
+):
+    """Premiums paid per enterprise and year: the bureau's in its scope (filtered by year,
+    region code, industry code or section letter, name or credit code); an enterprise its own."""
+    chosen = selectors.PremiumFilter(year=year, region=region, industry=industry.upper(), q=q)
+    return chosen.apply(selectors.premiums_visible(request.user))
 
 
 @router.post("/premiums", response=PremiumOut)

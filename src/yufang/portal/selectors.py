@@ -34,12 +34,14 @@ from yufang.portal.models import (
     FloatingRateRun,
     Indicator,
     InsuredPerson,
+    PremiumPaid,
     RequestStatus,
     RosterChange,
     RosterKind,
     RunStatus,
     SelfAssessment,
 )
+from yufang.support.bounds import bounded_year
 from yufang.support.todos import Todo, todos_for
 
 
@@ -150,6 +152,66 @@ def pending_for_desk(user: Any) -> dict[str, Any]:
             c.effective_on
         ) < timezone.localdate(c.submitted_at)
     return {"requests": requests, "roster": roster}
+
+
+# --- premiums paid ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PremiumFilter:
+    """The filters of the premiums list; the same names in the URL, the API and the export."""
+
+    year: int | None = None
+    region: str = ""
+    industry: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> PremiumFilter:
+        def text(name: str) -> str:
+            return str(params.get(name) or "").strip()[:64]
+
+        return cls(
+            year=bounded_year(text("year")),
+            region=text("region"),
+            industry=text("industry").upper(),
+            q=text("q"),
+        )
+
+    def apply(self, qs: QuerySet[PremiumPaid]) -> QuerySet[PremiumPaid]:
+        if self.year:
+            qs = qs.filter(year=self.year)
+        if self.region:
+            qs = qs.filter(
+                Q(enterprise__city__code=self.region)
+                | Q(enterprise__county__code=self.region)
+                | Q(enterprise__township__code=self.region)
+            )
+        if self.industry:
+            if self.industry.isalpha():
+                qs = qs.filter(enterprise__industry__section=self.industry)
+            else:
+                qs = qs.filter(enterprise__industry__code__startswith=self.industry)
+        if self.q:
+            qs = qs.filter(
+                Q(enterprise__name__icontains=self.q)
+                | Q(enterprise__credit_code__startswith=self.q.upper())
+            )
+        return qs
+
+
+def premiums_visible(user: Any) -> QuerySet[PremiumPaid]:
+    """Premiums paid: the bureau's side in its scope; an enterprise its own."""
+    return _scoped(
+        user,
+        PremiumPaid.objects.select_related(
+            "enterprise", "enterprise__county", "enterprise__industry"
+        ).order_by("-year", "enterprise__name", "id"),
+    )
+
+
+def premium_get(user: Any, pk: int) -> PremiumPaid:
+    return get_object_or_404(premiums_visible(user), pk=pk)
 
 
 # --- a new worker's registration deadline ------------------------------------------------------

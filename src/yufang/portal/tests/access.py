@@ -4,6 +4,7 @@ scope. Rules: `accounts/scoping/portal.py`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -54,6 +55,14 @@ RULES = {
     # The enterprise's own record it changes (a self-assessment it answers): its safety
     # manager; the bureau reads it (403), out of scope it is absent (404).
     "portal_own_write": rule("403/403", city="403/404", county="403/404", safety_manager="ok/404"),
+    # A record of the bureau's (premiums paid): the bureau's side reads it in scope.
+    "portal_bureau_record_read": rule(
+        "403/403", province="ok/ok", city="ok/404", county="ok/404", auditor="ok/ok", admin="ok/ok"
+    ),
+    # Officials in scope correct it; the auditor reads only.
+    "portal_bureau_record_write": rule(
+        "403/403", province="ok/ok", city="ok/404", county="ok/404", admin="ok/ok"
+    ),
     # A city's floating-rate run: the province-wide roles and the city's officials; a county
     # official reads the runs of the county only.
     "portal_run_read": rule(
@@ -87,6 +96,9 @@ PAGES = {
     "portal:self_assessment_new": Page(None, "portal_enterprise_only", "portal_enterprise_only"),
     "portal:self_assessment": Page("self_assessment", "portal_record_read"),
     "portal:desk": Page(None, "portal_bureau"),
+    "portal:premiums": Page(None, "portal_bureau"),
+    "portal:premium_new": Page(None, "portal_bureau_write", "portal_bureau_write"),
+    "portal:premium": Page("premium", "portal_bureau_record_read", "portal_bureau_record_write"),
     "portal:rate_runs": Page(None, "portal_bureau", "portal_bureau"),
     "portal:rate_run": Page("rate_run", "portal_run_read"),
     "portal:rate_run_review": Page("rate_run", "post_only", "portal_run_review"),
@@ -107,6 +119,7 @@ OPERATIONS = {
         "portal_decide", body=_REFUSAL
     ),
     ("GET", f"{_P}/insured-people"): Op("portal_reader"),
+    ("GET", f"{_P}/premiums"): Op("portal_reader"),
     ("POST", f"{_P}/premiums"): Op("portal_bureau_write"),
     ("GET", f"{_P}/rate-runs"): Op("portal_bureau"),
     ("POST", f"{_P}/rate-runs"): Op(
@@ -131,6 +144,7 @@ def build_records(world: Any, records: Any) -> None:
     from yufang.accounts.tests.records import OUTSIDE, png
     from yufang.hazards.models import Checklist
     from yufang.portal import services
+    from yufang.portal.models import PremiumPaid
     from yufang.portal.tests.factories import id_number
     from yufang.tests.factories import persona, region
 
@@ -176,3 +190,6 @@ def build_records(world: Any, records: Any) -> None:
             notes={"1": f"{marker}自查"},
         )
         getattr(records, side)["self_assessment"] = assessment.pk
+        getattr(records, side)["premium"] = PremiumPaid.objects.create(
+            enterprise=enterprise, year=year, amount=Decimal("1000.00")
+        ).pk

@@ -286,3 +286,55 @@ def test_hr_system_answers_a_self_assessment_item_by_item_and_submits_it(
     from yufang.hazards.models import Hazard
 
     assert not Hazard.objects.filter(enterprise=world.enterprise).exists()
+
+
+def test_the_bureau_records_and_lists_premiums_and_the_enterprise_reads_its_own(
+    reference_data: None, world: Any, api_client: Any
+) -> None:
+    city = api_client(world.people[Role.CITY_OFFICIAL])
+    jinan = api_client(world.jinan_city_official)
+    hr = api_client(world.people[Role.SAFETY_MANAGER])
+    last = YEAR - 1
+
+    made = city.post(
+        "/portal/premiums",
+        json={"enterprise_id": world.enterprise.pk, "year": last, "amount": "12345.60"},
+    )
+    assert made.status_code == 200, made.text
+    assert made.json()["enterprise_name"] == world.enterprise.name
+    assert made.json()["amount"] in ("12345.60", 12345.6)
+    city.post(
+        "/portal/premiums",
+        json={"enterprise_id": world.other_enterprise.pk, "year": last - 1, "amount": "8"},
+    )
+    assert fields_of(
+        city.post(
+            "/portal/premiums",
+            json={"enterprise_id": world.enterprise.pk, "year": last, "amount": "-1"},
+        )
+    ) == {"amount"}
+    # Another city's official: the enterprise is not there at all.
+    assert (
+        jinan.post(
+            "/portal/premiums",
+            json={"enterprise_id": world.enterprise.pk, "year": last, "amount": "1"},
+        ).status_code
+        == 404
+    )
+    assert (
+        hr.post(
+            "/portal/premiums",
+            json={"enterprise_id": world.enterprise.pk, "year": last, "amount": "1"},
+        ).status_code
+        == 403
+    )
+
+    listed = city.get("/portal/premiums", params={"year": last}).json()
+    assert [(p["credit_code"], p["amount"]) for p in listed["items"]] == [
+        (world.enterprise.credit_code, made.json()["amount"])
+    ]
+    by_region = city.get("/portal/premiums", params={"region": world.enterprise.county.code}).json()
+    assert world.enterprise.pk in [p["enterprise_id"] for p in by_region["items"]]
+    assert jinan.get("/portal/premiums").json()["items"] == []
+    own = hr.get("/portal/premiums").json()["items"]
+    assert [p["enterprise_id"] for p in own] == [world.enterprise.pk]

@@ -264,3 +264,88 @@ def test_the_enterprise_checks_itself_with_an_official_checklist(client: Any, wo
     assert (made.failed, made.answers[str(numbers[0])]) == (1, "fail")
     client.force_login(world.jinan_city_official)
     assert client.get(f"/portal/self-assessments/{made.pk}/").status_code == 404
+
+
+def test_the_city_records_lists_filters_exports_and_corrects_premiums(
+    client: Any, world: Any
+) -> None:
+    from decimal import Decimal
+
+    from yufang.portal.models import PremiumPaid
+
+    last = YEAR - 1
+    PremiumPaid.objects.create(enterprise=world.jinan_enterprise, year=last, amount=Decimal(9))
+    client.force_login(world.people[Role.CITY_OFFICIAL])
+    outside = client.submit(
+        "/portal/premiums/new/",
+        {"credit_code": world.jinan_enterprise.credit_code, "year": str(last), "amount": "abc"},
+    )
+    assert outside.status_code == 422
+    said = outside.content.decode()
+    assert "本辖区内没有该统一社会信用代码的企业。" in said
+    assert "请以元为单位填写实缴保费" in said
+    assert PremiumPaid.objects.count() == 1
+    made = client.submit(
+        "/portal/premiums/new/",
+        {"credit_code": world.enterprise.credit_code, "year": str(last), "amount": "12,345.6"},
+        follow=True,
+    ).content.decode()
+    assert world.enterprise.name in made and "12345.60" in made
+    premium = PremiumPaid.objects.get(enterprise=world.enterprise)
+    assert premium.amount == Decimal("12345.60")
+
+    listed = client.get("/portal/premiums/", {"year": last}).content.decode()
+    assert world.enterprise.name in listed
+    assert world.jinan_enterprise.name not in listed
+    other_year = client.get("/portal/premiums/", {"year": last - 1}).content.decode()
+    assert world.enterprise.name not in other_year
+    by_region = client.get("/portal/premiums/", {"region": world.enterprise.county.code})
+    assert world.enterprise.name in by_region.content.decode()
+    by_industry = client.get("/portal/premiums/", {"industry": "Z"}).content.decode()
+    assert world.enterprise.name not in by_industry or world.enterprise.industry.section == "Z"
+
+    export = client.get("/portal/premiums/", {"year": last, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:2] == ["企业", "统一社会信用代码"]
+    assert [r[0] for r in rows[1:]] == [world.enterprise.name]
+
+    bad = client.submit(f"/portal/premiums/{premium.pk}/", {"amount": "-5"})
+    assert bad.status_code == 422
+    client.submit(f"/portal/premiums/{premium.pk}/", {"amount": "20000"})
+    premium.refresh_from_db()
+    assert premium.amount == Decimal("20000.00")
+    jinan = PremiumPaid.objects.get(enterprise=world.jinan_enterprise)
+    assert client.get(f"/portal/premiums/{jinan.pk}/").status_code == 404
+
+
+def test_the_enterprise_reads_its_own_premiums_on_its_home_and_nothing_else(
+    client: Any, world: Any
+) -> None:
+    from decimal import Decimal
+
+    from yufang.portal.models import PremiumPaid
+
+    PremiumPaid.objects.create(enterprise=world.enterprise, year=YEAR - 1, amount=Decimal("3456.7"))
+    PremiumPaid.objects.create(enterprise=world.other_enterprise, year=YEAR - 1, amount=Decimal(8))
+    client.force_login(world.people[Role.SAFETY_MANAGER])
+    home = client.get("/portal/").content.decode()
+    assert "实缴保费" in home and "3456.70" in home
+    assert client.get("/portal/premiums/").status_code == 403
+    assert client.get("/portal/premiums/new/").status_code == 403
+
+
+def test_the_auditor_reads_premiums_but_does_not_change_them(client: Any, world: Any) -> None:
+    from decimal import Decimal
+
+    from yufang.portal.models import PremiumPaid
+
+    premium = PremiumPaid.objects.create(
+        enterprise=world.enterprise, year=YEAR - 1, amount=Decimal(5)
+    )
+    client.force_login(world.people[Role.AUDITOR])
+    page = client.get(f"/portal/premiums/{premium.pk}/").content.decode()
+    assert 'data-testid="premium-form"' not in page
+    assert client.post_direct(f"/portal/premiums/{premium.pk}/", {"amount": "1"}).status_code == 403
+    premium.refresh_from_db()
+    assert premium.amount == Decimal(5)

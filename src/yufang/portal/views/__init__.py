@@ -20,11 +20,15 @@ from yufang.portal.views.enterprise import (
     roster,
     roster_decide,
 )
+from yufang.portal.views.premiums import premium, premium_new, premiums
 
 __all__ = [
     "desk",
     "home",
     "inbox",
+    "premium",
+    "premium_new",
+    "premiums",
     "rate_run",
     "rate_run_review",
     "rate_runs",

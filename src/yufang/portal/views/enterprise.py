@@ -62,6 +62,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "pending": selectors.pending_counts(user),
             "recognition": selectors.recognition_links(),
             "training": selectors.training_overview(user),
+            "premiums": selectors.premiums_visible(user).filter(enterprise=enterprise)[:5],
         },
     )
 
