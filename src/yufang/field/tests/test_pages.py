@@ -154,3 +154,23 @@ def test_the_manifest_and_the_service_worker_make_it_installable(client: Any) ->
     assert worker["Service-Worker-Allowed"] == "/field/"
     assert "no-cache" in worker["Cache-Control"]
     assert b"self.FIELD" in worker.content and b"/static/field/field.js" in worker.content
+
+
+def test_the_pages_name_their_user_and_are_kept_by_no_http_cache(client: Any, world: Any) -> None:
+    """The service worker keeps a page in its user's cache (X-Field-User); the browser's own
+    caches never keep it, so Back after signing out shows nothing of the worker."""
+    worker = world.people[Role.GRID_WORKER]
+    t = task(world.enterprise, worker=worker)
+    client.force_login(worker)
+
+    for url in ("/field/", f"/field/tasks/{t.pk}/"):
+        answer = client.get(url)
+        assert answer["X-Field-User"] == str(worker.pk)
+        assert "no-store" in answer["Cache-Control"]
+    page = client.get("/field/").content.decode()
+    assert f'data-page-cache="yufang-field-pages-{worker.pk}"' in page
+    # The sign-out is the field app's: it warns of results not synced and clears the phone.
+    assert "data-field-signout" in page
+    assert "先同步，再退出" in page
+    assert '"signout_waiting"' in page
+    assert client.get("/field/tasks/999999/").has_header("X-Field-User") is False

@@ -8,7 +8,9 @@ keep working with no network."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +26,7 @@ from yufang.accounts.http import AuthedRequest
 from yufang.accounts.models import Role
 from yufang.accounts.scoping import require_role
 from yufang.field import services
-from yufang.field.views.pwa import PAGE_CACHE
+from yufang.field.views.pwa import PAGE_CACHE, USER_HEADER, page_cache
 from yufang.grid import selectors as grid_selectors
 from yufang.hazards.models import HazardLevel
 from yufang.lib.errors import InvalidInput
@@ -64,11 +66,44 @@ def texts() -> dict[str, str]:
         "accuracy": _("accuracy %(n)s m"),
         "no_accuracy": _("no accuracy"),
         "from_enterprise": _("%(d)s from the enterprise"),
+        "signout_waiting": _(
+            "%(n)s results recorded on this phone are not synced yet. Sync them before signing "
+            "out: signing out clears this phone for the next user."
+        ),
+        "signout_offline": _(
+            "Could not sync now: %(n)s results are still only on this phone. Sync when the "
+            "network is back, or delete them."
+        ),
+        "signout_discard": _(
+            "Delete %(n)s results that were never synced, and sign out? Tap “Delete them and "
+            "sign out” again to confirm."
+        ),
+        "signout_clearing": _("Clearing this phone…"),
     }
 
 
 def _layout(request: AuthedRequest) -> dict[str, Any]:
-    return {"texts": texts(), "page_cache": PAGE_CACHE}
+    return {
+        "texts": texts(),
+        "page_cache": page_cache(request.user.pk),
+        "page_caches": PAGE_CACHE,
+    }
+
+
+def field_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of the field app names its user (`X-Field-User`), so the service worker keeps it
+    in that user's page cache and drops another user's pages; the browser's own HTTP cache and
+    back-forward cache never keep it (a Back after sign-out must not show it)."""
+
+    @functools.wraps(view)
+    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and request.user.is_authenticated:
+            response[USER_HEADER] = str(request.user.pk)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapped
 
 
 def _card(task: Any, on: dt.date) -> dict[str, Any]:
@@ -83,6 +118,7 @@ def _card(task: Any, on: dt.date) -> dict[str, Any]:
 
 
 @login_required
+@field_page
 def today(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, Role.GRID_WORKER)
     on = timezone.localdate()
@@ -166,6 +202,7 @@ def _entries_from_form(request: AuthedRequest, task: Any, items: list[str]) -> l
 
 
 @login_required
+@field_page
 def task(request: AuthedRequest, pk: int) -> HttpResponse:
     require_role(request.user, Role.GRID_WORKER)
     user = request.user

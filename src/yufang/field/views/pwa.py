@@ -41,7 +41,15 @@ def shell_urls() -> list[str]:
     return [static(name) for name in SHELL_FILES] + [reverse("field:manifest")]
 
 
+# The pages kept on the phone are in one cache per user, "<PAGE_CACHE>-<user id>": the
+# service worker learns whose a page is from USER_HEADER and serves offline only the pages of
+# the user who last opened the field app with signal.
 PAGE_CACHE = "yufang-field-pages"
+USER_HEADER = "X-Field-User"
+
+
+def page_cache(user_id: int) -> str:
+    return f"{PAGE_CACHE}-{user_id}"
 
 
 @require_GET
@@ -84,6 +92,7 @@ def sw(request: HttpRequest) -> HttpResponse:
         "version": _version(),
         "shell": shell_urls(),
         "pageCache": PAGE_CACHE,
+        "userHeader": USER_HEADER,
         "scope": reverse("field:today"),
         "start": reverse("field:today"),
         "swPath": reverse("field:sw"),

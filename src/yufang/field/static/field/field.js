@@ -9,6 +9,9 @@
  *   (done, already synced, conflict, refused) and the outbox shows each answer; a conflict is
  *   shown with the server's message and kept until the worker dismisses it.
  * - Location comes from navigator.geolocation with its accuracy.
+ * - Signing out clears the phone (the pages kept, the caches, this user's outbox) after
+ *   offering to sync what is still waiting; the pages are kept per user, so another user
+ *   signing in on the phone never sees the previous one's.
  * No inline script (the content-security policy forbids it): texts come from a JSON script
  * tag rendered in the page's language, data from data- attributes.
  */
@@ -288,6 +291,114 @@
     if (event.target.closest && event.target.closest("[data-sync-now]")) sync();
   });
 
+  /* ------------------------------------------------------------------------- sign out */
+
+  /* Signing out leaves nothing of this user on the phone: the pages kept (enterprises'
+   * contacts), the app's caches and this user's outbox. Results never synced are not dropped
+   * unasked: the worker is told how many and syncs them first, or deletes them knowingly. */
+
+  function waitingCount() {
+    return entries().then(function (all) {
+      return all.filter(function (e) { return e.state === "queued"; }).length;
+    });
+  }
+
+  function clearOutbox() {
+    var left = { n: 0 };
+    return tx("readwrite", function (store) {
+      var request = store.index("user").getAllKeys(USER);
+      request.onsuccess = function () {
+        request.result.forEach(function (key) { store.delete(key); });
+        var count = store.count();
+        count.onsuccess = function () { left.n = count.result; };
+      };
+    }).then(function () {
+      // Another user's entries (signed out without this page) stay theirs; otherwise the
+      // database itself goes.
+      if (left.n > 0) return null;
+      return db().then(function (database) {
+        database.close();
+        dbPromise = null;
+        return new Promise(function (resolve) {
+          var request = indexedDB.deleteDatabase(DB_NAME);
+          request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+        });
+      });
+    });
+  }
+
+  function clearCaches() {
+    if (!("caches" in window)) return Promise.resolve();
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("yufang-field-") === 0;
+      }).map(function (name) { return caches.delete(name); }));
+    });
+  }
+
+  function clearPhone() {
+    try { localStorage.removeItem("yufang-field-user"); } catch (e) { /* no storage */ }
+    return clearOutbox().then(clearCaches);
+  }
+
+  function signOutForm() { return document.querySelector("[data-field-signout]"); }
+
+  function warning() { return document.querySelector("[data-signout-warning]"); }
+
+  function warn(text) {
+    var box = warning();
+    if (!box) return;
+    box.querySelector("[data-signout-text]").textContent = text;
+    box.classList.remove("d-none");
+    var discard = box.querySelector("[data-signout-discard]");
+    if (discard) delete discard.dataset.armed;
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  function signOut() {
+    var form = signOutForm();
+    setStatus(t("signout_clearing"), "info");
+    // The sign-out happens even if the phone refuses to clear (private mode, quota).
+    return clearPhone().catch(function () { /* signed out all the same */ }).then(function () {
+      form.dataset.cleared = "1";
+      form.submit();
+    });
+  }
+
+  function onSignOut(event) {
+    var form = event.target.closest && event.target.closest("[data-field-signout]");
+    if (!form || form.dataset.cleared === "1" || !window.indexedDB) return;
+    event.preventDefault();
+    waitingCount().then(function (n) {
+      if (n > 0) warn(t("signout_waiting").replace("%(n)s", n));
+      else signOut();
+    }).catch(signOut);
+  }
+
+  document.addEventListener("submit", onSignOut);
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) return;
+    if (event.target.closest("[data-signout-cancel]")) {
+      warning().classList.add("d-none");
+    } else if (event.target.closest("[data-signout-sync]")) {
+      sync().then(waitingCount).then(function (n) {
+        if (n > 0) warn(t("signout_offline").replace("%(n)s", n));
+        else signOut();
+      });
+    } else if (event.target.closest("[data-signout-discard]")) {
+      var button = event.target.closest("[data-signout-discard]");
+      waitingCount().then(function (n) {
+        if (n > 0 && button.dataset.armed !== "1") {
+          warn(t("signout_discard").replace("%(n)s", n));
+          button.dataset.armed = "1";  // a second tap deletes: never on one slip of the thumb
+        } else {
+          signOut();
+        }
+      });
+    }
+  });
+
   /* ------------------------------------------------------------------ network and caching */
 
   function showNetwork() {
@@ -319,12 +430,17 @@
     });
   }
 
-  /* Another account on this phone: the cached pages are not theirs to read. */
+  /* Another account on this phone: the pages kept for anyone else are not theirs to read
+   * (the service worker drops them too, on the first page it fetches for this user). */
   function forgetOtherAccount() {
-    var previous = localStorage.getItem("yufang-field-user");
-    localStorage.setItem("yufang-field-user", USER);
-    if (!previous || previous === USER || !("caches" in window)) return Promise.resolve();
-    return caches.delete(body.dataset.pageCache);
+    try { localStorage.removeItem("yufang-field-user"); } catch (e) { /* no storage */ }
+    if (!("caches" in window)) return Promise.resolve();
+    var prefix = body.dataset.pageCaches, own = body.dataset.pageCache;
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return prefix && name.indexOf(prefix) === 0 && name !== own;
+      }).map(function (name) { return caches.delete(name); }));
+    });
   }
 
   function registerWorker() {
@@ -560,5 +676,5 @@
   });
 
   // For the browser tests and a curious worker: what the phone holds.
-  window.yufangField = { entries: entries, sync: sync, render: render };
+  window.yufangField = { entries: entries, sync: sync, render: render, clearPhone: clearPhone };
 })();
