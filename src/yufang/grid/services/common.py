@@ -43,19 +43,6 @@ def grid_worker_ids(grid_id: int) -> list[int]:
     )
 
 
-def workers_by_grid(grid_ids: list[int]) -> dict[int, list[int]]:
-    """`grid_worker_ids` for many grids in two queries."""
-    found: dict[int, set[int]] = {g: set() for g in grid_ids}
-    active = User.objects.filter(role=Role.GRID_WORKER, is_active=True)
-    for grid_id, worker_id in GridAssignment.objects.filter(
-        grid_id__in=grid_ids, ended_on__isnull=True, worker__in=active
-    ).values_list("grid_id", "worker_id"):
-        found[grid_id].add(worker_id)
-    for worker_id, grid_id in active.filter(grid_id__in=grid_ids).values_list("pk", "grid_id"):
-        found[grid_id].add(worker_id)
-    return {g: sorted(w) for g, w in found.items()}
-
-
 def open_loads(worker_ids: list[int]) -> dict[int, int]:
     """Each worker's number of open tasks (what balancing evens out)."""
     loads = dict.fromkeys(worker_ids, 0)
