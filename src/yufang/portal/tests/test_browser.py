@@ -108,3 +108,75 @@ def test_city_official_approves_requests_and_roster_changes(page: Any, world: An
         InsuredHeadcount.objects.get(enterprise=world.enterprise, year=YEAR).insured_headcount
         == 151
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_city_official_enters_lists_and_corrects_premiums(page: Any, world: Any) -> None:
+    from decimal import Decimal
+
+    from yufang.portal.models import PremiumPaid
+
+    last = YEAR - 1
+    PremiumPaid.objects.create(enterprise=world.jinan_enterprise, year=last, amount=Decimal(7))
+    login(page, world.people[Role.CITY_OFFICIAL].username)
+    page.goto(f"{page.base_url}/portal/desk/")
+    page.click("[data-testid=desk-premiums]")
+    page.click("[data-testid=premium-new]")
+    page.fill("#credit_code", world.enterprise.credit_code)
+    page.fill("#year", str(last))
+    page.fill("#amount", "1,2a")
+    page.click("[data-testid=premium-form] button[type=submit]")
+    assert "请以元为单位填写实缴保费" in page.inner_text("[data-testid=form-errors]")
+    page.fill("#amount", "12345.6")
+    page.click("[data-testid=premium-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    listed = page.inner_text("[data-testid=premium-list]")
+    assert world.enterprise.name in listed and "12345.60" in listed
+    assert f"已登记 {world.enterprise.name} {last} 年度的实缴保费。" in page.inner_text("body")
+    page.goto(f"{page.base_url}/portal/premiums/?year={last}")
+    listed = page.inner_text("[data-testid=premium-list]")
+    assert world.jinan_enterprise.name not in listed
+    shot(page, "premiums")
+    page.click(f"[data-testid=premium-list] a:has-text('{world.enterprise.name}')")
+    page.fill("#amount", "20000")
+    page.click("[data-testid=premium-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "20000.00" in page.inner_text("[data-testid=premium-summary]")
+    page.goto(f"{page.base_url}/portal/premiums/")
+    page.click("[data-testid=premium-import]")
+    page.wait_for_load_state("networkidle")
+    assert "实缴保费（按企业和年度）" in page.inner_text("body")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_safety_manager_sends_a_roster_file_through_the_import_on_a_phone(
+    phone_page: Any, world: Any, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from yufang.portal.models import PremiumPaid
+
+    page = phone_page
+    PremiumPaid.objects.create(enterprise=world.enterprise, year=YEAR - 1, amount=Decimal(900))
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        f"增减,姓名,身份证号\n增员,王一,{id_number(21)}\n增员,王二,{id_number(22)}\n",
+        encoding="utf-8",
+    )
+    login(page, world.people[Role.SAFETY_MANAGER].username)
+    assert "900.00" in page.inner_text("[data-testid=portal-premiums]")
+    page.goto(f"{page.base_url}/portal/roster/")
+    page.set_input_files("#file", str(roster))
+    page.click("[data-testid=roster-file-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    preview = page.inner_text("[data-testid=import-preview]")
+    assert "王一" in preview and id_number(21) not in preview
+    assert_fits_phone(page)
+    page.click("[data-testid=import-confirm]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{page.base_url}/portal/roster/")
+    changes = page.inner_text("[data-testid=roster-changes]")
+    assert "王一" in changes and "王二" in changes
+    shot(page, "roster-import-phone")
