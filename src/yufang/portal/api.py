@@ -241,15 +241,15 @@ class SelfAssessmentDetailOut(SelfAssessmentOut):
         ]
 
 
-class AnswerIn(Schema):
+class SelfCheckAnswerIn(Schema):
     item: Annotated[int, Field(ge=1, le=100_000)]
     # "pass", "fail" or "na"; empty to change only the note.
     answer: Annotated[str, Field(max_length=10)] = ""
     note: Annotated[str, Field(max_length=500)] | None = None
 
 
-class AnswersIn(Schema):
-    answers: list[AnswerIn] = Field(..., min_length=1, max_length=1000)
+class SelfCheckAnswersIn(Schema):
+    answers: list[SelfCheckAnswerIn] = Field(..., min_length=1, max_length=1000)
 
 
 class InboxItemOut(Schema):
@@ -460,7 +460,7 @@ def self_assessment_detail(request: HttpRequest, self_assessment_id: Id) -> Self
 
 @router.post("/self-assessments/{self_assessment_id}/answers", response=SelfAssessmentDetailOut)
 def self_assessment_answers(
-    request: HttpRequest, self_assessment_id: Id, payload: AnswersIn
+    request: HttpRequest, self_assessment_id: Id, payload: SelfCheckAnswersIn
 ) -> SelfAssessment:
     """Answers items (in order `pass`, not in order `fail`, not applicable `na`, with a
     note); a later answer replaces an earlier one; one wrong answer keeps none."""
