@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from yufang.accounts.models import Role
+from yufang.regions.models import Region
 
 # Who inspects: assigns, verifies and closes hazards, carries out assessments, issues notices.
 INSPECTORS = frozenset(
@@ -58,3 +59,17 @@ def assessment_actions(user: Any, *, is_draft: bool, has_open_hazards: bool) -> 
         "may_cancel": is_draft and may_report_hazards(user),
         "may_notice": has_open_hazards and may_inspect(user),
     }
+
+
+def may_configure_issuer(user: Any, region: Region) -> bool:
+    """Who sets a region's notice issuer (and reads its seal): province officials and the
+    administrator every city and county; a city official their city and its counties."""
+    role = getattr(user, "role", None)
+    if role not in NOTICE_ISSUER_EDITORS or region.level not in (
+        Region.Level.CITY,
+        Region.Level.COUNTY,
+    ):
+        return False
+    if role == Role.CITY_OFFICIAL:
+        return region.pk == user.region_id or region.city_id == user.region_id
+    return True

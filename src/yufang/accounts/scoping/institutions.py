@@ -31,7 +31,9 @@ def institutions_pickable(user: Any) -> QuerySet[Institution]:
 
 
 def may_pick_institution(user: Any, institution_id: int | None) -> bool:
-    return bool(institution_id) and institutions_pickable(user).filter(pk=institution_id).exists()
+    if not institution_id:
+        return False
+    return institutions_pickable(user).filter(pk=institution_id).exists()
 
 
 def institution_refused() -> str:

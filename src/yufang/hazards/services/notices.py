@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yufang.accounts.models import Role
-from yufang.accounts.scoping.hazards import INSPECTORS, NOTICE_ISSUER_EDITORS
+from yufang.accounts.scoping.hazards import INSPECTORS, may_configure_issuer
 from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.enterprises.models import Enterprise
 from yufang.hazards.models import (
@@ -79,20 +78,6 @@ def notice_issue(
 
 
 SEAL_MAX_BYTES = 2 * 1024 * 1024
-
-
-def may_configure_issuer(user: Any, region: Region) -> bool:
-    """Province officials configure every city and county; a city official their city and
-    its counties."""
-    role = getattr(user, "role", None)
-    if role not in NOTICE_ISSUER_EDITORS or region.level not in (
-        Region.Level.CITY,
-        Region.Level.COUNTY,
-    ):
-        return False
-    if role == Role.CITY_OFFICIAL:
-        return region.pk == user.region_id or region.city_id == user.region_id
-    return True
 
 
 def notice_issuer_set(
