@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +21,7 @@ from yufang.accounts.scoping.recognition import recognition_role, require_recogn
 from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.lib.errors import InvalidInput
 from yufang.recognition import clock, selectors, services
-from yufang.recognition.letter import letter_pdf
+from yufang.recognition.letter import DECISION, letter_of, letter_pdf, letters
 from yufang.recognition.models import AccidentReport, RecognitionApplication
 from yufang.support.bounds import (
     FIRST_YEAR,
@@ -125,6 +125,7 @@ class ApplicationIn(Schema):
     body_part: Code
     is_death: bool = False
     late_reason: Note = ""
+    pause_claimed: bool = False
 
 
 class RecognitionMaterialOut(Schema):
@@ -133,6 +134,15 @@ class RecognitionMaterialOut(Schema):
     original_name: str
     size: int
     uploaded_at: dt.datetime
+
+
+class LimitPauseOut(Schema):
+    id: int
+    started_on: dt.date
+    ended_on: dt.date
+    days: int
+    reason: str
+    evidence: str
 
 
 class ApplicationOut(Schema):
@@ -158,6 +168,10 @@ class ApplicationOut(Schema):
     application_deadline: dt.date
     is_late: bool
     late_reason: str
+    pause_claimed: bool
+    pause_claim_open: bool
+    paused_days: int
+    limit_pauses: list[LimitPauseOut]
     missing_materials: list[str]
     requested_materials: list[str]
     request_note: str
@@ -171,10 +185,13 @@ class ApplicationOut(Schema):
     decided_on: dt.date | None
     decided_late: bool
     decision_reason: str
+    not_accepted_on: dt.date | None
+    accepting_bureau: str
     case_number: str
     bureau_name: str
     injury_case_id: int | None
     letter_url: str | None
+    letters: dict[str, str]
     materials: list[RecognitionMaterialOut]
 
     @staticmethod
@@ -217,7 +234,24 @@ class ApplicationOut(Schema):
     def resolve_letter_url(obj: RecognitionApplication) -> str | None:
         if obj.decided_on is None:
             return None
-        return reverse("api:recognition_letter", args=[obj.pk])
+        return reverse("api:recognition_letter", args=[obj.pk]) + f"?document={DECISION}"
+
+    @staticmethod
+    def resolve_letters(obj: RecognitionApplication) -> dict[str, str]:
+        base = reverse("api:recognition_letter", args=[obj.pk])
+        return {name: f"{base}?document={name}" for name in letters(obj)}
+
+    @staticmethod
+    def resolve_paused_days(obj: RecognitionApplication) -> int:
+        return clock.paused_days(obj)
+
+    @staticmethod
+    def resolve_pause_claim_open(obj: RecognitionApplication) -> bool:
+        return clock.pause_claim_open(obj)
+
+    @staticmethod
+    def resolve_limit_pauses(obj: RecognitionApplication) -> list[Any]:
+        return list(obj.limit_pauses.all())
 
     @staticmethod
     def resolve_materials(obj: RecognitionApplication) -> list[Any]:
@@ -239,6 +273,13 @@ class AcceptIn(Schema):
 
 class ReasonIn(Schema):
     reason: Note
+
+
+class LimitPauseIn(Schema):
+    started_on: dt.date
+    ended_on: dt.date
+    reason: Note
+    evidence: Note
 
 
 class RecognitionDecisionIn(Schema):
@@ -376,6 +417,7 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status:
         body_part=payload.body_part,
         is_death=payload.is_death,
         late_reason=payload.late_reason,
+        pause_claimed=payload.pause_claimed,
     )
     return Status(201, application)
 
@@ -471,21 +513,43 @@ def application_decide(
     )
 
 
+@router.post("/applications/{application_id}/limit-pauses", response={201: ApplicationOut})
+def application_pause_record(
+    request: HttpRequest, application_id: Id, payload: LimitPauseIn
+) -> Status:
+    """The bureau records time the worker, a relative or the union lost through no fault of
+    theirs: it does not count in their one-year limit to apply (R10 第七条)."""
+    application = _application(request, application_id)
+    services.application_pause_record(
+        actor=request.user,
+        application=application,
+        started_on=payload.started_on,
+        ended_on=payload.ended_on,
+        reason=payload.reason,
+        evidence=payload.evidence,
+    )
+    return Status(201, _application(request, application_id))
+
+
+LetterKind = Literal["", "acceptance", "not_accepted", "decision"]
+
+
 @router.get(
     "/applications/{application_id}/letter",
     url_name="recognition_letter",
     response={200: None},
     openapi_extra={
-        "responses": {
-            200: {"description": "The decision letter", "content": {"application/pdf": {}}}
-        }
+        "responses": {200: {"description": "The letter", "content": {"application/pdf": {}}}}
     },
 )
-def letter(request: HttpRequest, application_id: Id) -> HttpResponse:
-    """The decision letter as a PDF (404 before the decision)."""
+def letter(request: HttpRequest, application_id: Id, document: LetterKind = "") -> HttpResponse:
+    """A letter of the bureau as a PDF: `acceptance` (受理决定书), `not_accepted` (不予受理决定书)
+    or `decision` (认定工伤决定书 / 不予认定工伤决定书); the latest without `document`; 404 when
+    the application has no such letter."""
     a = _application(request, application_id)
-    if a.decided_on is None:
-        raise Http404(_("The application is not decided yet."))
-    response = HttpResponse(letter_pdf(a), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{a.pk}.pdf"'
+    chosen = letter_of(a, document)
+    if chosen is None:
+        raise Http404(_("This application has no such letter yet."))
+    response = HttpResponse(letter_pdf(a, chosen), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{chosen}-{a.pk}.pdf"'
     return response

@@ -1,6 +1,9 @@
 """The time limits of an accident report and a recognition application, derived from their
 dates and the dated parameters (`policy/parameters/recognition.yaml`). Calendar days, as the
-national texts count them ("日"); nothing here is stored."""
+national texts count them ("日"), unless `limit_day_counting` says a limit counts working days
+in the enterprise's county or city (`policy.workdays`, the province's working-day calendar).
+The worker's one-year limit leaves out the time lost through no fault of theirs that the
+bureau recorded (`LimitPause`). Nothing here is stored."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from yufang import policy
+from yufang.policy import workdays
 from yufang.recognition.models import (
     AccidentGrade,
     AccidentReport,
@@ -59,6 +63,25 @@ def report_is_late(report: AccidentReport) -> bool:
     return report.reported_at > report_due(report.occurred_at)
 
 
+def region_codes(enterprise: Any) -> tuple[str, ...]:
+    """The enterprise's county and city codes, most specific first, for regional limits."""
+    return tuple(r.code for r in (enterprise.county, enterprise.city) if r is not None)
+
+
+def due(name: str, start: dt.date, enterprise: Any) -> dt.date:
+    """The last day of the limit `name` from `start`, for this enterprise's region."""
+    regions = region_codes(enterprise) if workdays.has_regional_rule(name, on=start) else ()
+    return workdays.due_date(name, start, regions=regions)
+
+
+def paused_days(application: RecognitionApplication) -> int:
+    """Days the bureau recorded as lost through no fault of the worker, a relative or the
+    union (R10 第七条): not counted in their limit to apply. Nothing for the employer."""
+    if application.applicant_kind == ApplicantKind.EMPLOYER or application.pk is None:
+        return 0
+    return sum(p.days for p in application.limit_pauses.all())
+
+
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -67,16 +90,25 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def application_limit(
-    *, accident_date: dt.date, applicant_kind: str, extended_until: dt.date | None = None
+    *,
+    accident_date: dt.date,
+    applicant_kind: str,
+    extended_until: dt.date | None = None,
+    enterprise: Any = None,
+    paused: int = 0,
 ) -> dt.date:
     """The last day to apply: the employer's days (or its approved extension), or the
-    worker's, relatives' and union's years, from the accident or diagnosis."""
+    worker's, relatives' and union's years, from the accident or diagnosis, plus the days
+    `paused` that do not count."""
     if applicant_kind == ApplicantKind.EMPLOYER:
-        days = int(policy.value("employer_application_days", on=accident_date))
-        limit = accident_date + dt.timedelta(days=days)
+        if enterprise is not None:
+            limit = due("employer_application_days", accident_date, enterprise)
+        else:
+            days = int(policy.value("employer_application_days", on=accident_date))
+            limit = accident_date + dt.timedelta(days=days)
         return max(limit, extended_until) if extended_until else limit
     years = int(policy.value("individual_application_years", on=accident_date))
-    return _add_years(accident_date, years)
+    return _add_years(accident_date, years) + dt.timedelta(days=paused)
 
 
 def application_deadline(application: RecognitionApplication) -> dt.date:
@@ -85,6 +117,8 @@ def application_deadline(application: RecognitionApplication) -> dt.date:
         accident_date=application.accident_date,
         applicant_kind=application.applicant_kind,
         extended_until=report.extended_until if report is not None else None,
+        enterprise=application.enterprise,
+        paused=paused_days(application),
     )
 
 
@@ -98,6 +132,7 @@ def report_application_limit(report: AccidentReport) -> dt.date:
         accident_date=timezone.localdate(report.occurred_at),
         applicant_kind=ApplicantKind.EMPLOYER,
         extended_until=report.extended_until,
+        enterprise=report.enterprise,
     )
 
 
@@ -107,12 +142,14 @@ def check_due(application: RecognitionApplication) -> dt.date | None:
     if application.status != ApplicationStatus.SUBMITTED:
         return None
     start = application.supplemented_on or application.received_on
-    return start + dt.timedelta(days=int(policy.value("materials_check_days", on=start)))
+    return due("materials_check_days", start, application.enterprise)
 
 
-def decision_days(application: RecognitionApplication) -> int:
+def _decision_limit(application: RecognitionApplication) -> dt.date:
+    """Acceptance + 60 days (15 for a clear case), before any suspension."""
     name = "decision_days_clear_case" if application.is_clear_case else "decision_days"
-    return int(policy.value(name, on=application.accepted_on or application.received_on))
+    accepted = application.accepted_on or application.received_on
+    return due(name, accepted, application.enterprise)
 
 
 def suspended_days(application: RecognitionApplication, *, today: dt.date) -> int:
@@ -137,10 +174,8 @@ def decision_due(
     ):
         return None
     today = today or timezone.localdate()
-    return (
-        application.accepted_on
-        + dt.timedelta(days=decision_days(application))
-        + dt.timedelta(days=suspended_days(application, today=today))
+    return _decision_limit(application) + dt.timedelta(
+        days=suspended_days(application, today=today)
     )
 
 
@@ -148,19 +183,39 @@ def decision_was_late(application: RecognitionApplication) -> bool:
     """A decision made after its due date (flagged on the board and the letter's record)."""
     if application.decided_on is None or application.accepted_on is None:
         return False
-    due = (
-        application.accepted_on
-        + dt.timedelta(days=decision_days(application))
-        + dt.timedelta(days=suspended_days(application, today=application.decided_on))
+    limit = _decision_limit(application) + dt.timedelta(
+        days=suspended_days(application, today=application.decided_on)
     )
-    return application.decided_on > due
+    return application.decided_on > limit
 
 
 def letter_due(application: RecognitionApplication) -> dt.date | None:
     if application.decided_on is None:
         return None
-    days = int(policy.value("decision_letter_delivery_days", on=application.decided_on))
-    return application.decided_on + dt.timedelta(days=days)
+    return due("decision_letter_delivery_days", application.decided_on, application.enterprise)
+
+
+def pause_claim_open(application: RecognitionApplication) -> bool:
+    """A late applicant says time was lost through no fault of theirs and the bureau has not
+    recorded the pause yet, nor closed the application: the bureau is to decide."""
+    return (
+        application.pause_claimed
+        and application.status
+        in (ApplicationStatus.SUBMITTED, ApplicationStatus.MATERIALS_REQUESTED)
+        and application_is_late(application)
+    )
+
+
+def counts_working_days(enterprise: Any, *, on: dt.date) -> bool:
+    """Whether any of the application's limits counts working days for this enterprise."""
+    names = workdays.regional_rule_names(on=on)
+    if not names:
+        return False
+    regions = region_codes(enterprise)
+    return any(
+        workdays.limit_rule(name, on=on, regions=regions).counting == workdays.WORKING
+        for name in names
+    )
 
 
 def warning_days(on: dt.date) -> int:
@@ -181,6 +236,9 @@ class Clock:
     days_left: int | None
     decided_late: bool
     letter_due: dt.date | None
+    paused_days: int
+    pause_claim_open: bool
+    working_days: bool
 
     @property
     def due(self) -> dt.date | None:
@@ -209,6 +267,18 @@ def clock_of(application: RecognitionApplication, *, today: dt.date | None = Non
         days_left=(due - today).days if due is not None else None,
         decided_late=decision_was_late(application),
         letter_due=letter_due(application),
+        paused_days=paused_days(application),
+        pause_claim_open=pause_claim_open(application),
+        working_days=any(
+            counts_working_days(application.enterprise, on=day)
+            for day in {
+                today,
+                application.received_on,
+                application.supplemented_on or today,
+                application.accepted_on or today,
+                application.decided_on or today,
+            }
+        ),
     )
 
 

@@ -150,6 +150,9 @@ class RecognitionApplication(models.Model):
     is_death = models.BooleanField(_("death"), default=False)
     received_on = models.DateField(_("received on"))
     late_reason = models.TextField(_("reason for applying late"), blank=True)
+    # A late worker, relative or union says time was lost through no fault of theirs
+    # (R10 第七条); the bureau decides by recording the pause (`LimitPause`) or not.
+    pause_claimed = models.BooleanField(_("claims time lost through no fault"), default=False)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -163,6 +166,10 @@ class RecognitionApplication(models.Model):
     request_note = models.TextField(_("what is missing"), blank=True)
     supplemented_on = models.DateField(_("supplemented on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    not_accepted_on = models.DateField(_("not accepted on"), null=True, blank=True)
+    # The bureau named on the acceptance or not-accepted letter (受理 / 不予受理决定书): the one
+    # that checked the materials, which need not be the one that later decides.
+    accepting_bureau = models.CharField(_("accepting bureau"), max_length=200, blank=True)
     is_clear_case = models.BooleanField(_("clear case"), default=False)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_reason = models.TextField(_("grounds of the decision"), blank=True)
@@ -290,6 +297,50 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_on}–{self.ended_on or ''}"
+
+
+class LimitPause(models.Model):
+    """Time the worker, a relative or the union lost through no fault of theirs (force
+    majeure and the like), which does not count in the one-year limit to apply (最高人民法院
+    关于审理工伤保险行政案件若干问题的规定 第七条). Recorded by the bureau, with its evidence."""
+
+    application = models.ForeignKey(
+        RecognitionApplication,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="limit_pauses",
+    )
+    started_on = models.DateField(_("time lost from"))
+    ended_on = models.DateField(_("time lost to"))
+    reason = models.TextField(_("reason"))
+    evidence = models.TextField(_("proof of the time lost"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pause of the time limit to apply")
+        verbose_name_plural = _("pauses of the time limit to apply")
+        ordering = ["application", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="limit_pause_ends_after_start",
+                condition=Q(ended_on__gte=models.F("started_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.started_on}–{self.ended_on}"
+
+    @property
+    def days(self) -> int:
+        return (self.ended_on - self.started_on).days + 1
 
 
 class ApplicationEvent(models.Model):

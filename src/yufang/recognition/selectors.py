@@ -24,6 +24,7 @@ from yufang.recognition import clock
 from yufang.recognition.models import (
     OPEN_STATUSES,
     AccidentReport,
+    ApplicantKind,
     ApplicationStatus,
     Material,
     RecognitionApplication,
@@ -53,7 +54,7 @@ def applications_visible(user: Any) -> QuerySet[RecognitionApplication]:
         user,
         RecognitionApplication.objects.select_related(
             "enterprise", "enterprise__county", "accident_report", "injury_case"
-        ).prefetch_related("suspensions"),
+        ).prefetch_related("suspensions", "limit_pauses"),
     )
 
 
@@ -78,7 +79,7 @@ def applications_of_phone(phone: str) -> QuerySet[RecognitionApplication]:
     return (
         RecognitionApplication.objects.filter(applicant_phone=phone, submitted_by__isnull=True)
         .select_related("enterprise", "accident_report")
-        .prefetch_related("suspensions", "materials")
+        .prefetch_related("suspensions", "materials", "limit_pauses")
     )
 
 
@@ -96,6 +97,9 @@ def application_actions(user: Any, application: RecognitionApplication) -> dict[
         "suspend": bureau and status == S.ACCEPTED,
         "resume": bureau and status == S.SUSPENDED,
         "decide": bureau and status == S.ACCEPTED,
+        "pause": bureau
+        and status in OPEN_STATUSES
+        and application.applicant_kind != ApplicantKind.EMPLOYER,
     }
 
 

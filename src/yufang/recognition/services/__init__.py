@@ -14,6 +14,7 @@ from yufang.recognition.services.applications import (
 from yufang.recognition.services.bureau import (
     application_accept,
     application_decide,
+    application_pause_record,
     application_refuse,
     application_request_materials,
     application_resume,
@@ -33,6 +34,7 @@ __all__ = [
     "RecognitionInvalid",
     "application_accept",
     "application_decide",
+    "application_pause_record",
     "application_refuse",
     "application_request_materials",
     "application_resume",

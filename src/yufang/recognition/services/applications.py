@@ -164,12 +164,15 @@ def application_submit(
     applicant_phone: str = "",
     accident_report: AccidentReport | None = None,
     late_reason: str = "",
+    pause_claimed: bool = False,
     materials: list[tuple[str, Any]] | None = None,
     today: dt.date | None = None,
 ) -> RecognitionApplication:
     """Receives an application. `actor` None is the public page's applicant (worker,
     relative or union) with the phone the page verified. After the time limit it is
-    received only with the reason, and flagged late. Missing materials do not stop it: the
+    received only with the reason, and flagged late; a worker, relative or union may add that
+    time was lost through no fault of theirs (`pause_claimed`, R10 第七条), for the bureau to
+    decide by recording the pause. Missing materials do not stop it: the
     bureau asks once for everything missing, and accepts only a complete file."""
     today = today or timezone.localdate()
     if actor is not None:
@@ -232,8 +235,11 @@ def application_submit(
             if applicant_kind in ApplicantKind.values
             else ApplicantKind.EMPLOYER,
             extended_until=accident_report.extended_until if accident_report else None,
+            enterprise=enterprise,
         )
-        if today > limit and not late_reason.strip():
+        if today <= limit:
+            pause_claimed = False
+        elif not late_reason.strip():
             errors["late_reason"] = _(
                 "The time limit to apply ran out on %(date)s. Give the reason for applying "
                 "late: the application is then received and flagged as late."
@@ -241,6 +247,8 @@ def application_submit(
     for material_kind, _upload in materials or []:
         if material_kind not in MaterialKind.values:
             errors["kind"] = _("Unknown kind of material.")
+    if applicant_kind == ApplicantKind.EMPLOYER:
+        pause_claimed = False
     raise_if(errors)
     if accident_date is None:  # already in `errors`; said again for the type checker
         raise RecognitionInvalid(_("Give the date of the accident or diagnosis."), "accident_date")
@@ -267,6 +275,7 @@ def application_submit(
             is_death=bool(is_death),
             received_on=today,
             late_reason=late_reason.strip(),
+            pause_claimed=bool(pause_claimed),
         )
         audit_create(actor, application)
         event(application, frm="", actor=actor, note=application.late_reason)
@@ -282,6 +291,8 @@ def application_submit(
         }
         if late:
             title += " " + _("(late, with a reason)")
+        if application.pause_claimed:
+            title += " " + _("(claims time lost through no fault: for the bureau to decide)")
         tell(bureau_of(enterprise), title=title, url=application_url(application))
     return application
 

@@ -5,6 +5,7 @@ case number, so the case is never entered twice)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,13 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yufang.accounts.scoping.recognition import may_handle_recognition
-from yufang.audit.services import audit_update, snapshot
+from yufang.audit.services import audit_create, audit_update, snapshot
 from yufang.injuries.selectors import cases_visible
 from yufang.injuries.services import CaseInvalid, case_create
 from yufang.lib.protected import id_number_decrypt
 from yufang.recognition import clock
 from yufang.recognition.models import (
+    OPEN_STATUSES,
+    ApplicantKind,
     ApplicationStatus,
+    LimitPause,
     MaterialKind,
     RecognitionApplication,
     Suspension,
@@ -141,6 +145,7 @@ def application_accept(
         reason="accepted",
         accepted_on=timezone.localdate(),
         is_clear_case=bool(is_clear_case),
+        accepting_bureau=bureau_name(actor, application),
     )
     due = clock.decision_due(application)
     tell_applicant_side(
@@ -155,7 +160,8 @@ def application_accept(
 def application_refuse(
     *, actor: Any, application: RecognitionApplication, reason: str
 ) -> RecognitionApplication:
-    """Does not accept the application (不予受理), with the grounds."""
+    """Does not accept the application (不予受理), with the grounds: the not-accepted letter
+    names the bureau, the grounds and the right to review or sue (条例 第五十五条)."""
     application = _locked(application)
     _check(actor, application, S.SUBMITTED, S.MATERIALS_REQUESTED)
     raise_if(required_errors(reason=reason) | text_errors(reason=reason))
@@ -166,11 +172,13 @@ def application_refuse(
         note=reason.strip(),
         reason="not accepted",
         decision_reason=reason.strip(),
+        not_accepted_on=timezone.localdate(),
+        accepting_bureau=bureau_name(actor, application),
     )
     tell_applicant_side(
         application,
         title=_("%(worker)s's application is not accepted") % {"worker": application.worker_name},
-        body=reason.strip(),
+        body=reason.strip() + "\n" + _("The not-accepted letter is on the platform."),
     )
     return application
 
@@ -213,6 +221,80 @@ def application_resume(
         % {"worker": application.worker_name, "date": due.isoformat() if due else ""},
     )
     return application
+
+
+@transaction.atomic
+def application_pause_record(
+    *,
+    actor: Any,
+    application: RecognitionApplication,
+    started_on: dt.date | None,
+    ended_on: dt.date | None,
+    reason: str,
+    evidence: str,
+) -> LimitPause:
+    """Records time the worker, a relative or the union lost through no fault of theirs
+    (force majeure and the like): it does not count in their one-year limit to apply (R10
+    第七条). The period lies between the accident and the application's receipt, and overlaps
+    no period already recorded."""
+    application = _locked(application)
+    _check(actor, application, *OPEN_STATUSES)
+    if application.applicant_kind == ApplicantKind.EMPLOYER:
+        raise RecognitionInvalid(
+            _("Only the worker's, a relative's or the union's limit to apply can be paused."),
+            "applicant_kind",
+        )
+    errors = required_errors(reason=reason, evidence=evidence) | text_errors(
+        reason=reason, evidence=evidence
+    )
+    if started_on is None:
+        errors["started_on"] = _("Enter a date as YYYY-MM-DD.")
+    if ended_on is None:
+        errors["ended_on"] = _("Enter a date as YYYY-MM-DD.")
+    if started_on is not None and ended_on is not None:
+        if ended_on < started_on:
+            errors["ended_on"] = _("The end comes before the start.")
+        elif started_on < application.accident_date or ended_on > application.received_on:
+            errors["started_on"] = _(
+                "The time lost lies between the accident (%(accident)s) and the application "
+                "(%(received)s)."
+            ) % {
+                "accident": application.accident_date.isoformat(),
+                "received": application.received_on.isoformat(),
+            }
+        elif application.limit_pauses.filter(
+            started_on__lte=ended_on, ended_on__gte=started_on
+        ).exists():
+            errors["started_on"] = _("This period overlaps one already recorded.")
+    raise_if(errors)
+    assert started_on is not None and ended_on is not None  # noqa: S101 - checked above
+    pause = LimitPause.objects.create(
+        application=application,
+        started_on=started_on,
+        ended_on=ended_on,
+        reason=reason.strip(),
+        evidence=evidence.strip(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_create(actor, pause, reason="time lost not counted in the limit to apply")
+    note = _("Time lost %(start)s to %(end)s (%(days)s days) not counted: %(reason)s") % {
+        "start": started_on.isoformat(),
+        "end": ended_on.isoformat(),
+        "days": pause.days,
+        "reason": reason.strip(),
+    }
+    event(application, frm=application.status, actor=actor, note=note)
+    deadline = clock.application_deadline(application)
+    tell_applicant_side(
+        application,
+        title=_("%(worker)s's last day to apply is now %(date)s")
+        % {
+            "worker": application.worker_name,
+            "date": deadline.isoformat(),
+        },
+        body=note,
+    )
+    return pause
 
 
 def bureau_name(actor: Any, application: RecognitionApplication) -> str:

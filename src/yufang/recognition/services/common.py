@@ -31,6 +31,7 @@ TEXT_LIMITS = {
     "injury": 2000,
     "note": 2000,
     "reason": 2000,
+    "evidence": 2000,
     "applicant_name": 60,
     "worker_name": 60,
     "occupational_disease": 100,

@@ -169,7 +169,9 @@ def report_extension_approve(
     if not may_handle_recognition(actor, report.enterprise):
         raise PermissionDenied(_("Only the bureau of this enterprise's region approves."))
     limit = clock.application_limit(
-        accident_date=timezone.localdate(report.occurred_at), applicant_kind="employer"
+        accident_date=timezone.localdate(report.occurred_at),
+        applicant_kind="employer",
+        enterprise=report.enterprise,
     )
     if until is None:
         raise RecognitionInvalid(_("Give the new last day to apply."), "extended_until")

@@ -94,6 +94,7 @@ OPERATIONS = {
     ("POST", f"{_R}/applications/{{application_id}}/suspend"): Op("recognition_handle"),
     ("POST", f"{_R}/applications/{{application_id}}/resume"): Op("recognition_handle"),
     ("POST", f"{_R}/applications/{{application_id}}/decide"): Op("recognition_handle"),
+    ("POST", f"{_R}/applications/{{application_id}}/limit-pauses"): Op("recognition_handle"),
 }
 
 API_PARAM_KINDS = {

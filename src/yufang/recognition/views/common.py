@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from yufang import policy
 from yufang.injuries.models import AccidentCategory, BodyPart, CaseKind
 from yufang.lib.errors import InvalidInput
+from yufang.recognition.letter import letter_of, letter_pdf
 from yufang.recognition.models import ApplicantKind, MaterialKind
 
 
@@ -79,6 +80,9 @@ def field_labels() -> dict[str, str]:
         "status": _("Status"),
         "code": _("Verification code"),
         "phone": _("Mobile phone"),
+        "started_on": _("Time lost from"),
+        "ended_on": _("Time lost to"),
+        "evidence": _("Proof of the time lost"),
     }
 
 
@@ -156,5 +160,17 @@ def application_case_fields(request: HttpRequest) -> dict[str, Any]:
         "body_part": data.get("body_part", ""),
         "is_death": data.get("is_death") == "1",
         "late_reason": data.get("late_reason", ""),
+        "pause_claimed": data.get("pause_claimed") == "1",
         "materials": uploads(request),
     }
+
+
+def letter_response(application: Any, document: str) -> HttpResponse:
+    """One of the application's letters as a PDF (`document`: acceptance, not_accepted,
+    decision, or empty for the latest); 404 when it has no such letter."""
+    chosen = letter_of(application, document or "")
+    if chosen is None:
+        raise Http404(_("This application has no such letter yet."))
+    response = HttpResponse(letter_pdf(application, chosen), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{chosen}-{application.pk}.pdf"'
+    return response

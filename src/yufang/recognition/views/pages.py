@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -25,12 +25,12 @@ from yufang.enterprises.forms import EnterprisePickForm
 from yufang.lib.errors import InvalidInput
 from yufang.lib.protected import phone_mask
 from yufang.recognition import clock, selectors, services
-from yufang.recognition.letter import letter_pdf
 from yufang.recognition.models import ApplicantKind, ApplicationStatus, MaterialKind
 from yufang.recognition.views.common import (
     NO_INITIAL,
     application_case_fields,
     choices,
+    letter_response,
     parse_date,
     parse_datetime,
     render_page,
@@ -247,6 +247,7 @@ def _application_context(request: HttpRequest, application: Any) -> dict[str, An
         ],
         "events": _events(application),
         "suspensions": application.suspensions.all(),
+        "pauses": application.limit_pauses.all(),
         "phone": phone if shown == "full" else (phone_mask(phone) if phone else ""),
         "case_number_default": services.case_number_default(application),
         **choices(),
@@ -296,6 +297,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif action == "resume":
                 services.application_resume(actor=user, application=application)
+            elif action == "pause":
+                services.application_pause_record(
+                    actor=user,
+                    application=application,
+                    started_on=parse_date(p.get("started_on"), "started_on"),
+                    ended_on=parse_date(p.get("ended_on"), "ended_on"),
+                    reason=p.get("reason", ""),
+                    evidence=p.get("evidence", ""),
+                )
             elif action == "decide":
                 if p.get("decision") not in ("recognised", "not_recognised"):
                     raise InvalidInput(_("Choose the decision."), "status")
@@ -329,10 +339,7 @@ def material(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
-    """The decision letter (认定工伤决定书 / 不予认定工伤决定书) as a PDF."""
+    """A letter of the bureau on the application as a PDF: the acceptance, the not-accepted
+    or the decision letter (`?document=`; the latest without it)."""
     application = selectors.application_get(request.user, pk)
-    if application.decided_on is None:
-        raise Http404(_("The application is not decided yet."))
-    response = HttpResponse(letter_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{application.pk}.pdf"'
-    return response
+    return letter_response(application, request.GET.get("document", ""))

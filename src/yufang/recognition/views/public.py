@@ -19,7 +19,6 @@ from yufang.lib.errors import InvalidInput
 from yufang.lib.identifiers import normalise_credit_code
 from yufang.notifications.phone import verified_phone
 from yufang.recognition import clock, selectors, services
-from yufang.recognition.letter import letter_pdf
 from yufang.recognition.models import (
     ApplicantKind,
     MaterialKind,
@@ -32,6 +31,7 @@ from yufang.recognition.views.common import (
     NO_INITIAL,
     application_case_fields,
     choices,
+    letter_response,
     render_page,
     uploads,
 )
@@ -94,6 +94,7 @@ def public_apply(request: HttpRequest) -> HttpResponse:
             "data": data,
             "phone": phone,
             "initial": NO_INITIAL,
+            "public": True,
             "applications": clock.with_clock(selectors.applications_of_phone(phone)[:20]),
             "required": services.required_materials(timezone.localdate()),
             **choices(),
@@ -165,8 +166,4 @@ def public_letter(request: HttpRequest, pk: int) -> HttpResponse:
     _phone, application = _own(request, pk)
     if application is None:
         return _verify_first(request)
-    if application.decided_on is None:
-        raise Http404(_("The application is not decided yet."))
-    response = HttpResponse(letter_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{application.pk}.pdf"'
-    return response
+    return letter_response(application, request.GET.get("document", ""))
