@@ -127,3 +127,64 @@ def test_hr_system_reports_applies_and_the_bureau_decides(
     listed = hr.get("/recognition/applications").json()
     assert {a["id"] for a in listed["items"]} >= {aid}
     assert outsider.get("/recognition/applications").json()["items"] == []
+
+
+def test_the_bureau_refuses_pauses_and_the_letters_come_over_the_api(
+    reference_data: None, world: Any, api_client: Any
+) -> None:
+    """A worker's late application registered at the counter: the bureau records the time
+    lost through no fault of theirs, then refuses another application; the enterprise's
+    system downloads the not-accepted letter, whose text names the grounds."""
+    from yufang.recognition.tests.pdf import pdf_text
+
+    county = api_client(world.people[Role.COUNTY_OFFICIAL])
+    hr = api_client(world.people[Role.SAFETY_MANAGER])
+    outsider = api_client(world.jinan_city_official)
+    accident = timezone.localdate() - dt.timedelta(days=380)
+    values = {
+        k: (v.isoformat() if isinstance(v, dt.date) else v)
+        for k, v in f.application_values(
+            applicant_kind="worker", applicant_name="李四", applicant_phone="13912345678"
+        ).items()
+    } | {
+        "enterprise_id": world.enterprise.pk,
+        "accident_date": accident.isoformat(),
+        "late_reason": "地震后道路中断",
+        "pause_claimed": True,
+    }
+    made = county.post("/recognition/applications", json=values)
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["is_late"] and body["pause_claimed"] and body["pause_claim_open"]
+    url = f"/recognition/applications/{body['id']}"
+    start = accident + dt.timedelta(days=30)
+    pause = {
+        "started_on": start.isoformat(),
+        "ended_on": (start + dt.timedelta(days=19)).isoformat(),
+        "reason": "地震后道路中断",
+        "evidence": "应急管理局证明",
+    }
+    assert outsider.post(f"{url}/limit-pauses", json=pause).status_code == 404
+    assert hr.post(f"{url}/limit-pauses", json=pause).status_code == 403
+    backwards = {**pause, "ended_on": (start - dt.timedelta(days=1)).isoformat()}
+    assert fields_of(county.post(f"{url}/limit-pauses", json=backwards)) == {"ended_on"}
+    recorded = county.post(f"{url}/limit-pauses", json=pause)
+    assert recorded.status_code == 201, recorded.text
+    after = recorded.json()
+    assert after["paused_days"] == 20 and after["is_late"] is False
+    assert after["limit_pauses"][0]["evidence"] == "应急管理局证明"
+    assert after["pause_claim_open"] is False
+    assert hr.get(f"{url}/letter").status_code == 404  # no letter yet
+
+    refused = county.post(f"{url}/refuse", json={"reason": "非本统筹地区参保"})
+    assert refused.status_code == 200 and refused.json()["not_accepted_on"]
+    letters = refused.json()["letters"]
+    assert set(letters) == {"not_accepted"}
+    letter = hr.get(letters["not_accepted"].removeprefix("/api/v1"))
+    assert letter.status_code == 200 and letter.headers["content-type"] == "application/pdf"
+    text = pdf_text(letter.content)
+    assert "工伤认定申请不予受理决定书" in text and "非本统筹地区参保" in text
+    assert "60日内" in text and "6个月内" in text
+    assert hr.get(f"{url}/letter", params={"document": "decision"}).status_code == 404
+    assert fields_of(hr.get(f"{url}/letter", params={"document": "other"})) == {"document"}
+    assert outsider.get(f"{url}/letter").status_code == 404
