@@ -663,14 +663,14 @@ def hazard_todos(user: Any) -> list[Any]:
 # --- for other domains' set-based reads (subqueries, never user-scoped) ------------------------
 
 
-def assessed_enterprise_ids() -> QuerySet[Assessment]:
+def assessed_enterprise_ids() -> QuerySet[Any]:
     """The ids of enterprises with a completed assessment, as a subquery
     (`enterprise_id__in=...`): those with a risk colour at all; every other enterprise is
     unassessed. Lets a caller decide in SQL who needs `enterprise_risk_colours`."""
     return Assessment.objects.filter(status=AssessmentStatus.COMPLETED).values("enterprise_id")
 
 
-def enterprises_with_open_major_hazards() -> QuerySet[Hazard]:
+def enterprises_with_open_major_hazards() -> QuerySet[Any]:
     """The ids of enterprises with a major hazard not yet closed, as a subquery
     (`pk__in=...`). Not scoped by user: the caller scopes the enterprises."""
     return Hazard.objects.filter(level=HazardLevel.MAJOR, status__in=OPEN_STATUSES).values(
