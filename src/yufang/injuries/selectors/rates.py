@@ -316,8 +316,8 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by in ("city", "county"):
         return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     if by == "grid":
-        names = dict(Grid.objects.filter(code__in=keys).values_list("code", "name"))
-        return {**names, "": _("not in any grid")}
+        grids = dict(Grid.objects.filter(code__in=keys).values_list("code", "name"))
+        return {**grids, "": _("not in any grid")}
     if by == "industry":
         return {i.code: f"{i.code} {i.name}" for i in Industry.objects.filter(code__in=keys)}
     if by == "enterprise":
