@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from yufang.accounts.scoping.imports import importable
 from yufang.imports.models import ImportJob
 from yufang.imports.selectors import import_job_get, import_jobs, import_template_xlsx
 from yufang.imports.services import (
@@ -112,7 +113,6 @@ def _job_out(job: ImportJob) -> dict[str, Any]:
 def kinds(request: HttpRequest) -> list[dict[str, Any]]:
     """The kinds of file the caller's role may import, with their columns and the values
     each coded column accepts."""
-    role = getattr(request.user, "role", None)
     return [
         {
             "kind": i.kind,
@@ -135,8 +135,7 @@ def kinds(request: HttpRequest) -> list[dict[str, Any]]:
                 "bytes": max_bytes_for(i),
             },
         }
-        for i in importers()
-        if role in i.roles
+        for i in importable(request.user, importers())
     ]
 
 
