@@ -30,7 +30,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgres://postgres@127.0.0.1:5432/bench_grid"
 
 
-def _setup(db: str, workdir: Path) -> None:
+def _setup(db: str, workdir: Path, reuse: bool = False) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "yufang.settings"
     os.environ["YUFANG_VAR_DIR"] = str(workdir)
@@ -39,6 +39,17 @@ def _setup(db: str, workdir: Path) -> None:
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            if (
+                reuse
+                and conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = 'bench_grid'"
+                ).fetchone()
+            ):
+                os.environ["DATABASE_URL"] = PG_URL
+                import django
+
+                django.setup()
+                return
             conn.execute("DROP DATABASE IF EXISTS bench_grid")
             conn.execute("CREATE DATABASE bench_grid")
         os.environ["DATABASE_URL"] = PG_URL
@@ -49,34 +60,15 @@ def _setup(db: str, workdir: Path) -> None:
     django.setup()
 
 
-def run(db: str, scale: float) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="grid-bench-"))
-    _setup(db, workdir)
-    from django.core.management import call_command
-    from django.utils import timezone
-
+def _province(
+    n_grids: int, n_workers: int, n_enterprises: int, today: dt.date, out: dict[str, Any]
+) -> None:
     from yufang.accounts.models import Role, User
     from yufang.enterprises.models import Enterprise, EnterpriseSize
-    from yufang.grid.models import GridAssignment, Screening, ScreeningTask, TaskStatus
-    from yufang.grid.selectors.coverage import Window, coverage
-    from yufang.grid.services import tasks_generate
+    from yufang.grid.models import GridAssignment
     from yufang.industries.models import Industry
     from yufang.regions.models import Grid, Region
 
-    call_command("migrate", verbosity=0)
-    call_command("import_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    n_grids, n_workers, n_enterprises = (
-        int(20_000 * scale),
-        int(60_000 * scale),
-        int(500_000 * scale),
-    )
-    out: dict[str, Any] = {
-        "db": db,
-        "scale": scale,
-        "grids": n_grids,
-        "workers": n_workers,
-        "enterprises": n_enterprises,
-    }
     t0 = time.perf_counter()
     townships = list(Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("code"))
     grids = Grid.objects.bulk_create(
@@ -109,7 +101,6 @@ def run(db: str, scale: float) -> dict[str, Any]:
         batch_size=2000,
     )
     users = list(User.objects.filter(role=Role.GRID_WORKER).order_by("pk"))
-    today = timezone.localdate()
     GridAssignment.objects.bulk_create(
         [GridAssignment(grid_id=u.grid_id, worker=u, started_on=today) for u in users],
         batch_size=5000,
@@ -138,6 +129,46 @@ def run(db: str, scale: float) -> dict[str, Any]:
     Enterprise.objects.bulk_create(batch)
     out["generate data (s)"] = round(time.perf_counter() - t0, 1)
 
+
+def run(db: str, scale: float, profile: bool = False, reuse: bool = False) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="grid-bench-"))
+    _setup(db, workdir, reuse)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from yufang.accounts.models import Role, User
+    from yufang.enterprises.models import Enterprise
+    from yufang.grid.models import Screening, ScreeningTask, TaskStatus
+    from yufang.grid.selectors.coverage import Window, coverage
+    from yufang.grid.services import tasks_generate
+    from yufang.regions.models import Region
+
+    call_command("migrate", verbosity=0)
+    call_command("import_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    n_grids, n_workers, n_enterprises = (
+        int(20_000 * scale),
+        int(60_000 * scale),
+        int(500_000 * scale),
+    )
+    out: dict[str, Any] = {
+        "db": db,
+        "scale": scale,
+        "grids": n_grids,
+        "workers": n_workers,
+        "enterprises": n_enterprises,
+    }
+    today = timezone.localdate()
+    if reuse and Enterprise.objects.count() == n_enterprises:
+        # The province of an earlier run: only its tasks and screenings go.
+        Screening.objects.all()._raw_delete(Screening.objects.db)
+        ScreeningTask.objects.all()._raw_delete(ScreeningTask.objects.db)
+        User.objects.filter(username="city-bench").delete()
+    else:
+        _province(n_grids, n_workers, n_enterprises, today, out)
+    # A live database has statistics (autovacuum); a freshly bulk-loaded one has none.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     on = today.replace(day=1)
     t0 = time.perf_counter()
     first = tasks_generate(on=on)
@@ -147,6 +178,7 @@ def run(db: str, scale: float) -> dict[str, Any]:
     again = tasks_generate(on=on)
     out["rerun (s)"] = round(time.perf_counter() - t0, 2)
     out["rerun created"] = again.created
+    print(json.dumps(out, ensure_ascii=False), file=sys.stderr, flush=True)
 
     # Two thirds screened, some late, for coverage to count.
     tasks = list(ScreeningTask.objects.values_list("pk", "enterprise_id", "grid_id", "worker_id"))
@@ -166,7 +198,13 @@ def run(db: str, scale: float) -> dict[str, Any]:
         ],
         batch_size=5000,
     )
-    ScreeningTask.objects.filter(screening__isnull=False).update(status=TaskStatus.DONE)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    ScreeningTask.objects.filter(
+        pk__in=Screening.objects.filter(task__isnull=False).values("task_id")
+    ).update(status=TaskStatus.DONE)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     official = User.objects.create(
         username="city-bench", role=Role.CITY_OFFICIAL, region=Region.objects.get(code="370200")
     )
@@ -177,6 +215,22 @@ def run(db: str, scale: float) -> dict[str, Any]:
         rows = coverage(official, level="grid", window=window, today=today, within=official.region)
         times.append((time.perf_counter() - t0) * 1000)
     times = sorted(times[2:])
+    if profile:
+        import cProfile
+        import pstats
+
+        from django.db import connection, reset_queries
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            coverage(official, level="grid", window=window, today=today, within=official.region)
+            profiler.disable()
+        reset_queries()
+        for q in queries.captured_queries:
+            print(q["time"], q["sql"][:300], file=sys.stderr)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
     out["city grids"] = len(rows)
     out["coverage by grid for a city p50 (ms)"] = round(statistics.median(times), 1)
     out["coverage by grid for a city p95 (ms)"] = round(times[int(len(times) * 0.95) - 1], 1)
@@ -187,8 +241,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--scale", type=float, default=0.1)
+    parser.add_argument("--profile", action="store_true", help="profile one coverage call")
+    parser.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: keep the province of the last run"
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.db, args.scale), ensure_ascii=False, indent=1))
+    out = run(args.db, args.scale, args.profile, args.reuse)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
