@@ -1,10 +1,12 @@
 """Province-scale benchmark of injury analytics and case import (`make bench`).
 
-Generates (at --scale 1) 500,000 enterprises, 5 years of insured headcounts (2.5 M rows) and
-1,000,000 injury cases, on SQLite and on PostgreSQL, and measures in one run:
+Generates (at --scale 1) 500,000 enterprises in 20,000 grids, 5 years of insured headcounts
+(2.5 M rows) and 1,000,000 injury cases, on SQLite and on PostgreSQL, and measures in one run:
 
 - the province dashboard API (/api/v1/injuries/dashboard) p50 and p95 over 50 requests,
   checked to give exactly the figures of the raw aggregation;
+- the rates by grid for a city (/api/v1/injuries/rates?by=grid&city=370200) p50 and p95,
+  checked to give exactly the figures of the raw aggregation, before and after the import;
 - the bare SQL of the same aggregation (city x year injury rates);
 - DuckDB over the same raw tables (exported to Parquet: DuckDB's sqlite/postgres scanners
   need a download this machine cannot make);
@@ -92,7 +94,7 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
     from yufang.industries.models import Industry
     from yufang.injuries.models import InjuryCase
     from yufang.injuries.services.checks import CASE_ROW_COLUMNS
-    from yufang.regions.models import Region
+    from yufang.regions.models import Grid, Region
 
     n_enterprises = int(500_000 * scale)
     n_cases = int(1_000_000 * scale)
@@ -106,11 +108,36 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
     )
     now = timezone.now()
     started = time.perf_counter()
+    # Grids over the townships in turn (what bench/grid.py builds); an enterprise is in one
+    # of its county's grids, or in none where its county has no township.
+    townships = list(
+        Region.objects.filter(level=Region.Level.TOWNSHIP)
+        .order_by("code")
+        .values_list("pk", "county_id", "city_id")
+    )
+    n_grids = int(20_000 * scale)
+    Grid.objects.bulk_create(
+        [
+            Grid(
+                code=f"BG{i:010d}",
+                name=f"基准网格{i}",
+                township_id=townships[i % len(townships)][0],
+                county_id=townships[i % len(townships)][1],
+                city_id=townships[i % len(townships)][2],
+            )
+            for i in range(n_grids)
+        ],
+        batch_size=2000,
+    )
+    county_grids: dict[int, list[int]] = {}
+    for pk, county_id in Grid.objects.values_list("pk", "county_id"):
+        county_grids.setdefault(county_id, []).append(pk)
     ent_rows, hc_rows = [], []
     ent_city: dict[int, int] = {}
     for i in range(1, n_enterprises + 1):
         county, city = counties[i % len(counties)]
         industry_id, division = industries[rng.randrange(len(industries))]
+        grids = county_grids.get(county)
         ent_city[i] = city
         ent_rows.append(
             (
@@ -131,6 +158,7 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
                 "",
                 now,
                 now,
+                grids[rng.randrange(len(grids))] if grids else None,
             )
         )
     with transaction.atomic():
@@ -154,6 +182,7 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
                 "contact_phone",
                 "created_at",
                 "updated_at",
+                "grid_id",
             ],
             ent_rows,
         )
@@ -236,6 +265,7 @@ def _generate(scale: float, rng: random.Random, out: Path) -> dict[str, Any]:
     exported = time.perf_counter() - started
     return {
         "enterprises": n_enterprises,
+        "grids": n_grids,
         "headcounts": len(hc_rows),
         "cases": n_cases,
         "generate_s": round(generated, 1),
@@ -515,6 +545,50 @@ def _page_sweep(province_official: Any) -> dict[str, dict[str, float]]:
     return out
 
 
+# The city whose rates by grid are measured (青岛: about 1,300 grids at full scale).
+GRID_CITY = "370200"
+
+
+def _grid_rates(client: Any, requests: int) -> dict[str, Any]:
+    """Rates by grid for a city through the API, as a city's page or a client asks them."""
+    url = f"/api/v1/injuries/rates?by=grid&city={GRID_CITY}"
+    client.get(url)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.content[:300]
+    times.sort()
+    return {
+        "p50_ms": _ms(statistics.median(times)),
+        "p95_ms": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
+        "requests": requests,
+        "rows": len(response.json()["rows"]),
+    }
+
+
+def _grid_same(user: Any) -> dict[str, Any]:
+    """Rates by grid for the city, per year, from the rollup against the raw records (which
+    is what the page computed before grids joined the rollup, timed once)."""
+    from yufang.injuries.selectors import RateFilter, _raw_counts, _rollup_counts, _uses_rollup
+
+    f = RateFilter(city=GRID_CITY)
+    assert _uses_rollup(user, "grid", 1, f)
+    names = ("cases", "deaths", "lost_time", "headcount", "hours", "hours_cases", "payout")
+
+    def figures(counts: dict[Any, dict[str, Any]]) -> dict[Any, tuple[float, ...]]:
+        return {k: tuple(float(c[n] or 0) for n in names) for k, c in counts.items()}
+
+    rolled = figures(_rollup_counts(user, "grid", 1, f, True))
+    started = time.perf_counter()
+    raw = figures(_raw_counts(user, "grid", 1, f, True))
+    raw_s = time.perf_counter() - started
+    differences = [[list(k), raw.get(k), rolled.get(k)] for k in set(raw) | set(rolled)]
+    differences = [d for d in differences if d[1] != d[2]][:5]
+    return {"same": not differences, "differences": differences, "raw_ms": _ms(raw_s)}
+
+
 def _stale_rebuild() -> float:
     from yufang.injuries.services import priority_stale_rebuild
 
@@ -594,6 +668,8 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
             "requests": len(page_times),
         }
 
+    grid_rates = _grid_rates(client, requests)
+    grid_rates["before_import"] = _grid_same(official)
     pages["sweep"] = _page_sweep(official)
     sql_times = []
     for _ in range(5):
@@ -625,6 +701,7 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
         for k in sorted(set(after) | set(raw_after))
         if after.get(k) != raw_after.get(k)
     ][:5]
+    grid_rates["after_import"] = _grid_same(official)
     iex = _iex_import(_import_file("IEX", iex_rows, data["enterprises"], rng), official)
     reference = _reference_iex(iex_rows, rng)
     version = (
@@ -640,6 +717,7 @@ def child(db: str, scale: float, requests: int, import_rows: int, iex_rows: int)
         "dashboard_p95_ms": _ms(times[max(0, int(len(times) * 0.95) - 1)]),
         "dashboard_requests": requests,
         "pages": pages,
+        "grid_rates": grid_rates,
         "bare_sql_ms": _ms(statistics.median(sql_times)),
         "duckdb_ms": _ms(duck),
         "same_figures": same,
@@ -725,6 +803,21 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         "planner statistics, the nightly upkeep (s)",
         lambda r: r["data"].get("planner_statistics_s", "–"),
     )
+    row("grids", lambda r: f"{r['data'].get('grids', 0):,}")
+    row(
+        "**rates by grid for a city, API p50 / p95 (ms)** (target p95 < 150)",
+        lambda r: f"{r['grid_rates']['p50_ms']} / {r['grid_rates']['p95_ms']}",
+    )
+    row(
+        "  grids in the city (rows) / the same figures from the raw records (ms, once)",
+        lambda r: f"{r['grid_rates']['rows']:,} / {r['grid_rates']['before_import']['raw_ms']}",
+    )
+    row(
+        "rates by grid = raw aggregation, before / after the import",
+        lambda r: (
+            f"{r['grid_rates']['before_import']['same']} / {r['grid_rates']['after_import']['same']}"
+        ),
+    )
     row("bare SQL city x year (ms, median of 5)", lambda r: r["bare_sql_ms"])
     row("DuckDB on Parquet of the raw tables (ms, median of 5)", lambda r: r["duckdb_ms"])
     row("dashboard figures = raw aggregation", lambda r: r["same_figures"])
@@ -778,6 +871,11 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         "Notes:",
         "- The dashboard API reads the rollup kept by the case services (`rollup_apply` in the "
         "same transaction); the bare SQL and DuckDB scan the raw headcounts and cases.",
+        "- Rates by grid for a city read the rollup's grid cells (county cells only, a grid "
+        "lying in one county); they are compared, every counter per grid and year, with the "
+        "aggregation of the raw cases and headcounts, which is what the page computed before.",
+        "- The machine is shared: other engineers' tests and benchmarks run beside this one, "
+        "so wall times move by 10-20 % or more between runs.",
         "- DuckDB cannot attach SQLite/PostgreSQL here (its scanner extensions need a download), "
         "so it scans Parquet copies of the same raw tables; the export time is not counted.",
         "- Import rate = rows ÷ (validate + apply, commit included) of our "
