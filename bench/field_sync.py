@@ -8,7 +8,8 @@ child process, as the median and the worst of several rounds (each round new tas
 - 200 screenings without photos, one request;
 - 200 screenings each with a photo (a 640x480 JPEG as the phone keeps it), in the batches
   field.js makes (at most 3 MB a request), all requests together;
-- the same 200 sent again (a replayed sync: nothing is written).
+- the same 200 sent again (a replayed sync: nothing is written);
+- the queries of one sync of 200, per screening (counted once, outside the timed rounds).
 
 Wall time and the process's CPU time are both printed: on a machine shared with other jobs
 the wall time grows with their load, the CPU time much less.
@@ -91,6 +92,7 @@ def child(db: str, rounds: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from yufang import policy
@@ -151,13 +153,17 @@ def child(db: str, rounds: int) -> dict[str, Any]:
         return time.perf_counter() - wall, time.process_time() - cpu, requests
 
     send(outbox(False)[:20])  # warm-up: the first request of a process loads what it caches
+    counted = outbox(False)
+    with CaptureQueriesContext(connection) as captured:
+        send(counted)
+    queries = len(captured.captured_queries)
     figures: dict[str, list[tuple[float, float, int]]] = {"plain": [], "photos": [], "replay": []}
     for _ in range(rounds):
         plain = outbox(False)
         figures["plain"].append(send(plain))
         figures["replay"].append(send(plain))
         figures["photos"].append(send(outbox(True)))
-    expected = 20 + rounds * 2 * ENTRIES
+    expected = 20 + ENTRIES + rounds * 2 * ENTRIES
     assert Screening.objects.count() == expected, (Screening.objects.count(), expected)
 
     def summary(runs: list[tuple[float, float, int]]) -> dict[str, Any]:
@@ -174,6 +180,7 @@ def child(db: str, rounds: int) -> dict[str, Any]:
         else f"{connection.vendor} {connection.pg_version}",
         "rounds": rounds,
         "photo_kb": round(len(photo) * 3 / 4 / 1024),
+        "queries_per_screening": round(queries / ENTRIES, 1),
         **{name: summary(runs) for name, runs in figures.items()},
     }
 
@@ -202,7 +209,9 @@ def main() -> None:
             print(proc.stdout[-3000:], proc.stderr[-5000:], file=sys.stderr)
             raise SystemExit(f"{db} run failed")
         r = json.loads(found[-1][7:])
-        print(f"== {r['db']} ({r['rounds']} rounds)")
+        print(
+            f"== {r['db']} ({r['rounds']} rounds; {r['queries_per_screening']} queries a screening)"
+        )
         for name, label in (
             ("plain", "200 screenings, one request"),
             ("photos", f"200 screenings with a {r['photo_kb']} KB photo each"),
