@@ -5,7 +5,8 @@ fresh clone needs no compiler.
 
 `python -m yufang.lib.messages add APP FILE.json` adds (or corrects) an app's Chinese
 translations from a JSON object {msgid: msgstr} and compiles: the catalogue is made if the app
-has none yet. APP is the app's folder under src/yufang ("yufang" for the global catalogue).
+has none yet. A text with a context (pgettext) is given as {msgid: {context: msgstr}}, the empty
+context standing for none. APP is the app's folder under src/yufang ("yufang" for the global catalogue).
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def untranslated(language: str = "zh_Hans") -> dict[str, list[str]]:
     return missing
 
 
-def add_translations(app: str, translations: dict[str, str], language: str = "zh_Hans") -> Path:
+def add_translations(
+    app: str, translations: dict[str, str | dict[str, str]], language: str = "zh_Hans"
+) -> Path:
     base = ROOT if app == "yufang" else ROOT / app
     po_path = base / "locale" / language / "LC_MESSAGES" / "django.po"
     po_path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,15 +55,17 @@ def add_translations(app: str, translations: dict[str, str], language: str = "zh
             "Language": language.replace("_", "-").lower(),
             "Plural-Forms": "nplurals=1; plural=0;",
         }
-    for msgid, msgstr in translations.items():
-        entry = po.find(msgid)
-        if entry is None:
-            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
-        else:
-            entry.msgstr = msgstr
-            entry.obsolete = False
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
+    for msgid, given in translations.items():
+        by_context = given if isinstance(given, dict) else {"": given}
+        for context, msgstr in by_context.items():
+            entry = po.find(msgid, msgctxt=context or None)
+            if entry is None:
+                po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=context or None))
+            else:
+                entry.msgstr = msgstr
+                entry.obsolete = False
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
     po.save(str(po_path))
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
     return po_path
