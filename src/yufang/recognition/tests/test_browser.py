@@ -104,7 +104,7 @@ def test_safety_manager_reports_applies_answers_and_reads_the_decision(
     assert "认定为工伤" in page.inner_text("[data-testid=decision]")
     assert_fits_phone(page)
     page.screenshot(path=SHOTS + "manager-decided.png", full_page=True)
-    with page.expect_response(lambda r: r.url.endswith("letter.pdf")) as letter:
+    with page.expect_response(lambda r: "letter.pdf" in r.url) as letter:
         page.evaluate("url => fetch(url)", page.get_attribute("[data-testid=letter]", "href"))
     assert letter.value.headers["content-type"] == "application/pdf"
 
@@ -181,3 +181,70 @@ def test_the_public_applies_after_a_phone_code(
     page.screenshot(path=SHOTS + "public.png", full_page=True)
     a = RecognitionApplication.objects.get()
     assert a.applicant_kind == "relative" and a.applicant_phone == "13912345678"
+
+
+def test_a_late_worker_claims_time_lost_and_the_bureau_records_it_then_refuses(
+    phone_page: Any, page: Any, world: Any, sms_outbox: list[Any]
+) -> None:
+    """On a phone, the worker applies 400 days after the accident, saying a flood cut the
+    village off; at a desk, the county official reads the claim on the board, records the
+    period, and later refuses the application; the worker downloads the not-accepted letter."""
+    from yufang.recognition.tests.pdf import pdf_text
+
+    phone = phone_page
+    phone.goto(f"{phone.base_url}/recognition/apply/")
+    phone.fill("#phone", "13912345678")
+    phone.click("button[value=send]")
+    phone.wait_for_selector("[data-testid=code-sent]")
+    phone.fill("#code", code_in(sms_outbox[-1][1]))
+    phone.click("button[value=check]")
+    phone.wait_for_url("**/recognition/apply/")
+    accident = timezone.localdate() - dt.timedelta(days=400)
+    phone.select_option("#applicant_kind", "worker")
+    phone.fill("#applicant_name", "李四")
+    phone.fill("#enterprise", world.enterprise.credit_code)
+    phone.fill("#worker_name", "李四")
+    phone.fill("#worker_id_number", f.id_number(7))
+    phone.fill("#accident_date", accident.isoformat())
+    phone.fill("#accident_place", "二车间")
+    phone.fill("#description", "上午9时在车间被冲床压伤右手")
+    phone.fill("#injury", "右手食指骨折")
+    phone.select_option("#accident_category", "03")
+    phone.select_option("#body_part", "hand")
+    phone.fill("#late_reason", "洪水封村，2025年夏季约五周无法出村")
+    phone.check("[data-testid=pause-claimed]")
+    assert_fits_phone(phone)
+    phone.click("[data-testid=public-submit]")
+    phone.wait_for_url("**/recognition/apply/*/")
+    assert "已主张，待局方认定" in phone.inner_text("[data-testid=pause-claim]")
+    assert_fits_phone(phone)
+    own = phone.url
+
+    _login(page, world.people[Role.COUNTY_OFFICIAL])
+    page.goto(f"{page.base_url}/recognition/")
+    assert "主张非本人原因耽误时间" in page.inner_text("[data-testid=board-open]")
+    page.click("text=李四")
+    page.wait_for_url("**/recognition/applications/*/")
+    start = accident + dt.timedelta(days=100)
+    page.fill("#pause_from", start.isoformat())
+    page.fill("#pause_to", (start + dt.timedelta(days=34)).isoformat())
+    page.fill("#pause_reason", "洪水封村")
+    page.fill("#pause_evidence", "村委会证明")
+    with page.expect_navigation():
+        page.click("[data-testid=pause-submit]")
+    assert page.inner_text("[data-testid=paused-days]") == "35"
+    assert "村委会证明" in page.inner_text("[data-testid=limit-pauses]")
+    assert page.locator("[data-testid=late-flag]").count() == 0
+    page.fill("#refuse_reason", "职工与该单位不存在劳动关系")
+    with page.expect_navigation():
+        page.click("[data-testid=refuse]")
+    assert "职工与该单位不存在劳动关系" in page.inner_text("[data-testid=not-accepted]")
+    page.screenshot(path=SHOTS + "county-not-accepted.png", full_page=True)
+
+    phone.goto(own)
+    link = phone.locator("[data-testid=not-accepted-letter]")
+    assert link.is_visible()
+    letter = phone.request.get(f"{phone.base_url}{link.get_attribute('href')}")
+    assert letter.status == 200
+    text = pdf_text(letter.body())
+    assert "工伤认定申请不予受理决定书" in text and "职工与该单位不存在劳动关系" in text
