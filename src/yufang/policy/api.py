@@ -31,7 +31,7 @@ class CalendarDayOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: CalendarDay) -> str:
-        return str(obj.get_kind_display())
+        return obj.kind_label
 
 
 class CalendarDayIn(Schema):

@@ -28,6 +28,9 @@ class CalendarDay(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    # Said outright: the type checker's Django plugin knows only the installed apps.
+    objects: models.Manager[CalendarDay] = models.Manager()
+
     class Meta:
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
@@ -41,3 +44,7 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(DayKind(self.kind).label)

@@ -39,7 +39,7 @@ def _list(request: HttpRequest, errors: dict[str, str], status: int = 200) -> Ht
         return spreadsheet_response(
             _("working-day calendar"),
             [_("date"), _("kind of day"), _("name")],
-            ([d.day, d.get_kind_display(), d.name] for d in qs),
+            ([d.day, d.kind_label, d.name] for d in qs),
             kind=request.GET["export"],
         )
     return render(
