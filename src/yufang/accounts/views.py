@@ -72,7 +72,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # The browser's HTTP cache may hold pages with personal data for the next person on a
+    # shared phone or desk. Not "storage": that would also drop a grid worker's unsynced
+    # field results without asking; the field app clears its own stores after asking.
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @login_required

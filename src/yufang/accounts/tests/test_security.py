@@ -100,6 +100,14 @@ def test_logout_needs_post(client, world):
     assert client.get("/accounts/logout/").status_code == 405
 
 
+def test_signing_out_tells_the_browser_to_drop_its_cached_pages(client, world):
+    client.force_login(world.people[Role.CITY_OFFICIAL])
+    response = client.submit("/", action="/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert client.get("/").status_code == 302
+
+
 def test_login_redirect_refuses_other_hosts(client):
     user = persona(Role.PROVINCE_OFFICIAL)
     response = client.submit(
