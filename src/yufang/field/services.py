@@ -35,6 +35,7 @@ from yufang.enterprises.selectors import enterprise_get
 from yufang.field.models import EntryKind, SyncReceipt
 from yufang.grid import selectors as grid_selectors
 from yufang.grid.services import ScreeningConflict, screening_finding_add, screening_record
+from yufang.grid.services.screenings import ScreeningContext, screening_context
 from yufang.hazards import services as hazard_services
 from yufang.lib.errors import InvalidInput
 
@@ -160,7 +161,11 @@ def _task(actor: Any, entry: Entry, tasks: dict[int, Any]) -> Any:
 
 
 def _receive_screening(
-    actor: Any, entry: Entry, tasks: dict[int, Any], written: list[SyncReceipt]
+    actor: Any,
+    entry: Entry,
+    tasks: dict[int, Any],
+    written: list[SyncReceipt],
+    context: ScreeningContext | None,
 ) -> EntryResult:
     task = _task(actor, entry, tasks)
     photos = [photo_bytes(p) for p in entry.photos]
@@ -176,6 +181,7 @@ def _receive_screening(
         done_at=entry.done_at,
         photos=photos,
         idempotency_key=entry.key,
+        context=context,
     )
     notes = _screening_notes(screening)
     written.append(_receipt(actor, entry, screening.pk, notes))
@@ -302,6 +308,7 @@ def outbox_sync(*, actor: Any, entries: list[Entry], _retried: bool = False) -> 
             ).values_list("key", "object_id")
         )
     ordered = sorted(entries, key=lambda e: e.kind != EntryKind.SCREENING)
+    to_screen = [e for e in entries if e.kind == EntryKind.SCREENING and e.key not in receipts]
     # One transaction for the batch (one commit, and the receipts written together, instead
     # of one of each per entry: 200 entries from a phone back in signal); each entry's writes
     # are one service call or a savepoint, so one refused loses no other.
@@ -309,8 +316,21 @@ def outbox_sync(*, actor: Any, entries: list[Entry], _retried: bool = False) -> 
         with transaction.atomic():
             results: dict[str, EntryResult] = {}
             written: list[SyncReceipt] = []
+            # What each screening would ask again (its key used, its enterprise closed, its
+            # grid the worker's), read once for the batch: the sync's time went there.
+            context = (
+                screening_context(
+                    actor=actor,
+                    tasks=[tasks[e.task_id] for e in to_screen if e.task_id in tasks],
+                    keys=[e.key for e in to_screen],
+                )
+                if to_screen
+                else None
+            )
             for entry in ordered:
-                results[entry.key] = _receive(actor, entry, receipts, tasks, screenings, written)
+                results[entry.key] = _receive(
+                    actor, entry, receipts, tasks, screenings, written, context
+                )
             SyncReceipt.objects.bulk_create(written)
     except IntegrityError:
         if _retried:
@@ -338,13 +358,14 @@ def _receive(
     tasks: dict[int, Any],
     screenings: dict[str, int],
     written: list[SyncReceipt],
+    context: ScreeningContext | None,
 ) -> EntryResult:
     receipt = receipts.get(entry.key)
     if receipt is not None:
         return _replayed(receipt, entry, actor)
     try:
         if entry.kind == EntryKind.SCREENING:
-            result = _receive_screening(actor, entry, tasks, written)
+            result = _receive_screening(actor, entry, tasks, written, context)
             if result.id is not None:
                 screenings[entry.key] = result.id
             return result

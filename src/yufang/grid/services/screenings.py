@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -122,8 +124,80 @@ def _read_photos(photos: list[Any]) -> list[tuple[bytes, str]]:
     return read
 
 
-def _conflict(actor: Any, task: ScreeningTask) -> ScreeningConflict | None:
-    if EnterpriseClosure.objects.filter(enterprise_id=task.enterprise_id).exists():
+@dataclass
+class ScreeningContext:
+    """What a batch of screenings by one worker would otherwise ask once per screening: read
+    once by `screening_context`, passed to each `screening_record` of the batch. A key, an
+    enterprise or a grid it did not read is asked as without a context."""
+
+    actor_id: int
+    keys: frozenset[str]
+    recorded: dict[str, Screening]
+    enterprise_ids: frozenset[int]
+    closed: frozenset[int]
+    may_screen_grid: dict[int, bool] = field(default_factory=dict)
+
+    def first(self, key: str) -> Screening | None:
+        if key in self.keys:
+            return self.recorded.get(key)
+        return Screening.objects.filter(idempotency_key=key).first()
+
+    def enterprise_closed(self, enterprise_id: int) -> bool:
+        if enterprise_id in self.enterprise_ids:
+            return enterprise_id in self.closed
+        return EnterpriseClosure.objects.filter(enterprise_id=enterprise_id).exists()
+
+    def may_screen(self, actor: Any, task: ScreeningTask) -> bool:
+        known = self.may_screen_grid.get(task.grid_id)
+        return may_screen(actor, task) if known is None else known
+
+
+def screening_context(
+    *, actor: Any, tasks: Iterable[ScreeningTask], keys: Iterable[str] = ()
+) -> ScreeningContext:
+    """Reads at once, for a batch of screenings of `tasks` under the idempotency `keys`, the
+    screenings already recorded under those keys, which of the tasks' enterprises are closed
+    and which of their grids the actor may screen (the scope rule asked once per grid)."""
+    tasks = list(tasks)
+    wanted = frozenset(k for k in ((k or "").strip() for k in keys) if k and len(k) <= KEY_MAX)
+    enterprise_ids = frozenset(t.enterprise_id for t in tasks)
+    by_grid: dict[int, ScreeningTask] = {}
+    for t in tasks:
+        by_grid.setdefault(t.grid_id, t)
+    return ScreeningContext(
+        actor_id=actor.pk,
+        keys=wanted,
+        recorded=(
+            {
+                str(s.idempotency_key): s
+                for s in Screening.objects.filter(idempotency_key__in=wanted)
+            }
+            if wanted
+            else {}
+        ),
+        enterprise_ids=enterprise_ids,
+        closed=(
+            frozenset(
+                EnterpriseClosure.objects.filter(enterprise_id__in=enterprise_ids).values_list(
+                    "enterprise_id", flat=True
+                )
+            )
+            if enterprise_ids
+            else frozenset()
+        ),
+        may_screen_grid={gid: may_screen(actor, t) for gid, t in by_grid.items()},
+    )
+
+
+def _conflict(
+    actor: Any, task: ScreeningTask, context: ScreeningContext | None
+) -> ScreeningConflict | None:
+    closed = (
+        context.enterprise_closed(task.enterprise_id)
+        if context is not None
+        else EnterpriseClosure.objects.filter(enterprise_id=task.enterprise_id).exists()
+    )
+    if closed:
         return ScreeningConflict(
             "enterprise_closed",
             _("The enterprise has been recorded as closed; this task is no longer due."),
@@ -136,7 +210,8 @@ def _conflict(actor: Any, task: ScreeningTask) -> ScreeningConflict | None:
         return ScreeningConflict(
             "reassigned", _("This task was reassigned to another grid worker meanwhile.")
         )
-    if not may_screen(actor, task):
+    allowed = context.may_screen(actor, task) if context is not None else may_screen(actor, task)
+    if not allowed:
         return ScreeningConflict("not_assigned", _("You do not work this task's grid."))
     return None
 
@@ -153,20 +228,30 @@ def screening_record(
     done_at: dt.datetime | None = None,
     photos: list[Any] | None = None,
     idempotency_key: str | None = None,
+    context: ScreeningContext | None = None,
 ) -> Screening:
     """Records the visit that completes `task` and marks it done, in one transaction.
 
     A replay with an `idempotency_key` already used returns that first screening (nothing
     new). A task no longer the actor's to do raises `ScreeningConflict` (with `reason`).
     A position far from the enterprise, or with no or poor accuracy, is kept and flagged
-    `far_from_enterprise`; a position with no accuracy is refused as no proof."""
+    `far_from_enterprise`; a position with no accuracy is refused as no proof.
+
+    A batch passes the `context` that `screening_context` read for it, so that each call
+    asks again only what it must under the task's lock."""
     if getattr(actor, "role", None) != Role.GRID_WORKER:
         raise PermissionDenied(_("Only grid workers record screenings."))
+    if context is not None and context.actor_id != actor.pk:
+        raise ValueError("The screening context was read for another worker.")
     key = (idempotency_key or "").strip() or None
     if key is not None:
         if len(key) > KEY_MAX:
             raise GridInvalid(_("At most %(n)s characters.") % {"n": KEY_MAX}, "idempotency_key")
-        first = Screening.objects.filter(idempotency_key=key).first()
+        first = (
+            context.first(key)
+            if context is not None
+            else Screening.objects.filter(idempotency_key=key).first()
+        )
         if first is not None:
             if first.worker_id != actor.pk or first.task_id != task.pk:
                 raise GridInvalid(
@@ -208,7 +293,7 @@ def screening_record(
                 .select_related("enterprise")
                 .get(pk=task.pk)
             )
-            conflict = _conflict(actor, task)
+            conflict = _conflict(actor, task, context)
             if conflict is not None:
                 raise conflict
             enterprise = task.enterprise
@@ -256,6 +341,9 @@ def screening_record(
         if first is None:
             raise ScreeningConflict("already_done", _("This task has already been done.")) from None
         return first
+    if context is not None and key is not None:
+        # A later call of the batch with this key is a replay of this one.
+        context.recorded[key] = screening
     return screening
 
 

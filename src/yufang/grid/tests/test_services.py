@@ -36,6 +36,7 @@ from yufang.grid.services import (
     tasks_reassign,
     worker_leave,
 )
+from yufang.grid.services.screenings import screening_context
 from yufang.grid.tests.factories import grid_worker, task
 from yufang.tests.factories import EnterpriseFactory, GridFactory, persona, region
 
@@ -208,6 +209,55 @@ def test_a_task_reassigned_meanwhile_is_a_conflict(world: Any) -> None:
     with pytest.raises(ScreeningConflict) as err:
         screening_record(actor=outsider, task=task(world.other_enterprise), idempotency_key="k2")
     assert err.value.reason == "not_assigned"
+
+
+def test_a_batch_context_answers_as_each_call_alone(world: Any) -> None:
+    worker = world.people[Role.GRID_WORKER]
+    county = world.people[Role.COUNTY_OFFICIAL]
+    done = task(EnterpriseFactory(grid=world.grid), worker=worker)
+    first = screening_record(actor=worker, task=done, idempotency_key="phone-1:done")
+    fresh = task(EnterpriseFactory(grid=world.grid), worker=worker)
+    closed = task(EnterpriseFactory(grid=world.grid), worker=worker)
+    enterprise_closure_record(actor=county, enterprise=closed.enterprise, reason="已注销")
+    reassigned = task(EnterpriseFactory(grid=world.grid), worker=grid_worker(world.grid))
+    elsewhere = task(world.other_enterprise)
+    tasks = [done, fresh, closed, reassigned, elsewhere]
+    keys = ["phone-1:done", "phone-1:fresh", "phone-1:closed", "phone-1:re", "phone-1:else"]
+    context = screening_context(actor=worker, tasks=tasks, keys=keys)
+
+    again = screening_record(
+        actor=worker, task=done, idempotency_key="phone-1:done", context=context
+    )
+    assert again.pk == first.pk
+    with pytest.raises(GridInvalid) as invalid:
+        screening_record(actor=worker, task=fresh, idempotency_key="phone-1:done", context=context)
+    assert "idempotency_key" in invalid.value.errors
+    made = screening_record(
+        actor=worker, task=fresh, idempotency_key="phone-1:fresh", context=context
+    )
+    replayed = screening_record(
+        actor=worker, task=fresh, idempotency_key="phone-1:fresh", context=context
+    )
+    assert replayed.pk == made.pk and Screening.objects.count() == 2
+    for t, key, reason in [
+        (closed, "phone-1:closed", "enterprise_closed"),
+        (reassigned, "phone-1:re", "reassigned"),
+        (elsewhere, "phone-1:else", "not_assigned"),
+    ]:
+        with pytest.raises(ScreeningConflict) as err:
+            screening_record(actor=worker, task=t, idempotency_key=key, context=context)
+        assert err.value.reason == reason
+    # A task of a grid the context did not read (given to the worker since) is asked about as
+    # without a context.
+    new_grid = GridFactory()
+    assignment_add(actor=county, grid=new_grid, worker=worker)
+    later = task(EnterpriseFactory(grid=new_grid), worker=worker)
+    assert screening_record(
+        actor=worker, task=later, idempotency_key="phone-1:later", context=context
+    )
+    with pytest.raises(ValueError):
+        screening_record(actor=grid_worker(world.grid), task=fresh, context=context)
+    assert Screening.objects.count() == 3
 
 
 def test_worker_tasks_and_the_checklist_from_the_duty_list(world: Any) -> None:
