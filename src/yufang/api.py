@@ -28,6 +28,7 @@ from yufang.injuries.api import router as injuries_router
 from yufang.lib.errors import InvalidInput
 from yufang.notifications.api import router as notifications_router
 from yufang.outreach.api import router as outreach_router
+from yufang.policy.api import router as policy_router
 from yufang.portal.api import router as portal_router
 from yufang.recognition.api import router as recognition_router
 from yufang.regions.api import grids_router as grid_router
@@ -146,6 +147,7 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/auth", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/policy", policy_router)
 api.add_router("/regions", regions_router)
 api.add_router("/industries", industries_router)
 api.add_router("/grids", grid_router)

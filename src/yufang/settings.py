@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "yufang.audit",
+    "yufang.policy",
     "yufang.regions",
     "yufang.industries",
     "yufang.organisations",

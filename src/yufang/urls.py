@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("accounts/", include("yufang.accounts.urls")),
     path("audit/", include("yufang.audit.urls")),
+    path("policy/", include("yufang.policy.urls")),
     path("regions/", include("yufang.regions.urls")),
     path("industries/", include("yufang.industries.urls")),
     path("enterprises/", include("yufang.enterprises.urls")),

@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from yufang.accounts.models import Role
+from yufang.accounts.scoping.policy import CALENDAR_READERS
 
 R = Role
 
@@ -107,6 +108,13 @@ NAV: list[NavItem] = [
         "accounts:users",
         (R.PROVINCE_OFFICIAL, R.CITY_OFFICIAL, R.COUNTY_OFFICIAL, R.ADMIN, R.AUDITOR),
         "/accounts/users/",
+        more=True,
+    ),
+    NavItem(
+        _nav("Working-day calendar"),
+        "policy:days",
+        tuple(CALENDAR_READERS),
+        "/policy/",
         more=True,
     ),
     NavItem(

@@ -1,28 +1,30 @@
 """Writes of the working-day calendar: a day recorded or removed one at a time, or a year's
 days from a spreadsheet (the whole file checked before anything is written). Each day keeps
-who recorded it and when.
+who recorded it and when, and each change is in the audit log.
 
-`policy` sits with the helpers, below accounts and audit (`.importlinter`): roles are named
-by their stored values, as `support.landing` names them."""
+Who may keep or read the calendar is a scope rule (`accounts/scoping/policy.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yufang.accounts.scoping.policy import (  # noqa: F401 - the pages and API ask here
+    may_keep_calendar,
+    may_read_calendar,
+    require_calendar_keeper,
+    require_calendar_reader,
+)
+from yufang.audit.services import audit_create, audit_create_many, audit_delete
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import SheetLimits, SpreadsheetError, read_table
 from yufang.policy.models import CalendarDay, DayKind
 from yufang.policy.workdays import SATURDAY
 from yufang.support.bounds import FIRST_YEAR, LAST_YEAR
 
-# The province's official keeps the calendar; everyone who reads a time limit may read it.
-CALENDAR_KEEPERS = frozenset({"province", "admin"})
-CALENDAR_READERS = CALENDAR_KEEPERS | {"city", "county", "auditor"}
 NAME_MAX = 60
 # A year has about thirty such days; a file of more is not a holiday notice.
 IMPORT_LIMITS = SheetLimits(rows=400, columns=10, cell=200)
@@ -41,24 +43,6 @@ HEADERS = {
 
 class CalendarInvalid(InvalidInput):
     """A calendar day that cannot be recorded."""
-
-
-def may_keep_calendar(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in CALENDAR_KEEPERS
-
-
-def may_read_calendar(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in CALENDAR_READERS
-
-
-def require_calendar_keeper(user: Any) -> None:
-    if not may_keep_calendar(user):
-        raise PermissionDenied(_("Only the province's officials keep the working-day calendar."))
-
-
-def require_calendar_reader(user: Any) -> None:
-    if not may_read_calendar(user):
-        raise PermissionDenied(_("The working-day calendar is not part of your role."))
 
 
 def kind_of(raw: str) -> str | None:
@@ -98,14 +82,19 @@ def calendar_day_add(*, actor: Any, day: dt.date | None, kind: str, name: str = 
     if errors:
         raise CalendarInvalid(errors)
     assert day is not None  # noqa: S101 - checked in _errors
-    return CalendarDay.objects.create(
-        day=day, kind=kind, name=(name or "").strip(), recorded_by=actor
-    )
+    with transaction.atomic():
+        recorded = CalendarDay.objects.create(
+            day=day, kind=kind, name=(name or "").strip(), recorded_by=actor
+        )
+        audit_create(actor, recorded)
+    return recorded
 
 
 def calendar_day_remove(*, actor: Any, day: CalendarDay) -> None:
     require_calendar_keeper(actor)
-    day.delete()
+    with transaction.atomic():
+        audit_delete(actor, day)
+        day.delete()
 
 
 def _column(headers: list[str], field: str) -> str | None:
@@ -157,7 +146,9 @@ def calendar_import(*, actor: Any, data: bytes) -> list[CalendarDay]:
     if errors:
         raise CalendarInvalid(errors)
     with transaction.atomic():
-        return [
+        recorded = [
             CalendarDay.objects.create(day=d, kind=k, name=n, recorded_by=actor)
             for d, k, n in wanted
         ]
+        audit_create_many(actor, recorded)
+    return recorded

@@ -12,9 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from yufang.accounts.models import Role
-from yufang.policy.tests.installed import requires_calendar
-
-pytestmark = [requires_calendar]
 
 CSV = "日期,类别,名称\n2030-10-01,放假,国庆节\n2030-10-02,放假,国庆节\n2030-10-12,调休上班,国庆节调休\n"
 
@@ -120,3 +117,42 @@ def test_the_calendar_over_the_api_with_a_token(
     assert keeper.delete(f"/policy/calendar-days/{day_id}").status_code == 404
     outsider = api_client(world.people[Role.SAFETY_MANAGER])
     assert outsider.get("/policy/calendar-days").status_code == 403
+
+
+@pytest.mark.django_db
+def test_each_change_to_the_calendar_is_in_the_audit_log(world: Any) -> None:
+    from yufang.audit.models import AuditEntry
+    from yufang.policy import services
+
+    keeper = world.people[Role.PROVINCE_OFFICIAL]
+    day = services.calendar_day_add(actor=keeper, day=dt.date(2030, 10, 3), kind="rest_day")
+    services.calendar_import(actor=keeper, data=CSV.encode())
+    services.calendar_day_remove(actor=keeper, day=day)
+    actions = list(
+        AuditEntry.objects.filter(actor=keeper, model__icontains="calendarday")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["create", "create", "create", "create", "delete"]
+
+
+@pytest.mark.parametrize(
+    ("role", "keeps", "reads"),
+    [
+        (Role.PROVINCE_OFFICIAL, True, True),
+        (Role.ADMIN, True, True),
+        (Role.CITY_OFFICIAL, False, True),
+        (Role.COUNTY_OFFICIAL, False, True),
+        (Role.AUDITOR, False, True),
+        (Role.SAFETY_MANAGER, False, False),
+        (Role.GRID_WORKER, False, False),
+        (Role.WORKER, False, False),
+    ],
+)
+@pytest.mark.django_db
+def test_who_keeps_and_who_reads_the_calendar(world: Any, role: str, keeps: bool, reads: bool):
+    from yufang.accounts.scoping.policy import may_keep_calendar, may_read_calendar
+
+    user = world.people[role]
+    assert may_keep_calendar(user) is keeps
+    assert may_read_calendar(user) is reads

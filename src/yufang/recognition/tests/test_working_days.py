@@ -12,13 +12,12 @@ import pytest
 from django.urls import reverse
 
 from yufang.accounts.models import Role
-from yufang.policy.tests.installed import requires_calendar
 from yufang.policy.tests.overrides import set_parameter
 from yufang.recognition import clock, services
 from yufang.recognition.models import RecognitionApplication
 from yufang.recognition.tests import factories as f
 
-pytestmark = [pytest.mark.django_db, requires_calendar]
+pytestmark = [pytest.mark.django_db]
 
 MON = dt.date(2030, 9, 30)
 
