@@ -31,6 +31,7 @@ from yufang.support.import_kinds import (
     Progress,
     RowError,
     Validated,
+    apply_each,
 )
 
 PREVIEW_ROWS = 20
@@ -210,13 +211,9 @@ class PremiumImporter:
     def apply(
         self, validated: Validated, *, user: Any, options: dict[str, Any], progress: Progress
     ) -> dict[str, int]:
-        done = 0
-        for row in validated.rows:
-            premium_set(actor=user, **row)
-            done += 1
-            if done % 500 == 0:
-                progress(done)
-        progress(done)
+        done = apply_each(
+            validated.rows, lambda row: premium_set(actor=user, **row), progress, every=500
+        )
         return {"premiums": done}
 
 

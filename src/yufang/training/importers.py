@@ -20,6 +20,7 @@ from yufang.support.import_kinds import (
     Progress,
     RowError,
     Validated,
+    apply_each,
 )
 from yufang.training.models import KeyRole
 from yufang.training.services import (
@@ -127,13 +128,7 @@ class TraineeImporter:
     def apply(
         self, validated: Validated, *, user: Any, options: dict[str, Any], progress: Progress
     ) -> dict[str, int]:
-        done = 0
-        for row in validated.rows:
-            trainee_upsert(actor=user, **row)
-            done += 1
-            if done % 200 == 0:
-                progress(done)
-        progress(done)
+        done = apply_each(validated.rows, lambda row: trainee_upsert(actor=user, **row), progress)
         return {"trainees": done}
 
 
