@@ -238,10 +238,11 @@ def _sync_queries(worker: Any, entries: list[Entry]) -> int:
 
 
 # The sync's own work is a few queries a batch (the receipts, the tasks); each screening is
-# one call of grid's `screening_record`, nine queries today (its replay check, savepoint, task
-# lock, closure, grid assignment, insert, task update, audit, release). The bound catches a
-# query per entry creeping into the field app's side or the grid service growing.
-QUERIES_PER_SCREENING = 9
+# one call of grid's `screening_record`, ten queries today (its replay check, savepoint, task
+# lock, closure, grid assignment, insert, task update, coverage counts, audit, release). The
+# bound catches a query per entry creeping into the field app's side or the grid service
+# growing.
+QUERIES_PER_SCREENING = 10
 QUERIES_PER_BATCH = 6
 
 

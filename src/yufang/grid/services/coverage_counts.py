@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from yufang.grid.models import (
     GridDayCount,
@@ -84,6 +85,11 @@ _UPSERT = (
     "ON CONFLICT (grid_id, day) DO UPDATE SET {sums}"
 )
 
+_UPSERT_VALUES = (
+    "INSERT INTO {table} (grid_id, day, {fields}) VALUES {values} "
+    "ON CONFLICT (grid_id, day) DO UPDATE SET {sums}"
+)
+
 
 def _add(select: QuerySet[Any], columns: tuple[str, ...], signs: tuple[int, ...]) -> None:
     """Adds the grouped rows of `select` (grid, day, then one count per column of `columns`)
@@ -118,22 +124,37 @@ def tasks_counted(tasks: QuerySet[ScreeningTask], sign: int = 1) -> None:
 
 def screening_counted(screening: Screening) -> None:
     """A screening just recorded: its task, counted open until now, is done (on time or not)
-    on its due day, and the screening counts on its own local day."""
-    if screening.task_id is not None:
-        _add(
-            ScreeningTask.objects.filter(pk=screening.task_id)
-            .order_by()
-            .values("grid_id", "due_on")
-            .annotate(n_open=Count("pk"), n_on_time=Count("pk", filter=_on_time_q()))
-            .values_list("grid_id", "due_on", "n_open", "n_on_time"),
-            ("open", "on_time"),
-            (-1, 1),
-        )
-    _add(
-        _screening_groups(Screening.objects.filter(pk=screening.pk)),
-        ("screenings", "far"),
-        (1, 1),
+    on its due day, and the screening counts on its own local day. One statement, from the
+    records in hand: each screening of a phone's sync pays for it."""
+    changes: dict[Key, dict[str, int]] = {}
+
+    def change(key: Key) -> dict[str, int]:
+        return changes.setdefault(key, dict.fromkeys(FIELDS, 0))
+
+    day = timezone.localtime(screening.done_at).date()
+    task = screening.task
+    if task is not None:
+        counted = change((task.grid_id, task.due_on))
+        counted["open"] -= 1
+        # As `on_time_q`: done by the end of the due day, local time.
+        counted["on_time"] += int(day <= task.due_on)
+    counted = change((screening.grid_id, day))
+    counted["screenings"] += 1
+    counted["far"] += int(screening.far_from_enterprise)
+    rows = [(grid, d, *(c[f] for f in FIELDS)) for (grid, d), c in changes.items()]
+    table = connection.ops.quote_name(GridDayCount._meta.db_table)
+    statement = _UPSERT_VALUES.format(
+        table=table,
+        fields=", ".join(FIELDS),
+        values=", ".join(["(" + ", ".join(["%s"] * (2 + len(FIELDS))) + ")"] * len(rows)),
+        sums=", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in FIELDS),
     )
+    ops = connection.ops
+    params = [
+        ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v for r in rows for v in r
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
 
 
 def finding_counted(finding: ScreeningFinding) -> None:
