@@ -150,7 +150,7 @@ def screening_counted(screening: Screening) -> None:
         sums=", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in FIELDS),
     )
     ops = connection.ops
-    params = [
+    params: list[Any] = [
         ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v for r in rows for v in r
     ]
     with connection.cursor() as cursor:
