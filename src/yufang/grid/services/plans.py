@@ -34,7 +34,7 @@ from yufang.grid.models import (
     TaskStatus,
 )
 from yufang.grid.services.common import GridInvalid
-from yufang.grid.services.coverage_counts import tasks_counted
+from yufang.grid.services.coverage_counts import new_tasks_counted
 from yufang.regions.models import Region
 
 COLOUR_BATCH = 5000
@@ -255,7 +255,7 @@ def routine_tasks_generate(*, on: dt.date, region: Region | None = None) -> Gene
                     period_end=end, due_on=end
                 )
         if created:
-            tasks_counted(mine)
+            new_tasks_counted(mine)
         if created:
             audit_create_bulk(
                 None, ScreeningTask, count=created, reason=f"routine {start.isoformat()}"
@@ -297,7 +297,7 @@ def campaign_tasks_generate(*, plan: ScreeningPlan) -> GenerationResult:
         stamp = timezone.now()
         created = _insert(plan, targets, plan.starts_on, plan.ends_on, stamp)
         if created:
-            tasks_counted(
+            new_tasks_counted(
                 ScreeningTask.objects.filter(
                     plan=plan, period_start=plan.starts_on, created_at=stamp
                 )
