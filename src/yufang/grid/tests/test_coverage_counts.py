@@ -29,8 +29,8 @@ from yufang.grid.services.coverage_counts import (
     live_counts,
 )
 from yufang.grid.tests.factories import grid_worker, task
-from yufang.hazards.models import HazardLevel, Topic
 from yufang.hazards.services import hazard_report
+from yufang.support.topics import Topic
 from yufang.tests.factories import EnterpriseFactory, GridFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def _operations(world: Any) -> None:
         actor=worker,
         enterprise=world.enterprise,
         topic=Topic.values[0],
-        level=HazardLevel.values[0],
+        level="ordinary",
         description="配电箱未接地",
     )
     screening_finding_add(actor=worker, screening=screening, hazard=hazard)
