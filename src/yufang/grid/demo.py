@@ -206,6 +206,8 @@ def _link_hazard(screening: Screening) -> None:
 
 
 def seed(ctx: DemoContext) -> None:
+    from yufang.grid.services.coverage_counts import coverage_counts_rebuild
+
     county = Region.objects.get(code=DEMO_COUNTY)
     grids = list(Grid.objects.filter(county=county).order_by("code"))
     if not grids:
@@ -226,6 +228,9 @@ def seed(ctx: DemoContext) -> None:
         created_by=official,
     )
     result = tasks_generate(on=ctx.today, region=county)
+    # The history above was written straight into the tables, past the services that keep
+    # the coverage counts.
+    coverage_counts_rebuild()
     ctx.shared["grid_workers"] = by_grid
     ctx.log.write(
         f"grid: {len(grids)} grids in 黄岛区, {done} screenings last month, "

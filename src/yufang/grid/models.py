@@ -438,3 +438,37 @@ class EnterpriseClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.closed_on}"
+
+
+class GridDayCount(models.Model):
+    """A grid's coverage figures of one local day, kept by every write that changes them
+    (`grid.services.coverage_counts`), so that a city's coverage sums a row per grid and day
+    rather than reading every task and screening. On the day a task is due: `due` (not
+    cancelled), `on_time` (done by that day) and `open`; on the day of a screening:
+    `screenings`, `far` (far from the enterprise) and `findings`."""
+
+    grid = models.ForeignKey(
+        "regions.Grid",
+        verbose_name=pgettext_lazy("coverage count", "grid"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(pgettext_lazy("coverage count", "day"))
+    due = models.IntegerField(pgettext_lazy("coverage count", "due"), default=0)
+    on_time = models.IntegerField(pgettext_lazy("coverage count", "done on time"), default=0)
+    open = models.IntegerField(pgettext_lazy("coverage count", "open"), default=0)
+    screenings = models.IntegerField(pgettext_lazy("coverage count", "screenings"), default=0)
+    far = models.IntegerField(pgettext_lazy("coverage count", "far from the enterprise"), default=0)
+    findings = models.IntegerField(pgettext_lazy("coverage count", "hazards found"), default=0)
+
+    class Meta:
+        verbose_name = pgettext_lazy("coverage count", "grid coverage of a day")
+        verbose_name_plural = pgettext_lazy("coverage count", "grid coverage by day")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "day"], name="grid_day_count_unique"),
+        ]
+        # The coverage's overdue figure reads the open tasks' days before today.
+        indexes = [models.Index(fields=["day", "grid"], name="grid_day_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} {self.day}"

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -23,9 +23,9 @@ from yufang.accounts.scoping.grid import by_grid, grids_read
 from yufang.enterprises.models import Enterprise
 from yufang.grid.models import (
     GridAssignment,
+    GridDayCount,
     PlanKind,
     Screening,
-    ScreeningFinding,
     ScreeningTask,
     TaskStatus,
 )
@@ -267,26 +267,19 @@ def coverage(
     path = _key(level)
     task_where = inside("grid__")
     key_of = f"{path}_id" if level != "grid" else "grid_id"
-    due = _count_by(
-        due_tasks(user, window).filter(task_where),
+    # The task and screening figures sum the counts kept per grid and day (see
+    # `grid.services.coverage_counts`); the enterprises' and workers' stay live.
+    kept = by_grid(user, GridDayCount.objects.all()).filter(task_where)
+    in_window = _count_by(
+        kept.filter(day__gte=window.start, day__lte=window.end),
         key_of,
-        due=Count("pk"),
-        on_time=Count("pk", filter=on_time_q()),
+        due=Sum("due"),
+        on_time=Sum("on_time"),
+        screenings=Sum("screenings"),
+        far=Sum("far"),
+        findings=Sum("findings"),
     )
-    overdue = _count_by(overdue_tasks(user, today).filter(task_where), key_of, n=Count("pk"))
-    screens = _count_by(
-        window_screenings(user, window).filter(task_where),
-        key_of,
-        n=Count("pk"),
-        far=Count("pk", filter=Q(far_from_enterprise=True)),
-    )
-    findings = _count_by(
-        ScreeningFinding.objects.filter(
-            screening__in=window_screenings(user, window).filter(task_where)
-        ),
-        f"screening__{key_of}",
-        n=Count("pk"),
-    )
+    overdue = _count_by(kept.filter(day__lt=today, open__gt=0), key_of, n=Sum("open"))
     ent_path = f"grid__{level}_id" if level != "grid" else "grid_id"
     enterprises = enterprises_in_grids(user).filter(inside("grid__"))
     ent_total = _count_by(enterprises, ent_path, n=Count("pk"))
@@ -299,12 +292,13 @@ def coverage(
     )
     base = reverse("grid:records")
     for key, row in by_key.items():
-        row.due = due.get(key, {}).get("due", 0)
-        row.on_time = due.get(key, {}).get("on_time", 0)
-        row.overdue = overdue.get(key, {}).get("n", 0)
-        row.screenings = screens.get(key, {}).get("n", 0)
-        row.far = screens.get(key, {}).get("far", 0)
-        row.findings = findings.get(key, {}).get("n", 0)
+        counted = in_window.get(key, {})
+        row.due = counted.get("due") or 0
+        row.on_time = counted.get("on_time") or 0
+        row.overdue = overdue.get(key, {}).get("n") or 0
+        row.screenings = counted.get("screenings") or 0
+        row.far = counted.get("far") or 0
+        row.findings = counted.get("findings") or 0
         row.enterprises = ent_total.get(key, {}).get("n", 0)
         row.never = ent_never.get(key, {}).get("n", 0)
         row.not_in_period = ent_missed.get(key, {}).get("n", 0)

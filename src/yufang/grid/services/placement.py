@@ -17,6 +17,7 @@ from yufang.enterprises.services import enterprise_update
 from yufang.grid.geo import distance_m
 from yufang.grid.models import GridPlacement, PlacementMethod, ScreeningTask, TaskStatus
 from yufang.grid.services.common import GridInvalid, balanced_pick, grid_worker_ids, open_loads
+from yufang.grid.services.coverage_counts import tasks_counted
 from yufang.regions.models import Grid, Region
 
 
@@ -47,11 +48,13 @@ def enterprise_place(
             enterprise=enterprise, status=TaskStatus.OPEN
         )
         loads = open_loads(grid_worker_ids(grid.pk))
+        tasks_counted(moving, -1)
         changed = list(moving)
         for task in changed:
             task.grid_id = grid.pk
             task.worker_id = balanced_pick(loads)
         ScreeningTask.objects.bulk_update(changed, ["grid", "worker"])
+        tasks_counted(ScreeningTask.objects.filter(pk__in=[t.pk for t in changed]))
     placement, _created = GridPlacement.objects.update_or_create(
         enterprise=enterprise,
         defaults={

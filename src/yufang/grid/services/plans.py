@@ -34,6 +34,7 @@ from yufang.grid.models import (
     TaskStatus,
 )
 from yufang.grid.services.common import GridInvalid
+from yufang.grid.services.coverage_counts import new_tasks_counted
 from yufang.regions.models import Region
 
 COLOUR_BATCH = 5000
@@ -254,6 +255,8 @@ def routine_tasks_generate(*, on: dt.date, region: Region | None = None) -> Gene
                     period_end=end, due_on=end
                 )
         if created:
+            new_tasks_counted(mine)
+        if created:
             audit_create_bulk(
                 None, ScreeningTask, count=created, reason=f"routine {start.isoformat()}"
             )
@@ -291,8 +294,14 @@ def campaign_tasks_generate(*, plan: ScreeningPlan) -> GenerationResult:
     targets = _campaign_enterprises(plan)
     with transaction.atomic():
         target_count = targets.count()
-        created = _insert(plan, targets, plan.starts_on, plan.ends_on, timezone.now())
+        stamp = timezone.now()
+        created = _insert(plan, targets, plan.starts_on, plan.ends_on, stamp)
         if created:
+            new_tasks_counted(
+                ScreeningTask.objects.filter(
+                    plan=plan, period_start=plan.starts_on, created_at=stamp
+                )
+            )
             audit_create_bulk(None, ScreeningTask, count=created, reason=f"campaign {plan.pk}")
     return GenerationResult(created=created, already=target_count - created)
 

@@ -37,6 +37,7 @@ from yufang.grid.models import (
     TaskStatus,
 )
 from yufang.grid.services.common import GridInvalid, today
+from yufang.grid.services.coverage_counts import finding_counted, screening_counted, tasks_counted
 
 IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 ANSWER_VALUES = ("yes", "no", "na")
@@ -334,6 +335,7 @@ def screening_record(
             if task.worker_id is None:
                 task.worker = actor
             task.save(update_fields=["status", "closed_at", "worker"])
+            screening_counted(screening)
             audit_create(actor, screening)
     except IntegrityError:
         # Two submissions of the same key at once: the other one won; return it.
@@ -356,11 +358,14 @@ def screening_finding_add(*, actor: Any, screening: Screening, hazard: Any) -> S
         raise PermissionDenied(_("Only the worker who screened adds findings to a screening."))
     if hazard.enterprise_id != screening.enterprise_id:
         raise GridInvalid(_("The hazard is not at the screened enterprise."), "hazard")
-    finding, _created = ScreeningFinding.objects.get_or_create(
-        hazard=hazard, defaults={"screening": screening}
-    )
-    if finding.screening_id != screening.pk:
-        raise GridInvalid(_("This hazard belongs to another screening."), "hazard")
+    with transaction.atomic():
+        finding, created = ScreeningFinding.objects.get_or_create(
+            hazard=hazard, defaults={"screening": screening}
+        )
+        if finding.screening_id != screening.pk:
+            raise GridInvalid(_("This hazard belongs to another screening."), "hazard")
+        if created:
+            finding_counted(finding)
     return finding
 
 
@@ -383,7 +388,9 @@ def enterprise_closure_record(
     if not created:
         raise GridInvalid(_("The enterprise is already recorded as closed."), "enterprise")
     audit_create(actor, closure)
-    ScreeningTask.objects.filter(enterprise=enterprise, status=TaskStatus.OPEN).update(
+    cancelled = ScreeningTask.objects.filter(enterprise=enterprise, status=TaskStatus.OPEN)
+    tasks_counted(cancelled, -1)
+    cancelled.update(
         status=TaskStatus.CANCELLED, closed_at=timezone.now(), cancel_reason=reason[:200]
     )
     return closure

@@ -10,6 +10,7 @@ from django.utils import timezone
 from yufang.accounts.models import Role, User
 from yufang.grid.models import GridAssignment, ScreeningTask, TaskStatus
 from yufang.grid.services import routine_plan
+from yufang.grid.services.coverage_counts import tasks_counted
 from yufang.regions.models import Grid
 from yufang.tests.factories import persona
 
@@ -33,7 +34,7 @@ def task(
     today = timezone.localdate()
     start = period_start or today.replace(day=1)
     due = due_on or max(today, start)
-    return ScreeningTask.objects.create(
+    made = ScreeningTask.objects.create(
         enterprise=enterprise,
         grid_id=enterprise.grid_id,
         worker=worker,
@@ -44,3 +45,6 @@ def task(
         status=status,
         created_at=timezone.now(),
     )
+    # Made past the services, so counted here as generation would.
+    tasks_counted(ScreeningTask.objects.filter(pk=made.pk))
+    return made

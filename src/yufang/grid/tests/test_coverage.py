@@ -11,6 +11,7 @@ import pytest
 from yufang.accounts.models import Role
 from yufang.grid.models import Screening, ScreeningTask, TaskStatus
 from yufang.grid.selectors.coverage import Window, coverage
+from yufang.grid.services.coverage_counts import screening_counted
 from yufang.grid.tests.factories import task
 from yufang.tests.factories import EnterpriseFactory, region
 
@@ -19,7 +20,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _done(t: ScreeningTask, at: dt.datetime) -> None:
-    Screening.objects.create(
+    screening = Screening.objects.create(
         task=t,
         enterprise_id=t.enterprise_id,
         grid_id=t.grid_id,
@@ -28,6 +29,7 @@ def _done(t: ScreeningTask, at: dt.datetime) -> None:
         answers=[],
     )
     ScreeningTask.objects.filter(pk=t.pk).update(status=TaskStatus.DONE)
+    screening_counted(screening)
 
 
 def test_on_time_is_the_screenings_local_day(world: Any) -> None:

@@ -1,0 +1,113 @@
+"""The coverage counts kept per grid and day equal the live aggregation after the writes
+that move them: generation, screenings on time and late, a finding, a campaign, a
+placement, a closure and a reassignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from yufang.accounts.models import Role
+from yufang.grid.models import CampaignTarget, GridDayCount, ScreeningTask, TaskStatus
+from yufang.grid.selectors.coverage import Window, coverage
+from yufang.grid.services import (
+    campaign_create,
+    enterprise_closure_record,
+    enterprise_place,
+    routine_tasks_generate,
+    screening_finding_add,
+    screening_record,
+    tasks_reassign,
+)
+from yufang.grid.services.coverage_counts import (
+    coverage_counts_rebuild,
+    kept_counts,
+    live_counts,
+)
+from yufang.grid.tests.factories import grid_worker, task
+from yufang.hazards.services import hazard_report
+from yufang.support.topics import Topic
+from yufang.tests.factories import EnterpriseFactory, GridFactory, region
+
+pytestmark = pytest.mark.django_db
+
+
+def _operations(world: Any) -> None:
+    worker = world.people[Role.GRID_WORKER]
+    county = world.people[Role.COUNTY_OFFICIAL]
+    today = timezone.localdate()
+    routine_tasks_generate(on=today, region=region("370211"))
+    first = ScreeningTask.objects.filter(enterprise=world.enterprise).first()
+    assert first is not None
+    screening = screening_record(actor=worker, task=first, idempotency_key="on-time")
+    hazard = hazard_report(
+        actor=worker,
+        enterprise=world.enterprise,
+        topic=Topic.values[0],
+        level="ordinary",
+        description="配电箱未接地",
+    )
+    screening_finding_add(actor=worker, screening=screening, hazard=hazard)
+    days_ago_9 = today - dt.timedelta(days=9)
+    late = task(world.enterprise, worker=worker, due_on=days_ago_9, period_start=days_ago_9)
+    screening_record(actor=worker, task=late, idempotency_key="late")
+    days_ago_8 = today - dt.timedelta(days=8)
+    task(world.other_enterprise, worker=worker, due_on=days_ago_8, period_start=days_ago_8)
+    campaign_create(
+        actor=county,
+        name="有限空间专项排查",
+        target=CampaignTarget.INDUSTRIES,
+        industry_codes=["C26"],
+        starts_on=today,
+        region=region("370211"),
+    )
+    moved = EnterpriseFactory(
+        county=world.grid.county, township=world.grid.township, grid=world.grid
+    )
+    task(moved, worker=worker, due_on=today + dt.timedelta(days=9))
+    other_grid = GridFactory(township=world.grid.township)
+    grid_worker(other_grid)
+    enterprise_place(actor=county, enterprise=moved, grid=other_grid)
+    enterprise_closure_record(actor=county, enterprise=world.other_enterprise, reason="已注销")
+    helper = grid_worker(world.grid)
+    still_open = ScreeningTask.objects.filter(grid=world.grid, status=TaskStatus.OPEN)
+    tasks_reassign(actor=county, task_ids=still_open.values_list("pk", flat=True), to_worker=helper)
+
+
+def test_the_kept_counts_equal_the_live_aggregation_after_every_write(world: Any) -> None:
+    _operations(world)
+    live = live_counts()
+    # Every kind of figure is exercised, so an equality of empty tables proves nothing less.
+    for name in ("due", "on_time", "open", "screenings", "findings"):
+        assert sum(c[name] for c in live.values()) > 0, name
+    assert sum(c["due"] for c in live.values()) > sum(c["open"] for c in live.values())
+    assert kept_counts() == live
+
+
+def test_the_coverage_page_reads_the_kept_counts_and_a_rebuild_restores_them(world: Any) -> None:
+    _operations(world)
+    today = timezone.localdate()
+    official = world.people[Role.CITY_OFFICIAL]
+    window = Window(today - dt.timedelta(days=30), today + dt.timedelta(days=400))
+
+    def figures() -> dict[int, tuple[int, ...]]:
+        rows = coverage(official, level="grid", window=window, today=today, within=region("370200"))
+        return {r.key: (r.due, r.on_time, r.overdue, r.screenings, r.findings, r.far) for r in rows}
+
+    before = figures()
+    assert before[world.grid.pk][:5] == (
+        ScreeningTask.objects.filter(grid=world.grid).exclude(status="cancelled").count(),
+        1,
+        0,
+        2,
+        1,
+    )
+    GridDayCount.objects.all().delete()
+    assert all(sum(v) == 0 for v in figures().values())
+    call_command("grid_coverage_counts_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert figures() == before
+    assert coverage_counts_rebuild() > 0 and kept_counts() == live_counts()
