@@ -48,13 +48,16 @@ def enterprise_place(
             enterprise=enterprise, status=TaskStatus.OPEN
         )
         loads = open_loads(grid_worker_ids(grid.pk))
-        tasks_counted(moving, -1)
+        # Locked first, counted through a plain query: PostgreSQL refuses FOR UPDATE with the
+        # counts' GROUP BY.
         changed = list(moving)
+        moved = ScreeningTask.objects.filter(pk__in=[t.pk for t in changed])
+        tasks_counted(moved, -1)
         for task in changed:
             task.grid_id = grid.pk
             task.worker_id = balanced_pick(loads)
         ScreeningTask.objects.bulk_update(changed, ["grid", "worker"])
-        tasks_counted(ScreeningTask.objects.filter(pk__in=[t.pk for t in changed]))
+        tasks_counted(moved)
     placement, _created = GridPlacement.objects.update_or_create(
         enterprise=enterprise,
         defaults={
