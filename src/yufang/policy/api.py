@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yufang.accounts.scoping.policy import (
+    require_calendar_keeper,
+    require_calendar_reader,
+)
 from yufang.lib.errors import InvalidInput
 from yufang.policy import selectors, services, workdays
 from yufang.policy.models import CalendarDay
@@ -58,13 +62,13 @@ def calendar_days(  # type: ignore[no-untyped-def]
     kind: Code = "",
 ):
     """The recorded public holidays and make-up working days, by date."""
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     return selectors.calendar_days(year=year, kind=kind)
 
 
 @router.post("/calendar-days", response={201: CalendarDayOut})
 def calendar_day_add(request: HttpRequest, payload: CalendarDayIn) -> Status:
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     found = services.calendar_day_add(
         actor=request.user, day=payload.day, kind=payload.kind, name=payload.name
     )
@@ -76,8 +80,8 @@ def calendar_day_add(request: HttpRequest, payload: CalendarDayIn) -> Status:
 def calendar_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
     """A CSV or XLSX file with the columns 日期, 类别 (放假 / 调休上班) and 名称; any bad row
     refuses the whole file (422, each row's error)."""
-    services.require_calendar_reader(request.user)
-    services.require_calendar_keeper(request.user)
+    require_calendar_reader(request.user)
+    require_calendar_keeper(request.user)
     if file.size is None or file.size > IMPORT_MAX_BYTES:
         raise InvalidInput(_("The file is larger than %(mb)s MB.") % {"mb": 1}, "file")
     made = services.calendar_import(actor=request.user, data=file.read())
@@ -86,7 +90,7 @@ def calendar_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 @router.delete("/calendar-days/{day_id}", response={204: None})
 def calendar_day_remove(request: HttpRequest, day_id: Id) -> Status:
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     found = get_object_or_404(CalendarDay, pk=day_id)
     services.calendar_day_remove(actor=request.user, day=found)
     return Status(204, None)
@@ -100,7 +104,7 @@ def working_days(
 ) -> dict[str, object]:
     """The `days`-th working day after `start` (today if not given), by the recorded
     calendar."""
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     start = start or timezone.localdate()
     if not FIRST_YEAR <= start.year <= LAST_YEAR:
         raise InvalidInput(

@@ -12,12 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yufang.accounts.scoping.policy import (  # noqa: F401 - the pages and API ask here
-    may_keep_calendar,
-    may_read_calendar,
-    require_calendar_keeper,
-    require_calendar_reader,
-)
+from yufang.accounts.scoping.policy import require_calendar_keeper
 from yufang.audit.services import audit_create, audit_create_many, audit_delete
 from yufang.lib.errors import InvalidInput
 from yufang.lib.spreadsheets import SheetLimits, SpreadsheetError, read_table

@@ -15,6 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yufang.accounts.scoping.policy import (
+    may_keep_calendar,
+    require_calendar_keeper,
+    require_calendar_reader,
+)
 from yufang.lib.errors import InvalidInput
 from yufang.policy import selectors, services
 from yufang.policy.models import CalendarDay, DayKind
@@ -50,7 +55,7 @@ def _list(request: HttpRequest, errors: dict[str, str], status: int = 200) -> Ht
             "year": year,
             "kind": kind,
             "kinds": DayKind.choices,
-            "may_keep": services.may_keep_calendar(request.user),
+            "may_keep": may_keep_calendar(request.user),
             "errors": errors,
             "post": request.POST,
         },
@@ -60,14 +65,14 @@ def _list(request: HttpRequest, errors: dict[str, str], status: int = 200) -> Ht
 
 @login_required
 def days(request: HttpRequest) -> HttpResponse:
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     return _list(request, {})
 
 
 @login_required
 @require_POST
 def day_new(request: HttpRequest) -> HttpResponse:
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     try:
         found = services.calendar_day_add(
             actor=request.user,
@@ -84,7 +89,7 @@ def day_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    services.require_calendar_reader(request.user)
+    require_calendar_reader(request.user)
     found = get_object_or_404(CalendarDay, pk=pk)
     services.calendar_day_remove(actor=request.user, day=found)
     messages.success(request, _("%(date)s removed.") % {"date": found.day.isoformat()})
@@ -94,8 +99,8 @@ def day_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def days_import(request: HttpRequest) -> HttpResponse:
-    services.require_calendar_reader(request.user)
-    services.require_calendar_keeper(request.user)
+    require_calendar_reader(request.user)
+    require_calendar_keeper(request.user)
     upload = request.FILES.get("file")
     try:
         if upload is None:
