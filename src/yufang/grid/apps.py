@@ -19,3 +19,7 @@ class GridConfig(AppConfig):
         from yufang.support.import_kinds import register
 
         register(grid_placement_importer)
+        from yufang.enterprises.services import register_registry_watcher
+        from yufang.grid.services.placement import registry_watch
+
+        register_registry_watcher(registry_watch)

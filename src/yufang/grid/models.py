@@ -472,3 +472,53 @@ class GridDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grid_id} {self.day}"
+
+
+class FirstScreening(models.Model):
+    """An enterprise's first screening, written once by the screening that makes it (its
+    primary key is the enterprise, so two first screenings at once cannot both count): what
+    `GridEnterpriseCount.screened` counts, and what tells a city's coverage which of its
+    enterprises were never screened without reading every screening."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="grid_first_screening",
+    )
+    screening = models.OneToOneField(
+        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("first screening")
+        verbose_name_plural = _("first screenings")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.screening_id}"
+
+
+class GridEnterpriseCount(models.Model):
+    """How many of the enterprises now in a grid (not closed) have ever been screened, kept
+    by the first screening, a closure and every move of an enterprise in the registry
+    (`grid.services.coverage_counts`). A grid's enterprises never screened are its
+    enterprises less this count."""
+
+    grid = models.OneToOneField(
+        "regions.Grid",
+        verbose_name=pgettext_lazy("coverage count", "grid"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    screened = models.IntegerField(
+        pgettext_lazy("coverage count", "enterprises screened"), default=0
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("coverage count", "enterprises screened in a grid")
+        verbose_name_plural = pgettext_lazy("coverage count", "enterprises screened by grid")
+
+    def __str__(self) -> str:
+        return f"{self.grid_id}: {self.screened}"

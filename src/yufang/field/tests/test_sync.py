@@ -240,10 +240,11 @@ def _sync_queries(worker: Any, entries: list[Entry]) -> int:
 # The sync's own work is a few queries a batch (the receipts, the tasks), and three more when it
 # has screenings to receive: grid's `screening_context` reads at once the keys already used, the
 # closed enterprises and the grids the worker screens (one query per grid). Each screening is then
-# one call of `screening_record`, seven queries (savepoint, task lock, insert, task update, the
-# grid's coverage counts, audit, release). The bounds catch a query per entry creeping into the field app's side or the grid
+# one call of `screening_record`, nine queries when it is its enterprise's first screening
+# (savepoint, task lock, insert, task update, the grid's coverage counts, the first screening
+# and the grid's screened count, audit, release), eight after. The bounds catch a query per entry creeping into the field app's side or the grid
 # service growing.
-QUERIES_PER_SCREENING = 7
+QUERIES_PER_SCREENING = 9
 QUERIES_PER_BATCH = 6
 QUERIES_PER_CONTEXT = 3
 

@@ -13,9 +13,9 @@ def count_what_exists(apps: Any, schema_editor: Any) -> None:
     if not ScreeningTask.objects.exists():
         return
     # The service of the code migrated to (the counts' arithmetic lives there once).
-    from yufang.grid.services.coverage_counts import coverage_counts_rebuild
+    from yufang.grid.services.coverage_counts import day_counts_rebuild
 
-    coverage_counts_rebuild()
+    day_counts_rebuild()
 
 
 class Migration(migrations.Migration):

@@ -24,6 +24,7 @@ from yufang.enterprises.models import Enterprise
 from yufang.grid.models import (
     GridAssignment,
     GridDayCount,
+    GridEnterpriseCount,
     PlanKind,
     Screening,
     ScreeningTask,
@@ -199,18 +200,19 @@ def enterprises_in_grids(user: Any) -> QuerySet[Enterprise]:
 
 
 def never_screened(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    return qs.exclude(Exists(Screening.objects.filter(enterprise=OuterRef("pk"))))
+    """Enterprises with no first screening (the record the screened counts are kept from)."""
+    return qs.filter(grid_first_screening__isnull=True)
 
 
-def not_in_period(qs: QuerySet[Enterprise], today: dt.date) -> QuerySet[Enterprise]:
-    """Enterprises whose routine period ended without a screening."""
-    missed = ScreeningTask.objects.filter(
-        enterprise=OuterRef("pk"),
-        plan__kind=PlanKind.ROUTINE,
-        status=TaskStatus.OPEN,
-        period_end__lt=today,
+def missed_tasks(user: Any, today: dt.date) -> QuerySet[ScreeningTask]:
+    """Routine tasks whose period ended without a screening. An open task is in its
+    enterprise's grid (a move takes it along, `placement.registry_watch`), so an area's
+    enterprises not screened in their period are read from its grids' tasks, by the index
+    of open tasks per grid and due day (a routine task is due on its period's last day),
+    not by asking each of its enterprises."""
+    return overdue_tasks(user, today).filter(
+        plan__kind=PlanKind.ROUTINE, period_end__lt=today, enterprise__grid_closure__isnull=True
     )
-    return qs.filter(Exists(missed))
 
 
 def active_assignments(user: Any) -> QuerySet[GridAssignment]:
@@ -268,42 +270,66 @@ def coverage(
     task_where = inside("grid__")
     key_of = f"{path}_id" if level != "grid" else "grid_id"
     # The task and screening figures sum the counts kept per grid and day (see
-    # `grid.services.coverage_counts`); the enterprises' and workers' stay live.
-    kept = by_grid(user, GridDayCount.objects.all()).filter(task_where)
+    # `grid.services.coverage_counts`).
+    # One read of the area's days: those of the window, and those before today with tasks
+    # still open.
+    days = Q(day__gte=window.start, day__lte=window.end)
+    late = Q(day__lt=today, open__gt=0)
     in_window = _count_by(
-        kept.filter(day__gte=window.start, day__lte=window.end),
+        by_grid(user, GridDayCount.objects.all()).filter(task_where).filter(days | late),
         key_of,
-        due=Sum("due"),
-        on_time=Sum("on_time"),
-        screenings=Sum("screenings"),
-        far=Sum("far"),
-        findings=Sum("findings"),
+        due=Sum("due", filter=days),
+        on_time=Sum("on_time", filter=days),
+        screenings=Sum("screenings", filter=days),
+        far=Sum("far", filter=days),
+        findings=Sum("findings", filter=days),
+        overdue=Sum("open", filter=late),
     )
-    overdue = _count_by(kept.filter(day__lt=today, open__gt=0), key_of, n=Sum("open"))
     ent_path = f"grid__{level}_id" if level != "grid" else "grid_id"
-    enterprises = enterprises_in_grids(user).filter(inside("grid__"))
-    ent_total = _count_by(enterprises, ent_path, n=Count("pk"))
-    ent_never = _count_by(never_screened(enterprises), ent_path, n=Count("pk"))
-    ent_missed = _count_by(not_in_period(enterprises, today), ent_path, n=Count("pk"))
-    assignments = active_assignments(user).filter(task_where)
-    workers = _count_by(assignments, key_of, n=Count("worker_id", distinct=True))
-    active = _count_by(
-        assignments.filter(recently_active(today)), key_of, n=Count("worker_id", distinct=True)
+    # The area's enterprises less its closed ones: a count of the grids' index alone.
+    grids = grids_read(user, Grid.objects.all()).values("pk")
+    ent_total = _count_by(
+        Enterprise.objects.filter(grid__in=grids).filter(inside("grid__")), ent_path, n=Count("*")
+    )
+    closed = _count_by(
+        Enterprise.objects.filter(grid__in=grids, grid_closure__isnull=False).filter(
+            inside("grid__")
+        ),
+        ent_path,
+        n=Count("*"),
+    )
+    # Never screened: the area's enterprises less those screened, kept per grid.
+    screened = _count_by(
+        by_grid(user, GridEnterpriseCount.objects.all()).filter(task_where),
+        key_of,
+        n=Sum("screened"),
+    )
+    ent_missed = _count_by(
+        missed_tasks(user, today).filter(task_where),
+        key_of,
+        n=Count("enterprise_id", distinct=True),
+    )
+    # A worker has one open assignment per grid (a constraint): no DISTINCT needed.
+    workers = _count_by(
+        active_assignments(user).filter(task_where),
+        key_of,
+        n=Count("pk"),
+        active=Count("pk", filter=Q(recently_active(today))),
     )
     base = reverse("grid:records")
     for key, row in by_key.items():
         counted = in_window.get(key, {})
         row.due = counted.get("due") or 0
         row.on_time = counted.get("on_time") or 0
-        row.overdue = overdue.get(key, {}).get("n") or 0
+        row.overdue = counted.get("overdue") or 0
         row.screenings = counted.get("screenings") or 0
         row.far = counted.get("far") or 0
         row.findings = counted.get("findings") or 0
-        row.enterprises = ent_total.get(key, {}).get("n", 0)
-        row.never = ent_never.get(key, {}).get("n", 0)
+        row.enterprises = ent_total.get(key, {}).get("n", 0) - closed.get(key, {}).get("n", 0)
+        row.never = row.enterprises - (screened.get(key, {}).get("n") or 0)
         row.not_in_period = ent_missed.get(key, {}).get("n", 0)
         row.workers = workers.get(key, {}).get("n", 0)
-        row.idle = row.workers - active.get(key, {}).get("n", 0)
+        row.idle = row.workers - (workers.get(key, {}).get("active") or 0)
         # Built by hand: every part is ASCII (dates, a level name, ids), and urlencode for
         # ten links of thousands of grids costs more than the queries.
         prefix = f"{base}?from={window.start}&to={window.end}&level={level}&area={key}&kind="
@@ -372,10 +398,16 @@ def records(
             .annotate(finding_count=Count("findings"))
             .order_by("-done_at", "pk")
         )
-    if kind in ("never", "not_in_period"):
-        qs = within(enterprises_in_grids(user))
-        qs = never_screened(qs) if kind == "never" else not_in_period(qs, today)
+    if kind == "never":
+        qs = never_screened(within(enterprises_in_grids(user)))
         return qs.select_related("grid", "township").order_by("name", "pk")
+    if kind == "not_in_period":
+        missed = within(missed_tasks(user, today)).values("enterprise_id")
+        return (
+            Enterprise.objects.filter(pk__in=missed)
+            .select_related("grid", "township")
+            .order_by("name", "pk")
+        )
     qs = within(active_assignments(user)).select_related("worker", "grid")
     if kind == "idle":
         qs = qs.exclude(recently_active(today))

@@ -7,20 +7,39 @@ SQL and added to the kept rows by one `INSERT … SELECT … ON CONFLICT DO UPDA
 and SQLite both have it). `live_counts` is the reference the kept counts must equal (the
 tests compare them after a series of operations); `coverage_counts_rebuild` rewrites the
 kept rows from it (command `grid_coverage_counts_rebuild`, after a load that bypassed the
-services)."""
+services).
+
+The enterprises screened at least once are kept per grid too (`GridEnterpriseCount`): an
+enterprise's first screening (`FirstScreening`, written once) adds it to its grid, and a move
+in the registry or a closure moves or takes it out (`screened_moved`, called by the grid's
+registry watcher, `placement.registry_watch`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
+from yufang.enterprises.models import Enterprise
 from yufang.grid.models import (
+    EnterpriseClosure,
+    FirstScreening,
     GridDayCount,
+    GridEnterpriseCount,
     Screening,
     ScreeningFinding,
     ScreeningTask,
@@ -210,11 +229,137 @@ def kept_counts(grid_ids: Any = None) -> dict[Key, dict[str, int]]:
     return out
 
 
-@transaction.atomic
-def coverage_counts_rebuild() -> int:
-    """Rewrites every kept count from the records; returns how many grid-days were kept."""
+def _day_counts_rebuild() -> None:
     GridDayCount.objects.all().delete()
     tasks_counted(ScreeningTask.objects.all())
     _add(_screening_groups(Screening.objects.all()), ("screenings", "far"), (1, 1))
     _add(_finding_groups(ScreeningFinding.objects.all()), ("findings",), (1,))
+
+
+@transaction.atomic
+def day_counts_rebuild() -> int:
+    """Rewrites the counts kept per grid and day; returns how many grid-days were kept."""
+    _day_counts_rebuild()
+    return GridDayCount.objects.count()
+
+
+# Enterprises screened at least once, per grid ------------------------------------------------
+
+CHUNK = 5000
+
+
+def enterprise_grids(enterprise_ids: list[int]) -> dict[int, tuple[int | None, bool]]:
+    """enterprise → (its grid, whether `GridEnterpriseCount.screened` counts it there: in a
+    grid, not closed, screened at least once), for the enterprises of `enterprise_ids`."""
+    out: dict[int, tuple[int | None, bool]] = {}
+    counted = ExpressionWrapper(
+        Q(grid__isnull=False, grid_first_screening__isnull=False, grid_closure__isnull=True),
+        output_field=BooleanField(),
+    )
+    for i in range(0, len(enterprise_ids), CHUNK):
+        rows = (
+            Enterprise.objects.filter(pk__in=enterprise_ids[i : i + CHUNK])
+            .annotate(counted=counted)
+            .values_list("pk", "grid_id", "counted")
+        )
+        out.update((pk, (grid, bool(c))) for pk, grid, c in rows)
+    return out
+
+
+def _screened_add(changes: Counter[int]) -> None:
+    rows = [(grid, n) for grid, n in changes.items() if n]
+    if not rows:
+        return
+    table = connection.ops.quote_name(GridEnterpriseCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (grid_id, screened) VALUES "  # noqa: S608 - names are ours
+            + ", ".join(["(%s, %s)"] * len(rows))
+            + f" ON CONFLICT (grid_id) DO UPDATE SET screened = {table}.screened"
+            " + excluded.screened",
+            [v for row in rows for v in row],
+        )
+
+
+def screened_moved(
+    before: dict[int, tuple[int | None, bool]], after: dict[int, tuple[int | None, bool]]
+) -> None:
+    """Moves the enterprises screened between the grids' counts, from where `before` counted
+    them to where `after` does (`enterprise_grids` read before and after a change)."""
+    changes: Counter[int] = Counter()
+    for enterprise, (grid, counted) in before.items():
+        if counted and grid is not None and after.get(enterprise) != (grid, True):
+            changes[grid] -= 1
+    for enterprise, (grid, counted) in after.items():
+        if counted and grid is not None and before.get(enterprise) != (grid, True):
+            changes[grid] += 1
+    _screened_add(changes)
+
+
+def first_screening_counted(screening: Screening, enterprise: Enterprise) -> None:
+    """Called with every screening recorded: the first of its enterprise is written as such
+    and adds the enterprise to its grid's screened count. The enterprise is the key of
+    `FirstScreening`, so of two first screenings at once only one counts."""
+    table = connection.ops.quote_name(FirstScreening._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (enterprise_id, screening_id) VALUES (%s, %s) "  # noqa: S608
+            "ON CONFLICT (enterprise_id) DO NOTHING",
+            [enterprise.pk, screening.pk],
+        )
+        first = cursor.rowcount == 1
+    if first and enterprise.grid_id is not None:
+        _screened_add(Counter({enterprise.grid_id: 1}))
+
+
+def live_screened_counts(grid_ids: Any = None) -> dict[int, int]:
+    """Per grid, its enterprises (not closed) with a screening, from the records themselves:
+    the reference `GridEnterpriseCount` must equal (grids with none left out)."""
+    qs = Enterprise.objects.filter(grid__isnull=False, grid_closure__isnull=True).filter(
+        Exists(Screening.objects.filter(enterprise=OuterRef("pk")))
+    )
+    if grid_ids is not None:
+        qs = qs.filter(grid_id__in=grid_ids)
+    return dict(qs.order_by().values("grid_id").annotate(n=Count("pk")).values_list("grid_id", "n"))
+
+
+def kept_screened_counts(grid_ids: Any = None) -> dict[int, int]:
+    qs = GridEnterpriseCount.objects.exclude(screened=0)
+    if grid_ids is not None:
+        qs = qs.filter(grid_id__in=grid_ids)
+    return dict(qs.values_list("grid_id", "screened"))
+
+
+@transaction.atomic
+def screened_counts_rebuild() -> int:
+    """Rewrites the first screenings and the screened counts from the screenings; returns
+    how many grids have enterprises screened."""
+    first = connection.ops.quote_name(FirstScreening._meta.db_table)
+    counts = connection.ops.quote_name(GridEnterpriseCount._meta.db_table)
+    screening = connection.ops.quote_name(Screening._meta.db_table)
+    enterprise = connection.ops.quote_name(Enterprise._meta.db_table)
+    closure = connection.ops.quote_name(EnterpriseClosure._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {counts}")  # noqa: S608 - names are ours
+        cursor.execute(f"DELETE FROM {first}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {first} (enterprise_id, screening_id) "  # noqa: S608
+            f"SELECT enterprise_id, MIN(id) FROM {screening} GROUP BY enterprise_id"
+        )
+        cursor.execute(
+            f"INSERT INTO {counts} (grid_id, screened) "  # noqa: S608
+            f"SELECT e.grid_id, COUNT(*) FROM {first} f "
+            f"JOIN {enterprise} e ON e.id = f.enterprise_id "
+            f"LEFT JOIN {closure} c ON c.enterprise_id = e.id "
+            "WHERE e.grid_id IS NOT NULL AND c.enterprise_id IS NULL GROUP BY e.grid_id"
+        )
+    return GridEnterpriseCount.objects.count()
+
+
+@transaction.atomic
+def coverage_counts_rebuild() -> int:
+    """Rewrites every kept count from the records (per grid and day, and the enterprises
+    screened per grid); returns how many grid-days were kept."""
+    _day_counts_rebuild()
+    screened_counts_rebuild()
     return GridDayCount.objects.count()

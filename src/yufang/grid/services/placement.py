@@ -3,6 +3,8 @@ inside the enterprise's township (flagged as automatic)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from yufang.enterprises.services import enterprise_update
 from yufang.grid.geo import distance_m
 from yufang.grid.models import GridPlacement, PlacementMethod, ScreeningTask, TaskStatus
 from yufang.grid.services.common import GridInvalid, balanced_pick, grid_worker_ids, open_loads
-from yufang.grid.services.coverage_counts import tasks_counted
+from yufang.grid.services.coverage_counts import enterprise_grids, screened_moved, tasks_counted
 from yufang.regions.models import Grid, Region
 
 
@@ -31,7 +33,8 @@ def enterprise_place(
     distance: int | None = None,
 ) -> GridPlacement:
     """Puts an enterprise in a grid of its county (the enterprise registry's `grid`, through
-    its service) and records how. Its open tasks follow it to the new grid's workers."""
+    its service) and records how. Its open tasks follow it to the new grid's workers
+    (`registry_watch`)."""
     if method not in PlacementMethod.values:
         raise GridInvalid(_("Unknown way of placing."), "method")
     if not may_manage_grid(actor, grid):
@@ -39,25 +42,12 @@ def enterprise_place(
     if enterprise.county_id != grid.county_id:
         raise GridInvalid(_("The grid is not in the enterprise's county."), "grid")
     if enterprise.grid_id != grid.pk:
+        # The registry watcher below moves its open tasks and its screened count.
         enterprise_update(
             actor=actor,
             enterprise=enterprise,
             data={"township": grid.township.code, "grid": grid.code},
         )
-        moving = ScreeningTask.objects.select_for_update().filter(
-            enterprise=enterprise, status=TaskStatus.OPEN
-        )
-        loads = open_loads(grid_worker_ids(grid.pk))
-        # Locked first, counted through a plain query: PostgreSQL refuses FOR UPDATE with the
-        # counts' GROUP BY.
-        changed = list(moving)
-        moved = ScreeningTask.objects.filter(pk__in=[t.pk for t in changed])
-        tasks_counted(moved, -1)
-        for task in changed:
-            task.grid_id = grid.pk
-            task.worker_id = balanced_pick(loads)
-        ScreeningTask.objects.bulk_update(changed, ["grid", "worker"])
-        tasks_counted(moved)
     placement, _created = GridPlacement.objects.update_or_create(
         enterprise=enterprise,
         defaults={
@@ -120,3 +110,51 @@ def enterprises_place_automatically(*, actor: Any, county: Region) -> tuple[int,
         )
         placed += 1
     return placed, left
+
+
+def _tasks_follow(moved: dict[int, int]) -> None:
+    """The open tasks of enterprises moved to another grid (enterprise → new grid) go to
+    the new grid's workers, the least loaded first, and their counts with them."""
+    # Locked first, counted through a plain query: PostgreSQL refuses FOR UPDATE with the
+    # counts' GROUP BY.
+    changed = list(
+        ScreeningTask.objects.select_for_update()
+        .filter(enterprise_id__in=list(moved), status=TaskStatus.OPEN)
+        .order_by("due_on", "pk")
+    )
+    if not changed:
+        return
+    tasks = ScreeningTask.objects.filter(pk__in=[t.pk for t in changed])
+    tasks_counted(tasks, -1)
+    loads: dict[int, dict[int, int]] = {}
+    for task in changed:
+        grid_id = moved[task.enterprise_id]
+        if grid_id not in loads:
+            loads[grid_id] = open_loads(grid_worker_ids(grid_id))
+        task.grid_id = grid_id
+        task.worker_id = balanced_pick(loads[grid_id])
+    ScreeningTask.objects.bulk_update(changed, ["grid", "worker"])
+    tasks_counted(tasks)
+
+
+@contextmanager
+def registry_watch(enterprise_ids: list[int]) -> Iterator[None]:
+    """Around a change to enterprises (in the registry, or their closure): an enterprise that
+    changes grid takes its open tasks to the new grid's workers and its place in the grids'
+    screened counts with it; a closed one leaves the count. Registered with the enterprises
+    app, which calls it around its own writes, so a grid changed on the enterprise's page
+    moves its tasks as a placement does."""
+    if not enterprise_ids:
+        yield
+        return
+    before = enterprise_grids(enterprise_ids)
+    yield
+    after = enterprise_grids(enterprise_ids)
+    screened_moved(before, after)
+    moved = {
+        pk: grid
+        for pk, (grid, _counted) in after.items()
+        if grid is not None and pk in before and before[pk][0] != grid
+    }
+    if moved:
+        _tasks_follow(moved)

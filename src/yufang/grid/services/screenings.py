@@ -37,7 +37,13 @@ from yufang.grid.models import (
     TaskStatus,
 )
 from yufang.grid.services.common import GridInvalid, today
-from yufang.grid.services.coverage_counts import finding_counted, screening_counted, tasks_counted
+from yufang.grid.services.coverage_counts import (
+    finding_counted,
+    first_screening_counted,
+    screening_counted,
+    tasks_counted,
+)
+from yufang.grid.services.placement import registry_watch
 
 IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 ANSWER_VALUES = ("yes", "no", "na")
@@ -336,6 +342,7 @@ def screening_record(
                 task.worker = actor
             task.save(update_fields=["status", "closed_at", "worker"])
             screening_counted(screening)
+            first_screening_counted(screening, enterprise)
             audit_create(actor, screening)
     except IntegrityError:
         # Two submissions of the same key at once: the other one won; return it.
@@ -381,10 +388,15 @@ def enterprise_closure_record(
     reason = (reason or "").strip()
     if not reason:
         raise GridInvalid(_("Say why the enterprise is closed."), "reason")
-    closure, created = EnterpriseClosure.objects.get_or_create(
-        enterprise=enterprise,
-        defaults={"closed_on": closed_on or today(), "reason": reason[:200], "recorded_by": actor},
-    )
+    with registry_watch([enterprise.pk]):
+        closure, created = EnterpriseClosure.objects.get_or_create(
+            enterprise=enterprise,
+            defaults={
+                "closed_on": closed_on or today(),
+                "reason": reason[:200],
+                "recorded_by": actor,
+            },
+        )
     if not created:
         raise GridInvalid(_("The enterprise is already recorded as closed."), "enterprise")
     audit_create(actor, closure)
