@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from yufang import policy
+from yufang.accounts.models import Role
 from yufang.accounts.scoping.funds import fee_city_id, fee_q, fee_reader
 from yufang.funds.models import (
     Budget,
@@ -59,7 +60,7 @@ def budget_get(user: Any, code: str, year: int) -> Budget:
 def cities_visible(user: Any) -> QuerySet[Region]:
     """The pooling regions (cities) whose fee the user reads."""
     qs = Region.objects.filter(level=Region.Level.CITY).order_by("code")
-    if not fee_reader(user) or user.role == "institution":
+    if not fee_reader(user) or user.role == Role.INSTITUTION_STAFF:
         return qs.none()
     q = fee_q(user, region="city")
     if q is None:
@@ -242,7 +243,7 @@ def institutions_visible(user: Any) -> QuerySet[Institution]:
     qs = Institution.objects.select_related("city").order_by("city__code", "name")
     if not fee_reader(user) or not user.is_active:
         return qs.none()
-    if user.role == "institution":
+    if user.role == Role.INSTITUTION_STAFF:
         return qs.filter(pk=user.institution_id) if user.institution_id else qs.none()
     if fee_q(user, region="city") is None:
         return qs

@@ -491,7 +491,7 @@ def notice_issuer_rows(user: Any) -> list[IssuerRow]:
     """The cities and counties whose issuing authority this user may configure, with what
     their notices are issued under now."""
     from yufang.accounts.scoping import regions_visible
-    from yufang.hazards.services import may_configure_issuer
+    from yufang.accounts.scoping.hazards import may_configure_issuer
     from yufang.regions.models import Region
 
     regions = [

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yufang.accounts.models import Role
 from yufang.accounts.scoping.funds import (
     may_approve_raise,
     may_manage_fee,
@@ -28,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     require_reader(request)
     user = request.user
     year = year_of(request)
-    if getattr(user, "role", "") == "institution":
+    if getattr(user, "role", "") == Role.INSTITUTION_STAFF:
         contracts = selectors.contracts_visible(user).order_by("-signed_on")
         return render_page(
             request,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from yufang.accounts.models import Role
 from yufang.accounts.scoping.funds import fee_reader
 from yufang.funds import selectors
 from yufang.support.bounds import bounded_year
@@ -83,6 +84,6 @@ def render_page(
     if "errors" in context:
         context["shown_errors"] = labelled(context["errors"])
     context.setdefault(
-        "is_staff_of_institution", getattr(request.user, "role", "") == "institution"
+        "is_staff_of_institution", getattr(request.user, "role", "") == Role.INSTITUTION_STAFF
     )
     return render(request, template, context, status=status)

@@ -65,7 +65,6 @@ from yufang.hazards.services.lifecycle import (
 )
 from yufang.hazards.services.notices import (
     SEAL_MAX_BYTES,
-    may_configure_issuer,
     notice_issue,
     notice_issuer_set,
 )
@@ -129,7 +128,6 @@ __all__ = [
     "hazard_submit",
     "hazard_transition",
     "hazard_verify",
-    "may_configure_issuer",
     "measurement_add",
     "notice_issue",
     "notice_issuer_set",

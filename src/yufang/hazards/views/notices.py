@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from yufang.accounts.scoping.hazards import may_configure_notice_issuers
+from yufang.accounts.scoping.hazards import may_configure_issuer, may_configure_notice_issuers
 from yufang.hazards import selectors, services
 from yufang.hazards.models import (
     NoticeIssuer,
@@ -74,7 +74,7 @@ def notice_issuers(request: HttpRequest) -> HttpResponse:
 def notice_issuer_seal(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A configured seal image, to those who may configure its region (404 otherwise)."""
     issuer = get_object_or_404(NoticeIssuer.objects.select_related("region"), pk=pk)
-    if not issuer.seal_path or not services.may_configure_issuer(request.user, issuer.region):
+    if not issuer.seal_path or not may_configure_issuer(request.user, issuer.region):
         raise Http404
     return private_file_response(issuer.seal_path)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Status, UploadedFile
 
+from yufang.accounts.models import Role
 from yufang.accounts.scoping.training import may_run_training
 from yufang.enterprises.selectors import enterprises_to_pick
 from yufang.lib.errors import InvalidInput
@@ -63,7 +64,7 @@ def base_new(request: HttpRequest, payload: BaseIn) -> Status:
     city = Region.objects.filter(code=payload.city, level=Region.Level.CITY).first()
     institution = (
         user.institution
-        if user.role == "institution"
+        if user.role == Role.INSTITUTION_STAFF
         else Institution.objects.filter(pk=payload.institution_id or 0).first()
     )
     if city is None:
