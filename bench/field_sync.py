@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import io
 import json
 import os
@@ -111,6 +112,9 @@ def child(db: str, rounds: int) -> dict[str, Any]:
     csrf = client.cookies["csrftoken"].value
     policy.value("grid_far_from_enterprise_m", on=timezone.localdate())
     photo = _photo()
+    # As the server does once loaded (yufang/wsgi.py).
+    gc.collect()
+    gc.freeze()
 
     def outbox(with_photo: bool) -> list[dict[str, Any]]:
         enterprises = EnterpriseFactory.create_batch(

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 
 from yufang.accounts.api import router as accounts_router
@@ -69,6 +72,23 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+class JSONRenderer(BaseRenderer):
+    """JSON by orjson: a city's table by grid is 1,500 rows and 1.3 MB, which the standard
+    encoder took a quarter of the request to write. Dates, times, decimals and the rest go
+    through Ninja's own encoder (`default`), so they read exactly as before; only the spacing
+    differs and text is UTF-8 rather than escaped."""
+
+    media_type = "application/json"
+    _encoder = NinjaJSONEncoder()
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return orjson.dumps(
+            data,
+            default=self._encoder.default,
+            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS,
+        )
+
+
 class YufangAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
@@ -96,6 +116,7 @@ api = YufangAPI(
     version="1",
     description="Work-injury prevention programme (工伤预防) platform API.",
     urls_namespace="api",
+    renderer=JSONRenderer(),
     # The bearer token is asked first: session auth refuses an unsafe request without a CSRF
     # token before the next method is tried, so a client with only a token could not write.
     auth=[BearerToken(), django_auth],
