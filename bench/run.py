@@ -773,6 +773,13 @@ def _machine() -> dict[str, str]:
     }
 
 
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
 def _report(results: list[dict[str, Any]], scale: float) -> str:
     machine = _machine()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -781,7 +788,7 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         "",
         f"Run {when} with `python bench/run.py --scale {scale}` on {machine['cpu']} "
         f"({machine['cores']} cores, {machine['memory']}), Python {machine['python']}, "
-        f"{machine['os']}.",
+        f"{machine['os']}; load average {_load()}.",
         "",
         "| | " + " | ".join(r["db"] + " " + r["version"] for r in results) + " |",
         "|---|" + "---|" * len(results),
@@ -891,8 +898,9 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         "- Rates by grid for a city read the rollup's grid cells (county cells only, a grid "
         "lying in one county); they are compared, every counter per grid and year, with the "
         "aggregation of the raw cases and headcounts, which is what the page computed before.",
-        "- The machine is shared: other engineers' tests and benchmarks run beside this one, "
-        "so wall times move by 10-20 % or more between runs.",
+        "- Wall times depend on what else runs on the machine: the load average in the header "
+        "(one minute, when the run ended) says how busy it was; at 2 and more on two cores "
+        "they move by 10-20 % or more between runs.",
         "- DuckDB cannot attach SQLite/PostgreSQL here (its scanner extensions need a download), "
         "so it scans Parquet copies of the same raw tables; the export time is not counted.",
         "- Import rate = rows ÷ (validate + apply, commit included) of our "
