@@ -77,18 +77,20 @@ def _operations(world: Any) -> None:
         starts_on=today,
         region=region("370211"),
     )
-    moved = EnterpriseFactory(
-        county=world.grid.county, township=world.grid.township, grid=world.grid
-    )
+
+    def in_grid() -> Any:
+        return EnterpriseFactory(
+            county=world.grid.county, township=world.grid.township, grid=world.grid
+        )
+
+    def screened(enterprise: Any, key: str) -> None:
+        made = task(enterprise, worker=worker, due_on=today)
+        screening_record(actor=worker, task=made, idempotency_key=key)
+
+    moved = in_grid()
     task(moved, worker=worker, due_on=today + dt.timedelta(days=9))
-    screened_then_moved = EnterpriseFactory(
-        county=world.grid.county, township=world.grid.township, grid=world.grid
-    )
-    screening_record(
-        actor=worker,
-        task=task(screened_then_moved, worker=worker, due_on=today),
-        idempotency_key="moved-first",
-    )
+    screened_then_moved = in_grid()
+    screened(screened_then_moved, "moved-first")
     other_grid = GridFactory(township=world.grid.township)
     grid_worker(other_grid)
     enterprise_place(actor=county, enterprise=moved, grid=other_grid)
@@ -100,14 +102,8 @@ def _operations(world: Any) -> None:
         data={"township": world.grid.township.code, "grid": world.grid.code},
     )
     enterprise_place(actor=county, enterprise=screened_then_moved, grid=other_grid)
-    screened_then_closed = EnterpriseFactory(
-        county=world.grid.county, township=world.grid.township, grid=world.grid
-    )
-    screening_record(
-        actor=worker,
-        task=task(screened_then_closed, worker=worker, due_on=today),
-        idempotency_key="closed-first",
-    )
+    screened_then_closed = in_grid()
+    screened(screened_then_closed, "closed-first")
     enterprise_closure_record(actor=county, enterprise=world.other_enterprise, reason="已注销")
     enterprise_closure_record(actor=county, enterprise=screened_then_closed, reason="已注销")
     helper = grid_worker(world.grid)
