@@ -51,6 +51,18 @@ def at(days: int = 0, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
+def today_whole() -> tuple[dt.datetime, dt.datetime]:
+    """Today in Shanghai from midnight to midnight.
+
+    A session on the day can be checked into and is still open for booking at any hour
+    the suite runs, including the minutes around midnight.
+    """
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0, 0)))
+    return start, timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(start + dt.timedelta(days=1)), dt.time(0, 0))
+    )
+
+
 def schedule(
     actor: Any,
     hall: Hall,

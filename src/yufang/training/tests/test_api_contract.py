@@ -18,7 +18,7 @@ from yufang.lib.spreadsheets import write_csv
 from yufang.tests.factories import persona
 from yufang.training import services as svc
 from yufang.training.models import Enrollment, Lesson, SessionKind, TrainingSession
-from yufang.training.tests.conftest import id_number, schedule, trainee
+from yufang.training.tests.conftest import id_number, schedule, today_whole, trainee
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +42,6 @@ def png() -> bytes:
 
 
 def today_session(staff: Any, hall: Any) -> TrainingSession:
-    day = timezone.localdate()
     return svc.session_schedule(
         actor=staff,
         data=svc.SessionFields(
@@ -50,8 +49,8 @@ def today_session(staff: Any, hall: Any) -> TrainingSession:
             title="综合安全体验",
             topic="fire",
             trainer="今日老师",
-            starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(0, 1))),
-            ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59))),
+            starts_at=today_whole()[0],
+            ends_at=today_whole()[1],
             class_hours=Decimal("4"),
             hall=hall,
             capacity=hall.capacity,

@@ -7,7 +7,7 @@ import pytest
 from yufang.accounts.models import Role
 from yufang.conftest import assert_fits_phone, browser_login
 from yufang.tests.factories import TEST_PASSWORD
-from yufang.training.tests.conftest import id_number, schedule
+from yufang.training.tests.conftest import id_number, schedule, today_whole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +35,7 @@ def test_worker_signs_up_in_the_browser_and_gets_a_check_in_code(
 def _field_world(world: Any, staff: Any, hall: Any) -> dict[str, Any]:
     """A session with a group of the world's enterprise (one of them the worker), a course with
     a lesson, a passed exam with its certificate."""
-    import datetime as dt
     from decimal import Decimal
-
-    from django.utils import timezone
 
     from yufang.training import services as svc
     from yufang.training.models import Enrollment, SessionKind
@@ -46,7 +43,6 @@ def _field_world(world: Any, staff: Any, hall: Any) -> dict[str, Any]:
 
     admin = world.people[Role.ADMIN]
     worker = world.people[Role.WORKER]
-    day = timezone.localdate()
     today = svc.session_schedule(
         actor=staff,
         data=svc.SessionFields(
@@ -54,8 +50,8 @@ def _field_world(world: Any, staff: Any, hall: Any) -> dict[str, Any]:
             title="有限空间作业安全体验培训",
             topic="fire",
             trainer="王老师",
-            starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(0, 1))),
-            ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59))),
+            starts_at=today_whole()[0],
+            ends_at=today_whole()[1],
             class_hours=Decimal("4"),
             hall=hall,
         ),

@@ -3,19 +3,17 @@ any posts, a template to fill, valid rows booked on request, and check-in by the
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from yufang.accounts.models import Role
 from yufang.lib.spreadsheets import read_table, write_csv
 from yufang.training import services as svc
 from yufang.training.models import Enrollment, SessionKind, Trainee, TrainingSession
-from yufang.training.tests.conftest import id_number
+from yufang.training.tests.conftest import id_number, today_whole
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +28,6 @@ def big_hall(base: Any, staff: Any) -> Any:
 @pytest.fixture
 def today_session(staff: Any, big_hall: Any) -> TrainingSession:
     """A session today (check-in is only on the day), ending late so it can still be booked."""
-    day = timezone.localdate()
     return svc.session_schedule(
         actor=staff,
         data=svc.SessionFields(
@@ -38,8 +35,8 @@ def today_session(staff: Any, big_hall: Any) -> TrainingSession:
             title="综合安全体验",
             topic="fire",
             trainer="王老师",
-            starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(0, 1))),
-            ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59))),
+            starts_at=today_whole()[0],
+            ends_at=today_whole()[1],
             class_hours=Decimal("4"),
             hall=big_hall,
         ),

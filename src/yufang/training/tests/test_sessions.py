@@ -1,25 +1,22 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from yufang.accounts.models import Role
 from yufang.lib.spreadsheets import write_csv, write_xlsx
 from yufang.training import selectors as sel
 from yufang.training import services as svc
 from yufang.training.models import Enrollment, SessionKind, Trainee, TrainingSession
-from yufang.training.tests.conftest import at, id_number, schedule, trainee
+from yufang.training.tests.conftest import at, id_number, schedule, today_whole, trainee
 
 pytestmark = pytest.mark.django_db
 
 
 def whole_day(actor: Any, hall: Any, **kw: Any) -> TrainingSession:
-    day = timezone.localdate()
     return svc.session_schedule(
         actor=actor,
         data=svc.SessionFields(
@@ -27,8 +24,8 @@ def whole_day(actor: Any, hall: Any, **kw: Any) -> TrainingSession:
             title="今日体验",
             topic="fire",
             trainer=kw.get("trainer", "今日老师"),
-            starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(0, 1))),
-            ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59))),
+            starts_at=today_whole()[0],
+            ends_at=today_whole()[1],
             class_hours=Decimal("4"),
             hall=hall,
         ),
