@@ -121,4 +121,13 @@
     root.querySelector("[data-picker-search]").setAttribute(
       "aria-expanded", results.children.length ? "true" : "false");
   });
+  /* A form carries the CSRF token of the moment its page was drawn. Signing in on another tab,
+   * or a background request that starts a new token after a session ended, replaces the cookie,
+   * and the form would be refused. On submit the form takes the cookie's current token, which
+   * Django accepts as it is, so the person's work is not lost to a "forbidden" page. */
+  document.addEventListener("submit", function (event) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var input = event.target.querySelector && event.target.querySelector("input[name=csrfmiddlewaretoken]");
+    if (match && input) input.value = decodeURIComponent(match[1]);
+  }, true);
 })();
