@@ -200,11 +200,6 @@ def _rollup_counts(
     # A cell whose cases and headcounts all moved or went away stays behind, empty: the raw
     # records have no row for it.
     out = {k: c for k, c in out.items() if any(c[n] for n in COUNTERS)}
-    if by == "grid":
-        codes = dict(
-            Grid.objects.filter(pk__in=[int(k) for k, _y in out if k]).values_list("pk", "code")
-        )
-        out = {(codes[int(k)] if k else "", y): c for (k, y), c in out.items()}
     if by == "category":
         # Category cells carry no exposure; each category is set against the whole population.
         totals = _rollup_counts(user, "total" if not per_year else "year", 1, f, per_year)
@@ -221,7 +216,7 @@ def _raw_key(by: str, industry_level: int) -> Any:
         "year": Value(""),
         "city": F("enterprise__city__code"),
         "county": F("enterprise__county__code"),
-        "grid": F("enterprise__grid__code"),
+        "grid": F("enterprise__grid_id"),
         "industry": Substr("enterprise__industry__full_code", 1, INDUSTRY_LEVELS[industry_level]),
         "risk_class": F("enterprise__risk_class"),
         "key_industry": F("enterprise__is_key_industry"),
@@ -315,9 +310,6 @@ def _raw_counts(
 def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by in ("city", "county"):
         return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
-    if by == "grid":
-        grids = dict(Grid.objects.filter(code__in=keys).values_list("code", "name"))
-        return {**grids, "": _("not in any grid")}
     if by == "industry":
         return {i.code: f"{i.code} {i.name}" for i in Industry.objects.filter(code__in=keys)}
     if by == "enterprise":
@@ -334,6 +326,22 @@ def _labels(by: str, keys: set[str], industry_level: int) -> dict[str, str]:
     if by == "total":
         return {"": _("total")}
     return {k: k for k in keys}
+
+
+def _grid_codes(
+    counts: dict[tuple[str, int | None], dict[str, Any]],
+) -> tuple[dict[tuple[str, int | None], dict[str, Any]], dict[str, str]]:
+    """Counts by grid id made counts by grid code, and the grids' names by code, in one
+    query (a city has some 1,500 grids)."""
+    grids = {
+        str(pk): (code, name)
+        for pk, code, name in Grid.objects.filter(
+            pk__in=[int(k) for k, _y in counts if k]
+        ).values_list("pk", "code", "name")
+    }
+    labels = {code: name for code, name in grids.values()}
+    labels[""] = _("not in any grid")
+    return {(grids[k][0] if k else "", y): c for (k, y), c in counts.items()}, labels
 
 
 def _row_urls(cases_url: str, by: str, f: RateFilter) -> Callable[[str, int | None], str]:
@@ -381,7 +389,10 @@ def rate_rows(
     industry_level = industry_level if industry_level in INDUSTRY_LEVELS else 1
     source = _rollup_counts if _uses_rollup(user, by, industry_level, f) else _raw_counts
     counts = source(user, by, industry_level, f, per_year)
-    labels = _labels(by, {k for k, _y in counts}, industry_level)
+    if by == "grid":
+        counts, labels = _grid_codes(counts)
+    else:
+        labels = _labels(by, {k for k, _y in counts}, industry_level)
     # Reversed once: a table by enterprise has a row for each of a city's enterprises.
     row_url = _row_urls(reverse("injuries:cases"), by, f)
     rows = [
