@@ -112,6 +112,21 @@ def enterprises_place_automatically(*, actor: Any, county: Region) -> tuple[int,
     return placed, left
 
 
+def _tasks_withdrawn(enterprise_ids: list[int]) -> None:
+    """The open tasks of enterprises taken out of every grid are cancelled, saying why: no
+    grid's worker answers for them any more. A worker who screened one offline meanwhile
+    is told so when the phone syncs (a conflict, as for any cancelled task)."""
+    withdrawn = ScreeningTask.objects.filter(
+        enterprise_id__in=enterprise_ids, status=TaskStatus.OPEN
+    )
+    tasks_counted(withdrawn, -1)
+    withdrawn.update(
+        status=TaskStatus.CANCELLED,
+        closed_at=timezone.now(),
+        cancel_reason=_("The enterprise is no longer in any grid."),
+    )
+
+
 def _tasks_follow(moved: dict[int, int]) -> None:
     """The open tasks of enterprises moved to another grid (enterprise → new grid) go to
     the new grid's workers, the least loaded first, and their counts with them."""
@@ -141,7 +156,8 @@ def _tasks_follow(moved: dict[int, int]) -> None:
 def registry_watch(enterprise_ids: list[int]) -> Iterator[None]:
     """Around a change to enterprises (in the registry, or their closure): an enterprise that
     changes grid takes its open tasks to the new grid's workers and its place in the grids'
-    screened counts with it; a closed one leaves the count. Registered with the enterprises
+    screened counts with it; one taken out of every grid has its open tasks cancelled; a
+    closed one leaves the count. Registered with the enterprises
     app, which calls it around its own writes, so a grid changed on the enterprise's page
     moves its tasks as a placement does."""
     if not enterprise_ids:
@@ -158,3 +174,8 @@ def registry_watch(enterprise_ids: list[int]) -> Iterator[None]:
     }
     if moved:
         _tasks_follow(moved)
+    left = [
+        pk for pk, (grid, _counted) in after.items() if grid is None and before.get(pk, (None,))[0]
+    ]
+    if left:
+        _tasks_withdrawn(left)

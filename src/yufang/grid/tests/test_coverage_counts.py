@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yufang.accounts.models import Role
 from yufang.enterprises.models import Enterprise
@@ -196,3 +196,36 @@ def test_a_grid_changed_on_the_enterprise_page_takes_the_open_tasks_along(world:
     by_key = {r.key: r for r in rows}
     assert (by_key[other_grid.pk].overdue, by_key[other_grid.pk].not_in_period) == (1, 1)
     assert by_key[world.grid.pk].not_in_period == 0
+
+
+def test_an_enterprise_taken_out_of_every_grid_has_its_open_tasks_cancelled(world: Any) -> None:
+    """No grid's worker answers for it any more: its open tasks are cancelled, saying why, and
+    leave the counts; a task already done stays done."""
+    worker = world.people[Role.GRID_WORKER]
+    county = world.people[Role.COUNTY_OFFICIAL]
+    today = timezone.localdate()
+    enterprise = EnterpriseFactory(
+        county=world.grid.county, township=world.grid.township, grid=world.grid
+    )
+    done = task(
+        enterprise,
+        worker=worker,
+        period_start=today - dt.timedelta(days=70),
+        due_on=today - dt.timedelta(days=40),
+    )
+    screening_record(actor=worker, task=done, idempotency_key="done-before")
+    still_open = task(enterprise, worker=worker, due_on=today + dt.timedelta(days=3))
+    kept = task(world.enterprise, worker=worker, due_on=today + dt.timedelta(days=3))
+    with translation.override("zh-hans"):
+        enterprise_update(actor=county, enterprise=enterprise, data={"grid": ""})
+    enterprise.refresh_from_db()
+    assert enterprise.grid_id is None
+    still_open.refresh_from_db()
+    done.refresh_from_db()
+    kept.refresh_from_db()
+    assert still_open.status == TaskStatus.CANCELLED
+    assert still_open.cancel_reason == "该企业已不在任何网格中。"
+    assert done.status == TaskStatus.DONE
+    assert kept.status == TaskStatus.OPEN
+    assert kept_counts() == live_counts()
+    assert kept_screened_counts() == live_screened_counts()
