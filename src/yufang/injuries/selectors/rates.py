@@ -50,6 +50,8 @@ from yufang.injuries.services.rollup import (
 from yufang.lib import rates
 from yufang.regions.models import Grid, Region
 
+_CENT = Decimal("0.01")
+
 
 @dataclass
 class RateRow:
@@ -67,6 +69,11 @@ class RateRow:
     hours_lost_time: int = 0
     cases_without_headcount: int = 0
     url: str = ""
+
+    def __post_init__(self) -> None:
+        # In yuan and cents: SQLite sums decimals as floats made Decimal to 15 digits
+        # ("62583277.3600000").
+        self.payout = Decimal(self.payout).quantize(_CENT)
 
     @property
     def injury_rate(self) -> rates.Rate:

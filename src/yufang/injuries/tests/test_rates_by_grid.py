@@ -47,6 +47,8 @@ def test_api_rates_by_grid_for_a_city(api_client, recorded):
     assert (rows[grid.code]["cases"], rows[grid.code]["headcount"]) == (1, 100)
     assert (rows[other.code]["cases"], rows[other.code]["headcount"]) == (2, 100)
     assert rows[other.code]["injury_rate"]["value"] == pytest.approx(20.0)
+    # Money in yuan and cents on both databases (SQLite sums decimals to 15 digits).
+    assert rows[other.code]["payout"] == "24001.00"
     assert (rows[""]["cases"], rows[""]["headcount"], rows[""]["url"]) == (0, 100, "")
     # Each figure links to its cases, which the same client can list.
     assert f"grid={other.code}" in rows[other.code]["url"]
