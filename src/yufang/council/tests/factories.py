@@ -37,6 +37,9 @@ def council_for(official: Any, *, city: str = "370200", name: str = "") -> Counc
     health = DepartmentFactory(
         region=where, code=Department.Code.HEALTH, name=f"{name}卫生健康委员会"
     )
+    # The meeting and its task's deadline fall in this year whatever the day: the year's plan
+    # and report count them.
+    today = timezone.localdate()
     jm = services.joint_meeting_create(
         actor=official, region=where, name=f"{name}{where.name}工伤预防联席会议"
     )
@@ -46,7 +49,7 @@ def council_for(official: Any, *, city: str = "370200", name: str = "") -> Counc
         actor=official,
         joint_meeting=jm,
         title=f"{name}第一次全体会议",
-        held_on=timezone.localdate() - dt.timedelta(days=3),
+        held_on=max(today.replace(month=1, day=1), today - dt.timedelta(days=3)),
         agenda="一、通报隐患排查情况",
     )
     resolution = services.resolution_add(
@@ -57,7 +60,7 @@ def council_for(official: Any, *, city: str = "370200", name: str = "") -> Counc
         resolution=resolution,
         department=emergency,
         title=f"{name}完成有限空间企业排查",
-        deadline=timezone.localdate() + dt.timedelta(days=20),
+        deadline=min(today.replace(month=12, day=31), today + dt.timedelta(days=20)),
     )
     health_liaison = persona(Role.DEPARTMENT_LIAISON, department=health)
     return Council(jm, emergency, health, meeting, resolution, task, health_liaison)

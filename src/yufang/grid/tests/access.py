@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -163,7 +164,10 @@ def build_records(world: Any, records: Any) -> None:
         target = records.inside if side == "inside" else records.outside
         assignment = GridAssignment.objects.create(grid=grid, worker=person, started_on=today)
         open_task = task(enterprise, worker=person)
-        done_task = task(enterprise, worker=person, period_start=today.replace(day=1, month=1))
+        # A period of its own, begun the month before (in January too).
+        done_task = task(
+            enterprise, worker=person, period_start=today.replace(day=1) - dt.timedelta(days=1)
+        )
         screening = screening_record(actor=person, task=done_task, note=note, photos=[_jpeg()])
         target["grid"] = grid.pk
         target["grid_task"] = open_task.pk

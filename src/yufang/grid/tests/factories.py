@@ -32,7 +32,8 @@ def task(
     plan: Any = None,
 ) -> ScreeningTask:
     today = timezone.localdate()
-    start = period_start or today.replace(day=1)
+    # A task due a few days ago, on the first days of a month, began the month before.
+    start = period_start or min(today.replace(day=1), due_on or today)
     due = due_on or max(today, start)
     made = ScreeningTask.objects.create(
         enterprise=enterprise,
