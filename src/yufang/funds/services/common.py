@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from yufang import policy
 from yufang.lib.errors import InvalidInput
+from yufang.lib.money import CENT
 
-CENT = Decimal("0.01")
 # The largest amount a column holds (14 digits, 2 after the point).
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_INCOME = Decimal("99999999999999.99")

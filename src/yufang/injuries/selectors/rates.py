@@ -48,9 +48,8 @@ from yufang.injuries.services.rollup import (
     grid_value,
 )
 from yufang.lib import rates
+from yufang.lib.money import yuan
 from yufang.regions.models import Grid, Region
-
-_CENT = Decimal("0.01")
 
 
 @dataclass
@@ -71,9 +70,7 @@ class RateRow:
     url: str = ""
 
     def __post_init__(self) -> None:
-        # In yuan and cents: SQLite sums decimals as floats made Decimal to 15 digits
-        # ("62583277.3600000").
-        self.payout = Decimal(self.payout).quantize(_CENT)
+        self.payout = yuan(self.payout)
 
     @property
     def injury_rate(self) -> rates.Rate:

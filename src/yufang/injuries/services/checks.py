@@ -36,6 +36,7 @@ from yufang.injuries.models import (
 )
 from yufang.injuries.services.rollup import Deltas, EnterpriseDims, case_profile
 from yufang.lib.identifiers import check_id_number, mask_id_number, normalise_id_number
+from yufang.lib.money import CENT
 from yufang.lib.protected import id_numbers_protect
 from yufang.support.bulk import DatabaseStep, collector_paused, rows_insert, while_database_runs
 
@@ -125,7 +126,6 @@ CASE_DEFAULTS = {
 _KIND_NAMES_OPTIONAL = {**_KIND_NAMES, "": CaseKind.WORK_INJURY}
 _CATEGORY_NAMES_OPTIONAL = {**ACCIDENT_CATEGORY_NAMES, "": CASE_DEFAULTS["accident_category"]}
 _BODY_PART_NAMES_OPTIONAL = {**BODY_PART_NAMES, "": CASE_DEFAULTS["body_part"]}
-_CENT = Decimal("0.01")
 _PAYOUT_LIMIT = Decimal("1e10")
 
 
@@ -136,7 +136,7 @@ def _payout(text: str) -> Decimal | str:
         amount = Decimal(text)
         if not amount.is_finite():
             raise InvalidOperation
-        amount = amount.quantize(_CENT)
+        amount = amount.quantize(CENT)
     except InvalidOperation:
         return _("Not an amount: %(value)s") % {"value": text}
     if amount < 0:
