@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from yufang.accounts.models import Role, User
 from yufang.accounts.scoping.grid import may_manage_grid
 from yufang.grid.models import GridAssignment, ScreeningTask, TaskStatus
+from yufang.grid.services.coverage_counts import tasks_counted
 from yufang.lib.errors import InvalidInput
 from yufang.regions.models import Grid
 
@@ -62,3 +63,13 @@ def balanced_pick(loads: dict[int, int]) -> int | None:
     worker = min(loads, key=lambda w: (loads[w], w))
     loads[worker] += 1
     return worker
+
+
+def tasks_cancel(tasks: Any, *, reason: str) -> None:
+    """Cancels the open ones of `tasks` (a queryset), saying why, and takes them out of the
+    coverage counts. A phone that screened one offline is told so at its sync."""
+    cancelled = tasks.filter(status=TaskStatus.OPEN)
+    tasks_counted(cancelled, -1)
+    cancelled.update(
+        status=TaskStatus.CANCELLED, closed_at=timezone.now(), cancel_reason=reason[:200]
+    )

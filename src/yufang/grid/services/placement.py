@@ -18,7 +18,13 @@ from yufang.enterprises.models import Enterprise
 from yufang.enterprises.services import enterprise_update
 from yufang.grid.geo import distance_m
 from yufang.grid.models import GridPlacement, PlacementMethod, ScreeningTask, TaskStatus
-from yufang.grid.services.common import GridInvalid, balanced_pick, grid_worker_ids, open_loads
+from yufang.grid.services.common import (
+    GridInvalid,
+    balanced_pick,
+    grid_worker_ids,
+    open_loads,
+    tasks_cancel,
+)
 from yufang.grid.services.coverage_counts import enterprise_grids, screened_moved, tasks_counted
 from yufang.regions.models import Grid, Region
 
@@ -112,21 +118,6 @@ def enterprises_place_automatically(*, actor: Any, county: Region) -> tuple[int,
     return placed, left
 
 
-def _tasks_withdrawn(enterprise_ids: list[int]) -> None:
-    """The open tasks of enterprises taken out of every grid are cancelled, saying why: no
-    grid's worker answers for them any more. A worker who screened one offline meanwhile
-    is told so when the phone syncs (a conflict, as for any cancelled task)."""
-    withdrawn = ScreeningTask.objects.filter(
-        enterprise_id__in=enterprise_ids, status=TaskStatus.OPEN
-    )
-    tasks_counted(withdrawn, -1)
-    withdrawn.update(
-        status=TaskStatus.CANCELLED,
-        closed_at=timezone.now(),
-        cancel_reason=_("The enterprise is no longer in any grid."),
-    )
-
-
 def _tasks_follow(moved: dict[int, int]) -> None:
     """The open tasks of enterprises moved to another grid (enterprise → new grid) go to
     the new grid's workers, the least loaded first, and their counts with them."""
@@ -174,8 +165,14 @@ def registry_watch(enterprise_ids: list[int]) -> Iterator[None]:
     }
     if moved:
         _tasks_follow(moved)
+    # No grid's worker answers for an enterprise taken out of every grid.
     left = [
-        pk for pk, (grid, _counted) in after.items() if grid is None and before.get(pk, (None,))[0]
+        pk
+        for pk, (grid, _counted) in after.items()
+        if grid is None and pk in before and before[pk][0]
     ]
     if left:
-        _tasks_withdrawn(left)
+        tasks_cancel(
+            ScreeningTask.objects.filter(enterprise_id__in=left),
+            reason=_("The enterprise is no longer in any grid."),
+        )

@@ -36,12 +36,11 @@ from yufang.grid.models import (
     ScreeningTask,
     TaskStatus,
 )
-from yufang.grid.services.common import GridInvalid, today
+from yufang.grid.services.common import GridInvalid, tasks_cancel, today
 from yufang.grid.services.coverage_counts import (
     finding_counted,
     first_screening_counted,
     screening_counted,
-    tasks_counted,
 )
 from yufang.grid.services.placement import registry_watch
 
@@ -400,9 +399,5 @@ def enterprise_closure_record(
     if not created:
         raise GridInvalid(_("The enterprise is already recorded as closed."), "enterprise")
     audit_create(actor, closure)
-    cancelled = ScreeningTask.objects.filter(enterprise=enterprise, status=TaskStatus.OPEN)
-    tasks_counted(cancelled, -1)
-    cancelled.update(
-        status=TaskStatus.CANCELLED, closed_at=timezone.now(), cancel_reason=reason[:200]
-    )
+    tasks_cancel(ScreeningTask.objects.filter(enterprise=enterprise), reason=reason)
     return closure
