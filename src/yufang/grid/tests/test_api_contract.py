@@ -194,3 +194,34 @@ def test_the_exchange_out_and_in(reference_data: None, world: Any, api_client: A
         .status_code
         == 403
     )
+
+
+def test_an_enterprise_taken_out_of_every_grid_over_the_api_cancels_its_open_task(
+    reference_data: None, world: Any, api_client: Any
+) -> None:
+    """The county takes an enterprise out of its grid through the registry's API: the grid
+    worker's open task there is cancelled, saying why, and a screening sent for it afterwards
+    (a phone that worked offline) is a 409 naming the conflict, with nothing recorded."""
+    worker = world.people[Role.GRID_WORKER]
+    t = task(world.enterprise, worker=worker)
+    county = api_client(world.people[Role.COUNTY_OFFICIAL])
+    moved = county.patch(f"/enterprises/{world.enterprise.pk}", json={"grid": ""})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["grid"] is None
+    phone = api_client(worker)
+    got = phone.get(f"/grid/tasks/{t.pk}")
+    assert got.status_code == 200 and got.json()["status"] == TaskStatus.CANCELLED
+    assert ScreeningTask.objects.get(pk=t.pk).cancel_reason == "该企业已不在任何网格中。"
+    late = phone.post(
+        f"/grid/tasks/{t.pk}/screening",
+        json={
+            "answers": [{"item": "安全出口畅通", "answer": "yes"}],
+            "latitude": "36.0",
+            "longitude": "120.0",
+            "accuracy_m": 15,
+            "done_at": timezone.now().isoformat(),
+            "idempotency_key": "phone-7:late",
+        },
+    )
+    assert late.status_code == 409 and late.json()["reason"] == "cancelled"
+    assert not Screening.objects.filter(task_id=t.pk).exists()
